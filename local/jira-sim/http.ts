@@ -1,0 +1,91 @@
+/**
+ * Minimal HTTP plumbing for the simulator: a route table with path templates, the request context each
+ * handler receives, and Jira's two error dialects (platform `ErrorCollection`, JSM `ErrorResponse`).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { SiteState } from './model';
+
+/** Who a request acts as, after authentication. */
+export type Principal =
+  | { kind: 'user'; accountId: string; viaApp: boolean }
+  | { kind: 'app'; accountId: string }
+  | { kind: 'anonymous' };
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  principal: Principal;
+  baseUrl: string;
+  state: SiteState;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Objects returned, for the points quota (1 point per request plus 1 per object). */
+  objects?: number;
+}
+
+export type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface Route {
+  method: string;
+  template: string;
+  /** `platform` answers errors as ErrorCollection, `jsm` as ErrorResponse. */
+  dialect: 'platform' | 'jsm';
+  handler: Handler;
+}
+
+/** A handler throws this to answer with Jira's error body for the route's dialect. */
+export class SimHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fieldErrors: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(dialect: Route['dialect'], err: SimHttpError): unknown {
+  if (dialect === 'jsm') {
+    return { errorMessage: err.message, i18nErrorMessage: { i18nKey: 'sd.error', parameters: [] } };
+  }
+  return { errorMessages: err.message ? [err.message] : [], errors: err.fieldErrors };
+}
+
+export function matchTemplate(template: string, path: string): Record<string, string> | undefined {
+  const t = template.split('/');
+  const p = path.split('/');
+  if (t.length !== p.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < t.length; i += 1) {
+    const seg = t[i] as string;
+    const actual = p[i] as string;
+    if (seg.startsWith('{') && seg.endsWith('}')) params[seg.slice(1, -1)] = decodeURIComponent(actual);
+    else if (seg !== actual) return undefined;
+  }
+  return params;
+}
+
+export function intParam(req: SimRequest, name: string, fallback: number): number {
+  const raw = req.query.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new SimHttpError(400, `The value '${raw}' is invalid for ${name}.`);
+  return n;
+}
+
+export function boolParam(req: SimRequest, name: string): boolean {
+  return req.query.get(name) === 'true';
+}
+
+export function requireUserPrincipal(req: SimRequest): string {
+  if (req.principal.kind === 'anonymous') throw new SimHttpError(401, 'You are not authorized to perform this action. Please log in.');
+  return req.principal.accountId;
+}

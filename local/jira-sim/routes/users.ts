@@ -1,0 +1,284 @@
+/**
+ * Users resource: `user` (GET/POST/DELETE), `user/search`, `users/search`, `user/bulk`,
+ * `user/bulk/migration`, `user/groups`, `user/email`, `user/email/bulk`, `user/columns`.
+ * Behaviour follows the Jira platform v3 reference (permissions quoted from the spec descriptions).
+ */
+import type { Route, SimRequest } from '../http';
+import { SimHttpError, intParam } from '../http';
+import { requireAuthenticated, requireBrowseUsers, requireJiraAccess, requireJiraAdmin, requireSiteAdmin, canBrowseUsers, isJiraAdmin, callerId } from '../access';
+import type { SimUser } from '../model';
+import { groupByName, groupsOfUser, newUuid } from '../model';
+import { groupName, pageBean, userJson } from '../representations';
+
+const USER_NOT_FOUND = 'Specified user does not exist or you do not have required permissions';
+/** `user/search` filters, then pages "up to the thousandth user" (spec description). */
+export const USER_SEARCH_CAP = 1000;
+/** `users/search`: "The maximum number of items to return (limited to 1000)". */
+export const USERS_SEARCH_MAX = 1000;
+/** `user/bulk` page size cap (Atlassian caps bulk user lookups at 100 per page). */
+export const USER_BULK_MAX = 100;
+
+function expandOf(req: SimRequest): string[] {
+  return (req.query.get('expand') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function findUser(req: SimRequest, accountId: string | null): SimUser {
+  if (!accountId) throw new SimHttpError(400, 'The accountId query parameter needs to be provided.');
+  const user = req.state.users.get(accountId);
+  if (!user) throw new SimHttpError(404, USER_NOT_FOUND);
+  return user;
+}
+
+/** Prefix match on any word of the display name, or on the email (which is never revealed by it). */
+export function matchesQuery(user: SimUser, query: string): boolean {
+  const q = query.toLowerCase().trim();
+  if (!q) return false;
+  if (user.email.toLowerCase().startsWith(q)) return true;
+  const name = user.displayName.toLowerCase();
+  if (name.startsWith(q)) return true;
+  return name.split(/[\s_.\-()]+/).some((word) => word.startsWith(q));
+}
+
+function clampMax(n: number, cap: number): number {
+  if (n < 0) throw new SimHttpError(400, 'maxResults must be positive.');
+  return Math.min(n, cap);
+}
+
+function byDisplayName(a: SimUser, b: SimUser): number {
+  return a.displayName.localeCompare(b.displayName) || a.accountId.localeCompare(b.accountId);
+}
+
+export const userRoutes: Route[] = [
+  {
+    method: 'GET',
+    template: '/rest/api/3/user',
+    dialect: 'platform',
+    handler: (req) => {
+      requireBrowseUsers(req);
+      const user = findUser(req, req.query.get('accountId'));
+      return { status: 200, body: userJson(req.state, req.baseUrl, user, expandOf(req)), objects: 1 };
+    },
+  },
+  {
+    method: 'POST',
+    template: '/rest/api/3/user',
+    dialect: 'platform',
+    handler: (req) => {
+      // "Administer Jira global permission. The caller has to be an organization admin."
+      requireJiraAdmin(req);
+      requireSiteAdmin(req);
+      const body = (req.body ?? {}) as { emailAddress?: unknown; displayName?: unknown; products?: unknown };
+      const email = typeof body.emailAddress === 'string' ? body.emailAddress.trim() : '';
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        throw new SimHttpError(400, '', { emailAddress: 'You must specify a valid email address.' });
+      }
+      if (!Array.isArray(body.products)) throw new SimHttpError(400, '', { products: 'products is required.' });
+      const products = body.products as unknown[];
+      const roles = products.map((p) => {
+        const role = req.state.applicationRoles.find((r) => r.key === p);
+        if (!role) throw new SimHttpError(400, '', { products: `Invalid product key: ${String(p)}` });
+        return role;
+      });
+      if ([...req.state.users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase())) {
+        throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
+      }
+      const login = email.split('@')[0] as string;
+      const displayName = typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : login;
+      const user: SimUser = {
+        accountId: `712020:${newUuid(req.state)}`,
+        accountType: 'atlassian',
+        displayName,
+        email,
+        emailVisible: true,
+        active: true,
+        timeZone: 'Etc/UTC',
+        locale: 'en_US',
+        legacyUsername: login,
+        legacyKey: `JIRAUSER${req.state.nextId}`,
+      };
+      req.state.users.set(user.accountId, user);
+      for (const role of roles) for (const g of role.defaultGroups) groupByName(req.state, g)?.members.add(user.accountId);
+      return { status: 201, body: userJson(req.state, req.baseUrl, user), objects: 1 };
+    },
+  },
+  {
+    method: 'DELETE',
+    template: '/rest/api/3/user',
+    dialect: 'platform',
+    handler: (req) => {
+      requireSiteAdmin(req);
+      const user = findUser(req, req.query.get('accountId'));
+      if (user.accountId === callerId(req)) throw new SimHttpError(400, 'You cannot delete yourself.');
+      req.state.users.delete(user.accountId);
+      for (const g of req.state.groups.values()) g.members.delete(user.accountId);
+      for (const d of req.state.serviceDesks.values()) d.customers.delete(user.accountId);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/search',
+    dialect: 'platform',
+    handler: (req) => {
+      const query = req.query.get('query');
+      const accountId = req.query.get('accountId');
+      if (!query && !accountId && !req.query.get('property')) {
+        throw new SimHttpError(400, "The query parameter 'query' or 'accountId' or 'property' must be provided.");
+      }
+      const startAt = intParam(req, 'startAt', 0);
+      const maxResults = clampMax(intParam(req, 'maxResults', 50), USER_SEARCH_CAP);
+      // "Anonymous calls or calls by users without the required permission return empty search results."
+      if (!canBrowseUsers(req)) return { status: 200, body: [] };
+      const matched = [...req.state.users.values()]
+        .filter((u) => u.active)
+        .filter((u) => (accountId ? u.accountId === accountId : true))
+        .filter((u) => (query ? matchesQuery(u, query) : true))
+        .sort(byDisplayName)
+        .slice(0, USER_SEARCH_CAP);
+      const page = matched.slice(startAt, startAt + maxResults);
+      return { status: 200, body: page.map((u) => userJson(req.state, req.baseUrl, u)), objects: page.length };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/users/search',
+    dialect: 'platform',
+    handler: (req) => {
+      requireBrowseUsers(req);
+      const startAt = intParam(req, 'startAt', 0);
+      const maxResults = clampMax(intParam(req, 'maxResults', 50), USERS_SEARCH_MAX);
+      const all = [...req.state.users.values()];
+      const page = all.slice(startAt, startAt + maxResults);
+      return { status: 200, body: page.map((u) => userJson(req.state, req.baseUrl, u)), objects: page.length };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/bulk',
+    dialect: 'platform',
+    handler: (req) => {
+      requireJiraAccess(req);
+      const ids = req.query.getAll('accountId');
+      if (req.query.getAll('username').length > 0 || req.query.getAll('key').length > 0) {
+        throw new SimHttpError(400, 'The username and key query parameters are no longer supported. Use accountId.');
+      }
+      if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
+      const startAt = intParam(req, 'startAt', 0);
+      const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
+      const found = [...new Set(ids)].map((id) => req.state.users.get(id)).filter((u): u is SimUser => !!u);
+      const params = ids.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
+      const body = pageBean(req.baseUrl, '/rest/api/3/user/bulk', found.map((u) => userJson(req.state, req.baseUrl, u)), startAt, maxResults, params);
+      return { status: 200, body, objects: (body.values as unknown[]).length };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/bulk/migration',
+    dialect: 'platform',
+    handler: (req) => {
+      requireJiraAccess(req);
+      const usernames = req.query.getAll('username');
+      const keys = req.query.getAll('key');
+      if (usernames.length > 0 && keys.length > 0) throw new SimHttpError(400, 'Provide either username or key, not both.');
+      if (usernames.length === 0 && keys.length === 0) throw new SimHttpError(400, 'Either username or key is required.');
+      const startAt = intParam(req, 'startAt', 0);
+      const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
+      const users = [...req.state.users.values()];
+      const rows = usernames.length > 0
+        ? usernames.flatMap((name) => users.filter((u) => u.legacyUsername === name).map((u) => ({ username: name, accountId: u.accountId })))
+        : keys.flatMap((key) => users.filter((u) => u.legacyKey === key).map((u) => ({ key, accountId: u.accountId })));
+      const page = rows.slice(startAt, startAt + maxResults);
+      return { status: 200, body: page, objects: page.length };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/groups',
+    dialect: 'platform',
+    handler: (req) => {
+      requireBrowseUsers(req);
+      const user = findUser(req, req.query.get('accountId'));
+      const groups = groupsOfUser(req.state, user.accountId).map((g) => groupName(req.baseUrl, g));
+      return { status: 200, body: groups, objects: groups.length };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/email',
+    dialect: 'platform',
+    handler: (req) => {
+      requireEmailAccess(req);
+      const user = findUser(req, req.query.get('accountId'));
+      return { status: 200, body: { accountId: user.accountId, email: user.email }, objects: 1 };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/api/3/user/email/bulk',
+    dialect: 'platform',
+    handler: (req) => {
+      requireEmailAccess(req);
+      const ids = req.query.getAll('accountId');
+      if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
+      if (ids.length > 90) throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
+      // The spec types this as one UnrestrictedUserEmail; the live API answers an array (SOURCES.md).
+      const rows = [...new Set(ids)].map((id) => req.state.users.get(id)).filter((u): u is SimUser => !!u).map((u) => ({ accountId: u.accountId, email: u.email }));
+      return { status: 200, body: rows, objects: rows.length };
+    },
+  },
+  ...columnRoutes(),
+];
+
+/** "For Forge apps, this API only supports access via asApp() requests." */
+function requireEmailAccess(req: SimRequest): void {
+  requireAuthenticated(req);
+  if (req.principal.kind !== 'app') {
+    throw new SimHttpError(403, 'This resource is only available to apps: call it with asApp().');
+  }
+}
+
+function columnRoutes(): Route[] {
+  /** Administer Jira for any user; otherwise only the caller's own columns. */
+  const target = (req: SimRequest): SimUser => {
+    const caller = requireAuthenticated(req);
+    const accountId = req.query.get('accountId') ?? caller;
+    if (accountId !== caller && !isJiraAdmin(req)) throw new SimHttpError(403, 'You do not have permission to access the columns of another user.');
+    return findUser(req, accountId);
+  };
+  const columnsJson = (req: SimRequest, ids: string[]) => ids.map((value) => ({ label: value.charAt(0).toUpperCase() + value.slice(1), value }));
+  return [
+    {
+      method: 'GET',
+      template: '/rest/api/3/user/columns',
+      dialect: 'platform',
+      handler: (req) => {
+        const user = target(req);
+        const body = columnsJson(req, user.columns ?? req.state.defaultColumns);
+        return { status: 200, body, objects: body.length };
+      },
+    },
+    {
+      method: 'PUT',
+      template: '/rest/api/3/user/columns',
+      dialect: 'platform',
+      handler: (req) => {
+        const user = target(req);
+        const fromBody = Array.isArray(req.body) ? req.body : (req.body as { columns?: unknown } | undefined)?.columns;
+        const columns = Array.isArray(fromBody) ? fromBody : req.query.getAll('columns');
+        if (columns.length === 0 || columns.some((c) => typeof c !== 'string' || !c)) throw new SimHttpError(400, 'columns must be a non-empty list of column ids.');
+        user.columns = columns as string[];
+        return { status: 200, body: {} };
+      },
+    },
+    {
+      method: 'DELETE',
+      template: '/rest/api/3/user/columns',
+      dialect: 'platform',
+      handler: (req) => {
+        const user = target(req);
+        delete user.columns;
+        return { status: 204 };
+      },
+    },
+  ];
+}

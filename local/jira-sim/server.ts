@@ -1,0 +1,195 @@
+/**
+ * The Jira Cloud simulator's HTTP server (127.0.0.1, ephemeral port by default). Authenticates each
+ * request (HTTP Basic `email:token` for seeded users, or the Forge proxy's app/user principal), enforces
+ * the app's manifest scopes, the experimental-API header, rate limits and injected faults, routes it,
+ * and meters it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector, type FaultOptions } from './faults';
+import { SimHttpError, errorBody, matchTemplate, type Principal, type Route, type SimRequest, type SimResponse } from './http';
+import { Meter } from './meter';
+import type { SiteState } from './model';
+import { RateLimiter, type RateLimitOptions } from './rate-limit';
+import { groupRoutes } from './routes/groups';
+import { serviceDeskRoutes } from './routes/servicedesk';
+import { siteRoutes } from './routes/site';
+import { userRoutes } from './routes/users';
+import { operationMeta, scopesSatisfied } from './scopes';
+import { seedSite, type SeedOptions } from './seed';
+
+/** Headers the Forge runtime emulation sets on product requests (the real Forge proxy does this with OAuth). */
+export const FORGE_INSTALL_HEADER = 'x-forge-sim-install';
+export const FORGE_PRINCIPAL_HEADER = 'x-forge-sim-principal';
+
+export interface AppInstallation {
+  installToken: string;
+  scopes: string[];
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  seed?: SeedOptions;
+  state?: SiteState;
+  rateLimits?: RateLimitOptions;
+  faults?: FaultOptions;
+  apps?: AppInstallation[];
+}
+
+export interface Simulator {
+  url: string;
+  state: SiteState;
+  meter: Meter;
+  rateLimiter: RateLimiter;
+  faults: FaultInjector;
+  installApp(app: AppInstallation): void;
+  close(): Promise<void>;
+}
+
+export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes];
+
+function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const params = matchTemplate(route.template, path);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimHttpError(400, 'Unexpected character in request body: the body must be JSON.');
+  }
+}
+
+interface Authenticated {
+  principal: Principal;
+  /** Scopes of the Forge app installation, when the request came through the Forge proxy. */
+  appScopes?: ReadonlySet<string>;
+  label: string;
+}
+
+function authenticate(state: SiteState, apps: Map<string, AppInstallation>, req: IncomingMessage): Authenticated | SimHttpError {
+  const install = req.headers[FORGE_INSTALL_HEADER];
+  if (typeof install === 'string') {
+    const app = apps.get(install);
+    if (!app) return new SimHttpError(401, 'Unauthorized; the app is not installed on this site.');
+    const who = String(req.headers[FORGE_PRINCIPAL_HEADER] ?? '');
+    const scopes = new Set(app.scopes);
+    if (who === 'app') return { principal: { kind: 'app', accountId: state.appAccountId }, appScopes: scopes, label: 'app' };
+    if (who.startsWith('user:')) {
+      const accountId = who.slice(5);
+      const user = state.users.get(accountId);
+      if (!user || !user.active) return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
+      return { principal: { kind: 'user', accountId, viaApp: true }, appScopes: scopes, label: `user:${accountId}` };
+    }
+    return new SimHttpError(401, 'Unauthorized; no principal.');
+  }
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Basic ')) {
+    const [email, token] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(/:(.*)/s);
+    const user = [...state.users.values()].find((u) => u.email.toLowerCase() === (email ?? '').toLowerCase());
+    if (!user || !user.active || user.accountType !== 'atlassian' || token !== state.apiToken) {
+      return new SimHttpError(401, 'Client must be authenticated to access this resource.');
+    }
+    return { principal: { kind: 'user', accountId: user.accountId, viaApp: false }, label: `basic:${user.accountId}` };
+  }
+  return { principal: { kind: 'anonymous' }, label: 'anonymous' };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...headers });
+  res.end(text);
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const state = options.state ?? seedSite(options.seed);
+  const meter = new Meter();
+  const rateLimiter = new RateLimiter(options.rateLimits ?? {});
+  const faults = new FaultInjector(options.faults ?? {});
+  const apps = new Map<string, AppInstallation>((options.apps ?? []).map((a) => [a.installToken, a]));
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const found = findRoute(method, path);
+    const dialect = found?.route.dialect ?? (path.startsWith('/rest/servicedeskapi') ? 'jsm' : 'platform');
+    const endpoint = found?.route.template ?? path;
+    let label = 'anonymous';
+    const finish = (status: number, body: unknown, headers: Record<string, string> = {}, points = 0) => {
+      meter.record({ method, path, endpoint, principal: label, status, points, at: started });
+      send(res, status, body, headers);
+    };
+    try {
+      const delay = faults.latency(path);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      const auth = authenticate(state, apps, req);
+      if (auth instanceof SimHttpError) return finish(auth.status, errorBody(dialect, auth));
+      label = auth.label;
+      const fault = faults.draw(path);
+      if (fault.kind === 'reset') {
+        meter.record({ method, path, endpoint, principal: label, status: 0, points: 0, at: started });
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'error') return finish(fault.status, errorBody(dialect, new SimHttpError(fault.status, 'Internal server error (injected fault).')));
+      if (fault.kind === 'throttle') {
+        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), { 'Retry-After': String(fault.retryAfter), 'RateLimit-Reason': 'jira-burst-based' });
+      }
+      const admitted = rateLimiter.admit(`${method} ${endpoint}`);
+      if (admitted.limited) return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), admitted.headers);
+      if (!found) return finish(404, errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)));
+      if (auth.appScopes) {
+        // A Forge app may only call operations its manifest scopes cover; Jira answers 401 otherwise.
+        if (!scopesSatisfied(method, endpoint, auth.appScopes)) {
+          return finish(401, { code: 401, message: 'Unauthorized; scope does not match' });
+        }
+      }
+      if (operationMeta(method, endpoint)?.experimental && req.headers['x-experimentalapi'] !== 'opt-in') {
+        // Experimental JSM methods refuse callers that have not opted in.
+        return finish(412, errorBody(dialect, new SimHttpError(412, "This is an experimental API. To use it, set the header 'X-ExperimentalApi: opt-in'.")));
+      }
+      const simReq: SimRequest = { method, path, query: url.searchParams, params: found.params, headers: req.headers, body: await readBody(req), principal: auth.principal, baseUrl, state };
+      const out: SimResponse = await found.route.handler(simReq);
+      const points = method === 'GET' ? 1 + (out.objects ?? 0) : 1;
+      const rateHeaders = rateLimiter.charge(points);
+      return finish(out.status, out.body, { ...rateHeaders, ...(out.headers ?? {}) }, points);
+    } catch (err) {
+      if (err instanceof SimHttpError) return finish(err.status, errorBody(dialect, err));
+      console.error('jira-sim: unexpected error', err);
+      return finish(500, errorBody(dialect, new SimHttpError(500, 'Internal server error.')));
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    meter,
+    rateLimiter,
+    faults,
+    installApp: (app) => apps.set(app.installToken, app),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
