@@ -1,0 +1,125 @@
+/**
+ * Forge runtime emulation: defines `global.__forge_runtime__` and `global.__forge_fetch__`, the hooks the
+ * real `@forge/api` and `@forge/kvs` call, so those packages run unchanged. Product requests (`fpp`) go to
+ * the Jira simulator carrying the principal (the app, or the invoking user for `asUser()`); KVS requests go
+ * to the embedded store. Each invocation runs in an AsyncLocalStorage context with its principal and
+ * deadline; once the deadline passes, the invocation can make no further request (as a frozen Lambda).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { KvsStore } from './kvs-store';
+
+export interface InvocationContext {
+  /** The user who invoked (undefined for scheduled triggers and other app-only invocations). */
+  accountId?: string;
+  moduleKey: string;
+  deadline: number;
+  invocationId: string;
+  expired: boolean;
+}
+
+export interface RuntimeOptions {
+  simulatorUrl: string;
+  installToken: string;
+  kvs: KvsStore;
+  appId?: string;
+  environmentId?: string;
+  installationId?: string;
+}
+
+type ForgeFetchTarget = { type: string; provider?: string; remote?: string; accountId?: string };
+
+const invocations = new AsyncLocalStorage<InvocationContext>();
+
+export class InvocationExpiredError extends Error {
+  constructor(ctx: InvocationContext) {
+    super(`Invocation ${ctx.invocationId} (${ctx.moduleKey}) has timed out; no further requests are allowed.`);
+  }
+}
+
+export function currentInvocation(): InvocationContext | undefined {
+  return invocations.getStore();
+}
+
+/** Runs `fn` as one Forge invocation; it is rejected with a timeout error after `timeoutMs`. */
+export async function runInvocation<T>(init: { accountId?: string; moduleKey: string; timeoutMs: number }, fn: () => Promise<T>): Promise<T> {
+  const ctx: InvocationContext = { accountId: init.accountId, moduleKey: init.moduleKey, deadline: Date.now() + init.timeoutMs, invocationId: randomUUID(), expired: false };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ctx.expired = true;
+      reject(new Error(`Forge invocation timed out after ${init.timeoutMs} ms (${init.moduleKey}).`));
+    }, init.timeoutMs);
+  });
+  try {
+    return await Promise.race([invocations.run(ctx, fn), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function proxyError(reason: string, status = 401): Response {
+  return new Response(null, { status, headers: { 'forge-proxy-error': reason } });
+}
+
+export function installForgeRuntime(options: RuntimeOptions): void {
+  const g = globalThis as Record<string, unknown>;
+  const appId = options.appId ?? 'local-app';
+  const noopMetric = { incr: () => undefined, decr: () => undefined, set: () => undefined, measure: () => ({ stop: () => undefined }) };
+  const metrics = { counter: () => noopMetric, timing: () => noopMetric, gauge: () => noopMetric, histogram: () => noopMetric };
+
+  g.__forge_runtime__ = {
+    get aaid() {
+      return currentInvocation()?.accountId;
+    },
+    get appContext() {
+      const ctx = currentInvocation();
+      return {
+        appId,
+        appVersion: '1.0.0',
+        environmentId: options.environmentId ?? 'local-env',
+        environmentType: 'DEVELOPMENT',
+        invocationId: ctx?.invocationId ?? 'outside-invocation',
+        installationId: options.installationId ?? 'local-installation',
+        moduleKey: ctx?.moduleKey ?? 'unknown',
+        license: undefined,
+        installation: undefined,
+        permissions: { scopes: [], external: {} },
+      };
+    },
+    lambdaContext: {
+      getRemainingTimeInMillis: () => {
+        const ctx = currentInvocation();
+        return ctx ? Math.max(ctx.deadline - Date.now(), 0) : 0;
+      },
+    },
+    metrics,
+    tracing: { traceId: 'local-trace', spanId: 'local-span' },
+    proxy: { token: 'local', url: options.simulatorUrl },
+    container: { appCodeDir: process.cwd() },
+  };
+
+  g.__forge_fetch__ = async (target: ForgeFetchTarget, path: string, init: RequestInit = {}): Promise<Response> => {
+    const ctx = currentInvocation();
+    if (ctx?.expired) throw new InvocationExpiredError(ctx);
+    if (target.type === 'kvs') {
+      const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+      const answer = options.kvs.handle(path, body);
+      const text = answer.body === undefined ? null : JSON.stringify(answer.body);
+      return new Response(answer.status === 204 ? null : text, { status: answer.status, headers: { 'content-type': 'application/json' } });
+    }
+    if (target.type !== 'fpp' || target.remote !== 'jira') return proxyError('UNSUPPORTED_REMOTE', 400);
+    let principal: string;
+    if (target.provider === 'app') principal = 'app';
+    else if (target.provider === 'user') {
+      const accountId = target.accountId ?? ctx?.accountId;
+      // asUser() outside a user invocation (scheduled trigger, async event without a user) has no credentials.
+      if (!accountId) return proxyError('NEEDS_AUTHENTICATION_ERR');
+      principal = `user:${accountId}`;
+    } else return proxyError('UNSUPPORTED_PROVIDER', 400);
+    const headers = new Headers(init.headers);
+    headers.set('x-forge-sim-install', options.installToken);
+    headers.set('x-forge-sim-principal', principal);
+    return fetch(`${options.simulatorUrl}${path}`, { ...init, headers });
+  };
+}

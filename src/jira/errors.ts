@@ -1,0 +1,32 @@
+/**
+ * Typed failure of a Jira REST call: every non-2xx answer becomes a `JiraApiError` carrying the status,
+ * Jira's parsed error body (platform `ErrorCollection` or JSM `ErrorResponse`) and `Retry-After`.
+ */
+export class JiraApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly retryAfter: number | undefined,
+    readonly operation: string,
+  ) {
+    super(`${operation} failed with ${status}: ${jiraMessage(body) || 'no message'}`);
+    this.name = 'JiraApiError';
+  }
+
+  /** Jira's own words, for showing to an administrator. */
+  get jiraMessage(): string {
+    return jiraMessage(this.body);
+  }
+}
+
+/** Extracts the human message from either error dialect. */
+export function jiraMessage(body: unknown): string {
+  if (!body || typeof body !== 'object') return typeof body === 'string' ? body : '';
+  const b = body as { errorMessages?: unknown; errors?: unknown; errorMessage?: unknown; message?: unknown };
+  const parts: string[] = [];
+  if (Array.isArray(b.errorMessages)) parts.push(...b.errorMessages.filter((m): m is string => typeof m === 'string' && !!m));
+  if (b.errors && typeof b.errors === 'object') parts.push(...Object.values(b.errors as Record<string, unknown>).filter((m): m is string => typeof m === 'string'));
+  if (typeof b.errorMessage === 'string') parts.push(b.errorMessage);
+  if (typeof b.message === 'string') parts.push(b.message);
+  return parts.join(' ');
+}

@@ -1,0 +1,26 @@
+/**
+ * Permissions and identity (`/rest/api/3/mypermissions`, `/rest/api/3/myself`).
+ * Identity: asUser: these answer for the administrator who invoked the resolver.
+ */
+import api, { route } from '@forge/api';
+import { execute } from './executor';
+import type { JiraUser } from './types';
+
+export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
+
+/** asUser. Permission required: none. Scope: read:jira-work. */
+export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<Record<GlobalPermission, boolean>> {
+  const body = await execute<{ permissions: Record<string, { havePermission: boolean }> }>(
+    api.asUser().requestJira,
+    route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`,
+    { operation: 'Get my permissions' },
+  );
+  const out = {} as Record<GlobalPermission, boolean>;
+  for (const key of keys) out[key] = body.permissions[key]?.havePermission === true;
+  return out;
+}
+
+/** asUser. Permission required: access to Jira. Scope: read:jira-user. */
+export async function getMyself(): Promise<JiraUser> {
+  return execute<JiraUser>(api.asUser().requestJira, route`/rest/api/3/myself`, { operation: 'Get current user' });
+}

@@ -1,0 +1,49 @@
+/**
+ * How every resolver is built: authorize the caller first (nothing else runs for a non-admin), then
+ * validate, call one service, and answer the typed envelope. Errors become envelope errors with a clear
+ * message; logs carry the error kind and operation only, never emails or payloads.
+ */
+import type { Envelope, ErrorCode, ResolverContract, ResolverKey } from '../contract';
+import { fail, ok } from '../contract';
+import { JiraApiError } from '../jira/errors';
+import { AppFailure } from '../services/app-error';
+import type { Authorizer } from '../services/authorization';
+
+export interface ResolverRequest<K extends ResolverKey> {
+  payload: ResolverContract[K]['payload'];
+  accountId: string;
+}
+
+export type ResolverImpl<K extends ResolverKey> = (req: ResolverRequest<K>) => Promise<ResolverContract[K]['result']>;
+
+function jiraErrorCode(status: number): ErrorCode {
+  if (status === 403 || status === 401) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 400) return 'INVALID_INPUT';
+  return 'JIRA_ERROR';
+}
+
+export function toEnvelopeError(err: unknown): Envelope<never> {
+  if (err instanceof AppFailure) return fail(err.code, err.message);
+  if (err instanceof JiraApiError) {
+    const code = jiraErrorCode(err.status);
+    const reason = err.jiraMessage || `Jira answered ${err.status}.`;
+    return fail(code, code === 'RATE_LIMITED' ? 'Jira is rate limiting requests; try again in a minute.' : `${err.operation}: ${reason}`);
+  }
+  console.error(`resolver failed: ${err instanceof Error ? err.name : typeof err}`);
+  return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
+}
+
+export function defineResolver<K extends ResolverKey>(authorize: Authorizer, impl: ResolverImpl<K>) {
+  return async (req: { payload: unknown; context: { accountId?: string } }): Promise<Envelope<ResolverContract[K]['result']>> => {
+    try {
+      await authorize(req.context.accountId);
+      const payload = (req.payload ?? {}) as ResolverContract[K]['payload'];
+      return ok(await impl({ payload, accountId: req.context.accountId as string }));
+    } catch (err) {
+      return toEnvelopeError(err);
+    }
+  };
+}
