@@ -1,0 +1,103 @@
+import api, { route } from '@forge/api';
+import { RESOLVER_KEYS, type Envelope } from '../../src/contract';
+import { runInvocation } from '../../local/forge-runtime/runtime';
+import type { LocalSite } from '../../local/local-site';
+import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';
+
+describe('every resolver authorizes first', () => {
+  let site: LocalSite;
+  beforeAll(async () => {
+    site = await startTestSite();
+  });
+  afterAll(() => site.close());
+
+  const outsiders: Array<[string, string | undefined]> = [
+    ['a regular user', NAMED_USERS.regular.accountId],
+    ['a user without product access', NAMED_USERS.noAccess.accountId],
+    ['an anonymous caller', undefined],
+  ];
+
+  it.each(outsiders)('refuses %s on every resolver, with no side effect', async (_who, accountId) => {
+    site.sim.meter.reset();
+    const kvsBefore = site.kvs.keys();
+    const membershipsBefore = [...site.sim.state.groups.values()].map((g) => g.members.size);
+    for (const key of RESOLVER_KEYS) {
+      const res = await invokeAs<Envelope<unknown>>(site, accountId, key, {});
+      expect(res).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } });
+    }
+    // Only the permission check reached Jira; nothing was written to Jira or KVS.
+    expect(site.sim.meter.requests.every((r) => r.endpoint === '/rest/api/3/mypermissions')).toBe(true);
+    expect(site.sim.meter.writes()).toEqual([]);
+    expect(site.kvs.keys()).toEqual(kvsBefore);
+    expect([...site.sim.state.groups.values()].map((g) => g.members.size)).toEqual(membershipsBefore);
+  });
+
+  it('caches the ADMINISTER answer instead of asking on every call', async () => {
+    site.sim.meter.reset();
+    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    expect(site.sim.meter.count({ endpoint: '/rest/api/3/mypermissions' })).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('Jira permission model seen through @forge/api', () => {
+  let site: LocalSite;
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 100 }, scopes: ['read:jira-user', 'read:jira-work', 'manage:jira-configuration', 'read:email-address:jira'] });
+  });
+  afterAll(() => site.close());
+
+  const addRita = (as: 'app' | 'user') =>
+    runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () => {
+      const requester = as === 'app' ? api.asApp() : api.asUser();
+      const res = await requester.requestJira(route`/rest/api/3/group/user?groupname=${'team-web'}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ accountId: NAMED_USERS.regular.accountId }),
+      });
+      return { status: res.status, body: (await res.json()) as { errorMessages?: string[] } };
+    });
+
+  it('answers 403 to an asApp group membership write and changes nothing', async () => {
+    const group = [...site.sim.state.groups.values()].find((g) => g.name === 'team-web');
+    const before = group?.members.has(NAMED_USERS.regular.accountId);
+    const res = await addRita('app');
+    expect(res.status).toBe(403);
+    expect(res.body.errorMessages?.[0]).toMatch(/site administrator/);
+    expect(group?.members.has(NAMED_USERS.regular.accountId)).toBe(before);
+  });
+
+  it('lets a site admin make the same write asUser', async () => {
+    const res = await addRita('user');
+    expect([201, 400]).toContain(res.status);
+    expect([...site.sim.state.groups.values()].find((g) => g.name === 'team-web')?.members.has(NAMED_USERS.regular.accountId)).toBe(true);
+  });
+
+  it('serves emails asApp only', async () => {
+    const get = (as: 'app' | 'user') =>
+      runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () =>
+        (as === 'app' ? api.asApp() : api.asUser()).requestJira(route`/rest/api/3/user/email?accountId=${NAMED_USERS.regular.accountId}`),
+      );
+    const asApp = await get('app');
+    expect(asApp.status).toBe(200);
+    expect(await asApp.json()).toEqual({ accountId: NAMED_USERS.regular.accountId, email: NAMED_USERS.regular.email });
+    expect((await get('user')).status).toBe(403);
+  });
+});
+
+describe('a scope missing from the manifest', () => {
+  let site: LocalSite;
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 100 }, scopes: ['read:jira-user', 'read:jira-work'] });
+  });
+  afterAll(() => site.close());
+
+  it('makes the call fail as on a real site, and the resolver says so', async () => {
+    const res = await invokeAs<Envelope<unknown>>(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.error.message).toMatch(/scope does not match/);
+    const refused = site.sim.meter.requests.filter((r) => r.status === 401);
+    expect(refused.map((r) => r.endpoint)).toEqual(['/rest/servicedeskapi/servicedesk']);
+  });
+});
