@@ -1,0 +1,52 @@
+import { ServiceDeskClient, Version3Client } from 'jira.js';
+import { startSimulator, type Simulator } from '../../local/jira-sim/server';
+import { DEFAULT_API_TOKEN, NAMED_USERS } from '../../local/jira-sim/seed';
+
+/**
+ * jira.js, a Jira REST client this project did not write, pointed at the simulator with HTTP Basic
+ * auth, gets Jira-shaped answers (it parses them into its own models without complaint).
+ */
+describe('jira.js against the simulator', () => {
+  let sim: Simulator;
+  let v3: Version3Client;
+  let jsm: ServiceDeskClient;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: { users: 300, groups: 20 } });
+    const config = { host: sim.url, authentication: { basic: { email: NAMED_USERS.siteAdmin.email, apiToken: DEFAULT_API_TOKEN } } };
+    v3 = new Version3Client(config);
+    jsm = new ServiceDeskClient(config);
+  });
+  afterAll(() => sim.close());
+
+  it('searches users', async () => {
+    const users = await v3.userSearch.findUsers({ query: 'rita' });
+    expect(users.map((u) => u.accountId)).toContain(NAMED_USERS.regular.accountId);
+    expect(users[0]?.accountType).toBe('atlassian');
+  });
+
+  it('pages group members and adds a user to a group', async () => {
+    const page = await v3.groups.getUsersFromGroup({ groupname: 'jira-software-users', maxResults: 50 });
+    expect(page.values?.length).toBe(50);
+    expect(page.isLast).toBe(false);
+    const group = await v3.groups.addUserToGroup({ groupname: 'team-web', accountId: NAMED_USERS.noAccess.accountId });
+    expect(group.name).toBe('team-web');
+    const after = await v3.groups.getUsersFromGroup({ groupname: 'team-web', maxResults: 50 });
+    const all = [...(after.values ?? [])];
+    for (let startAt = 50; all.length < (after.total ?? 0); startAt += 50) {
+      all.push(...((await v3.groups.getUsersFromGroup({ groupname: 'team-web', startAt, maxResults: 50 })).values ?? []));
+    }
+    expect(all.map((u) => u.accountId)).toContain(NAMED_USERS.noAccess.accountId);
+  });
+
+  it('surfaces Jira’s error for a duplicate membership', async () => {
+    await expect(v3.groups.addUserToGroup({ groupname: 'site-admins', accountId: NAMED_USERS.siteAdmin.accountId })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('lists service desks and their customers', async () => {
+    const desks = await jsm.serviceDesk.getServiceDesks();
+    expect(desks.values?.map((d) => d.projectKey)).toEqual(['ITH', 'HRS', 'FAC']);
+    const customers = await jsm.serviceDesk.getCustomers({ serviceDeskId: '1', limit: 5, headers: { 'X-ExperimentalApi': 'opt-in' } } as never);
+    expect(customers.values?.length).toBe(5);
+    expect(customers.isLastPage).toBe(false);
+  });
+});
