@@ -1,25 +1,25 @@
 /**
- * The one request executor every Jira call goes through: sends a request with the identity the caller
- * chose (`asUser()` or `asApp()` from `@forge/api`), retries per the retry policy, turns non-2xx into
- * `JiraApiError`, and parses JSON. Pagination of both dialects lives in `pagination.ts`.
+ * The one request executor every Jira call goes through. An endpoint function passes a thunk that makes
+ * the request itself, inline (`api.asUser().requestJira(route`...`, { ... })`, so the identity is chosen
+ * at the call site and Forge's permission linter can see every path); the executor repeats it per the
+ * retry policy, turns non-2xx into `JiraApiError`, and parses JSON. Pagination lives in `pagination.ts`.
  */
-import type { APIResponse, RequestInit, Route } from '@forge/api';
+import type { APIResponse } from '@forge/api';
 import { JiraApiError } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy';
 
-export type JiraRequester = (path: Route, init?: RequestInit) => Promise<APIResponse>;
-
 export interface ExecuteOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Non-GET requests are retried only when the caller says a repeat is harmless. */
-  idempotent?: boolean;
   /** Names the operation in errors (never includes query values such as emails). */
   operation: string;
+  /** Whether repeating the request is harmless (GETs, PUT/DELETE, or writes whose repeat Jira rejects cleanly). */
+  idempotent: boolean;
   policy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** Headers for a JSON request body. */
+export const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' } as const;
+export const ACCEPT_JSON = { Accept: 'application/json' } as const;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -33,23 +33,16 @@ async function parseBody(response: APIResponse): Promise<unknown> {
   }
 }
 
-export async function execute<T>(request: JiraRequester, path: Route, options: ExecuteOptions): Promise<T> {
-  const method = options.method ?? 'GET';
-  const retryable = method === 'GET' || method === 'PUT' || method === 'DELETE' || options.idempotent === true;
+export async function execute<T>(send: () => Promise<APIResponse>, options: ExecuteOptions): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const sleep = options.sleep ?? defaultSleep;
-  const init: RequestInit = {
-    method,
-    headers: { Accept: 'application/json', ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  };
   for (let attempt = 1; ; attempt += 1) {
     let response: APIResponse;
     try {
-      response = await request(path, init);
+      response = await send();
     } catch (err) {
       // A dropped connection: retry only what is safe to repeat.
-      const delay = retryable ? retryDelay(policy, attempt, 'network', undefined) : undefined;
+      const delay = options.idempotent ? retryDelay(policy, attempt, 'network', undefined) : undefined;
       if (delay === undefined) throw err;
       await sleep(delay);
       continue;
@@ -57,7 +50,7 @@ export async function execute<T>(request: JiraRequester, path: Route, options: E
     if (response.ok) return (await parseBody(response)) as T;
     const body = await parseBody(response);
     const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-    const delay = retryable ? retryDelay(policy, attempt, response.status, retryAfter) : undefined;
+    const delay = options.idempotent ? retryDelay(policy, attempt, response.status, retryAfter) : undefined;
     if (delay === undefined) throw new JiraApiError(response.status, body, retryAfter, options.operation);
     await sleep(delay);
   }

@@ -3,7 +3,7 @@
  * Identity: asUser: these answer for the administrator who invoked the resolver.
  */
 import api, { route } from '@forge/api';
-import { execute } from './executor';
+import { ACCEPT_JSON, execute } from './executor';
 import type { JiraUser } from './types';
 
 export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
@@ -11,9 +11,8 @@ export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
 /** asUser. Permission required: none. Scope: read:jira-work. */
 export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<Record<GlobalPermission, boolean>> {
   const body = await execute<{ permissions: Record<string, { havePermission: boolean }> }>(
-    api.asUser().requestJira,
-    route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`,
-    { operation: 'Get my permissions' },
+    () => api.asUser().requestJira(route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`, { headers: ACCEPT_JSON }),
+    { operation: 'Get my permissions', idempotent: true },
   );
   const out = {} as Record<GlobalPermission, boolean>;
   for (const key of keys) out[key] = body.permissions[key]?.havePermission === true;
@@ -22,5 +21,5 @@ export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<
 
 /** asUser. Permission required: access to Jira. Scope: read:jira-user. */
 export async function getMyself(): Promise<JiraUser> {
-  return execute<JiraUser>(api.asUser().requestJira, route`/rest/api/3/myself`, { operation: 'Get current user' });
+  return execute<JiraUser>(() => api.asUser().requestJira(route`/rest/api/3/myself`, { headers: ACCEPT_JSON }), { operation: 'Get current user', idempotent: true });
 }

@@ -3,7 +3,7 @@
  * Identity: asUser, with the administrator's Browse users and groups permission, unless a function says otherwise.
  */
 import api, { route } from '@forge/api';
-import { execute } from './executor';
+import { ACCEPT_JSON, execute } from './executor';
 import { fromArray, type Page } from './pagination';
 import type { JiraUser } from './types';
 
@@ -12,6 +12,9 @@ export const USERS_SEARCH_PAGE_MAX = 1000;
 
 /** asUser. All users, active and inactive, one page. Scope: read:jira-user. */
 export async function listUsersPage(startAt: number, maxResults: number): Promise<Page<JiraUser>> {
-  const body = await execute<JiraUser[]>(api.asUser().requestJira, route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { operation: 'List users' });
+  const body = await execute<JiraUser[]>(
+    () => api.asUser().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { headers: ACCEPT_JSON }),
+    { operation: 'List users', idempotent: true },
+  );
   return fromArray(body, maxResults);
 }

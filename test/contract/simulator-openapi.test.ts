@@ -27,8 +27,8 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
 
-  const aUser = () => [...sim.state.users.values()].find((u) => u.accountType === 'atlassian' && u.active && !u.emailVisible) ?? NAMED_USERS.regular;
-  const teamGroup = () => [...sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
+  const aUser = (): { accountId: string } => [...sim.state.users.values()].find((u) => u.accountType === 'atlassian' && u.active && !u.emailVisible) ?? NAMED_USERS.regular;
+  const teamGroup = (): { groupId: string } | undefined => [...sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
 
   const cases: Array<[string, string, () => string, 'platform' | 'jsm', { app?: boolean; body?: () => unknown; auth?: string }?]> = [
     ['GET', '/rest/api/3/user', () => `/rest/api/3/user?accountId=${encodeURIComponent(aUser().accountId)}&expand=groups,applicationRoles`, 'platform'],
@@ -69,14 +69,15 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
     for (const row of res.body as unknown[]) expect(validate(row) ? 'valid' : explain(validate)).toBe('valid');
   });
 
-  it.each([
+  const writes: ReadonlyArray<readonly [string, string, () => string, number, () => unknown]> = [
     ['PUT', '/rest/api/3/user/columns', () => `/rest/api/3/user/columns?accountId=${encodeURIComponent(NAMED_USERS.regular.accountId)}`, 200, () => ({ columns: ['summary', 'status'] })],
     ['DELETE', '/rest/api/3/user/columns', () => `/rest/api/3/user/columns?accountId=${encodeURIComponent(NAMED_USERS.regular.accountId)}`, 204, () => undefined],
     ['DELETE', '/rest/api/3/group/user', () => `/rest/api/3/group/user?groupname=contract-test-group&accountId=${encodeURIComponent(NAMED_USERS.regular.accountId)}`, 200, () => undefined],
     ['DELETE', '/rest/api/3/group', () => '/rest/api/3/group?groupname=contract-test-group', 200, () => undefined],
     ['POST', '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer', () => '/rest/servicedeskapi/servicedesk/1/customer', 204, () => ({ accountIds: [[...sim.state.users.values()].find((u) => u.accountType === 'customer')?.accountId] })],
     ['DELETE', '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer', () => '/rest/servicedeskapi/servicedesk/1/customer', 204, () => ({ accountIds: [[...sim.state.users.values()].find((u) => u.accountType === 'customer')?.accountId] })],
-  ] as const)('%s %s answers the documented %s', async (method, template, path, status, body) => {
+  ];
+  it.each(writes)('%s %s answers the documented %s', async (method, template, path, status, body) => {
     const res = await call(method, path(), { body: body() });
     expect(res.status).toBe(status);
     if (status === 204) expect(res.body).toBeUndefined();
