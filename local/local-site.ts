@@ -28,13 +28,22 @@ export interface LocalSite {
 export async function startLocalSite(options: LocalSiteOptions = {}): Promise<LocalSite> {
   const manifest = readManifest();
   const installToken = randomUUID();
-  const sim = await startSimulator({ ...options, apps: [{ installToken, scopes: options.scopes ?? manifest.permissions.scopes }] });
+  const sim = await startSimulator({
+    ...options,
+    apps: [{ installToken, scopes: options.scopes ?? manifest.permissions.scopes }],
+  });
   const kvs = new KvsStore(options.kvsFile);
   installForgeRuntime({ simulatorUrl: sim.url, installToken, kvs, appId: manifest.app.id });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require('../src/index') as { handler: ForgeHandler };
   const moduleKey = String(manifest.modules['jira:adminPage']?.[0]?.key ?? 'admin-page');
-  const host = createResolverHost({ handler, cloudId: sim.state.cloudId, siteUrl: sim.url, moduleKey, timeoutMs: options.resolverTimeoutMs });
+  const host = createResolverHost({
+    handler,
+    cloudId: sim.state.cloudId,
+    siteUrl: sim.url,
+    moduleKey,
+    timeoutMs: options.resolverTimeoutMs,
+  });
   return { sim, kvs, host, siteUrl: sim.url, close: () => sim.close() };
 }

@@ -41,15 +41,36 @@ export async function runForgeChecks(manifestFile = 'manifest.yml'): Promise<For
   const problems: ForgeCheckProblem[] = [];
   const validation = await validate(false, manifestFile);
   for (const e of validation.errors ?? []) {
-    problems.push({ source: 'manifest', file: manifestFile, line: e.line, message: `${e.message} (${e.reference})`, level: e.level === 'warning' ? 'warning' : 'error' });
+    problems.push({
+      source: 'manifest',
+      file: manifestFile,
+      line: e.line,
+      message: `${e.message} (${e.reference})`,
+      level: e.level === 'warning' ? 'warning' : 'error',
+    });
   }
   if (!validation.success || !validation.manifestObject?.typedContent) return problems;
-  const quiet = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined, trace: () => undefined };
+  const quiet = {
+    info: () => undefined,
+    debug: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    trace: () => undefined,
+  };
   const statsig = { getDeprecatedRuntimes: async () => [] } as never;
-  const results = await lint(sourceFiles(join(PROJECT_ROOT, 'src')), validation.manifestObject.typedContent as never, 'development', quiet as never, statsig, { linter: { mode: 'client-side' } });
+  const results = await lint(
+    sourceFiles(join(PROJECT_ROOT, 'src')),
+    validation.manifestObject.typedContent as never,
+    'development',
+    quiet as never,
+    statsig,
+    { linter: { mode: 'client-side' } },
+  );
   for (const r of results) {
-    for (const e of r.errors) problems.push({ source: 'lint', file: r.file, line: e.line, message: e.message, level: 'error' });
-    for (const w of r.warnings) problems.push({ source: 'lint', file: r.file, line: w.line, message: w.message, level: 'warning' });
+    for (const e of r.errors)
+      problems.push({ source: 'lint', file: r.file, line: e.line, message: e.message, level: 'error' });
+    for (const w of r.warnings)
+      problems.push({ source: 'lint', file: r.file, line: w.line, message: w.message, level: 'warning' });
   }
   return problems;
 }
@@ -57,7 +78,10 @@ export async function runForgeChecks(manifestFile = 'manifest.yml'): Promise<For
 if (require.main === module) {
   void runForgeChecks().then(
     (problems) => {
-      for (const p of problems) console.info(`${p.level.toUpperCase()} [${p.source}] ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`);
+      for (const p of problems)
+        console.info(
+          `${p.level.toUpperCase()} [${p.source}] ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`,
+        );
       const errors = problems.filter((p) => p.level === 'error').length;
       console.info(`forge checks: ${errors} error(s), ${problems.length - errors} warning(s)`);
       process.exitCode = errors > 0 ? 1 : 0;

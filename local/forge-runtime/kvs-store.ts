@@ -30,7 +30,12 @@ class KvsError extends Error {
 }
 
 type Ttl = { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' };
-const TTL_MS: Record<Ttl['unit'], number> = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
+const TTL_MS: Record<Ttl['unit'], number> = {
+  SECONDS: 1000,
+  MINUTES: 60_000,
+  HOURS: 3_600_000,
+  DAYS: 86_400_000,
+};
 
 export class KvsStore {
   private readonly data = new Map<string, Entry>();
@@ -43,7 +48,10 @@ export class KvsStore {
     private readonly now: () => number = Date.now,
   ) {
     if (file && existsSync(file)) {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { data: Array<[string, Entry]>; secrets: Array<[string, Entry]> };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+        data: Array<[string, Entry]>;
+        secrets: Array<[string, Entry]>;
+      };
       for (const [k, v] of saved.data) this.data.set(k, v);
       for (const [k, v] of saved.secrets) this.secrets.set(k, v);
     }
@@ -69,7 +77,8 @@ export class KvsStore {
       const answer = this.route(path, (body ?? {}) as Record<string, unknown>);
       return answer;
     } catch (err) {
-      if (err instanceof KvsError) return { status: err.status, body: { code: err.code, message: err.message } };
+      if (err instanceof KvsError)
+        return { status: err.status, body: { code: err.code, message: err.message } };
       throw err;
     }
   }
@@ -99,7 +108,11 @@ export class KvsStore {
       case '/api/v1/transaction':
         return this.transaction(body);
       default:
-        throw new KvsError(400, 'UNSUPPORTED_OPERATION', `The local KVS does not support ${path} (custom entities are not emulated).`);
+        throw new KvsError(
+          400,
+          'UNSUPPORTED_OPERATION',
+          `The local KVS does not support ${path} (custom entities are not emulated).`,
+        );
     }
   }
 
@@ -114,20 +127,38 @@ export class KvsStore {
   }
 
   private checkKey(key: unknown): string {
-    if (typeof key !== 'string' || key.length === 0) throw new KvsError(400, 'INVALID_KEY', 'The key must be a non-empty string.');
-    if (key.length > FORGE_LIMITS.kvsKeyChars) throw new KvsError(400, 'KEY_TOO_LONG', `The key exceeds ${FORGE_LIMITS.kvsKeyChars} characters.`);
-    if (!/^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.test(key)) throw new KvsError(400, 'INVALID_KEY', `The key '${key}' contains characters Forge storage does not allow.`);
+    if (typeof key !== 'string' || key.length === 0)
+      throw new KvsError(400, 'INVALID_KEY', 'The key must be a non-empty string.');
+    if (key.length > FORGE_LIMITS.kvsKeyChars)
+      throw new KvsError(400, 'KEY_TOO_LONG', `The key exceeds ${FORGE_LIMITS.kvsKeyChars} characters.`);
+    if (!/^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.test(key))
+      throw new KvsError(
+        400,
+        'INVALID_KEY',
+        `The key '${key}' contains characters Forge storage does not allow.`,
+      );
     return key;
   }
 
   private checkValue(value: unknown): void {
     if (value === undefined) throw new KvsError(400, 'INVALID_VALUE', 'The value must be defined.');
     const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (bytes > FORGE_LIMITS.kvsValueBytes) throw new KvsError(413, 'VALUE_TOO_LARGE', `The value is ${bytes} bytes; the limit is ${FORGE_LIMITS.kvsValueBytes}.`);
+    if (bytes > FORGE_LIMITS.kvsValueBytes)
+      throw new KvsError(
+        413,
+        'VALUE_TOO_LARGE',
+        `The value is ${bytes} bytes; the limit is ${FORGE_LIMITS.kvsValueBytes}.`,
+      );
   }
 
   private entryJson(key: string, e: Entry): Record<string, unknown> {
-    return { key, value: e.value, createdAt: e.createdAt, updatedAt: e.updatedAt, ...(e.expireAt ? { expireTime: new Date(e.expireAt).toISOString() } : {}) };
+    return {
+      key,
+      value: e.value,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+      ...(e.expireAt ? { expireTime: new Date(e.expireAt).toISOString() } : {}),
+    };
   }
 
   private get(map: Map<string, Entry>, body: Record<string, unknown>): KvsAnswer {
@@ -142,13 +173,20 @@ export class KvsStore {
     this.checkValue(body.value);
     const options = (body.options ?? {}) as { ttl?: Ttl; keyPolicy?: string; returnValue?: string };
     const previous = this.live(map, key) ? map.get(key) : undefined;
-    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous) throw new KvsError(409, 'KEY_ALREADY_EXISTS', `Key ${key} already exists.`);
+    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous)
+      throw new KvsError(409, 'KEY_ALREADY_EXISTS', `Key ${key} already exists.`);
     const t = this.now();
-    const entry: Entry = { value: body.value, createdAt: previous?.createdAt ?? t, updatedAt: t, ...(options.ttl ? { expireAt: t + options.ttl.value * TTL_MS[options.ttl.unit] } : {}) };
+    const entry: Entry = {
+      value: body.value,
+      createdAt: previous?.createdAt ?? t,
+      updatedAt: t,
+      ...(options.ttl ? { expireAt: t + options.ttl.value * TTL_MS[options.ttl.unit] } : {}),
+    };
     map.set(key, entry);
     this.operations.push({ path: 'set', keys: [key] });
     this.persist();
-    if (options.returnValue === 'PREVIOUS') return { status: 200, body: previous ? this.entryJson(key, previous) : undefined };
+    if (options.returnValue === 'PREVIOUS')
+      return { status: 200, body: previous ? this.entryJson(key, previous) : undefined };
     if (options.returnValue === 'LATEST') return { status: 200, body: this.entryJson(key, entry) };
     return { status: 204 };
   }
@@ -164,10 +202,15 @@ export class KvsStore {
   private query(body: Record<string, unknown>): KvsAnswer {
     const limit = (body.limit as number | undefined) ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > FORGE_LIMITS.kvsQueryMaxLimit) {
-      throw new KvsError(400, 'INVALID_LIMIT', `limit must be between 1 and ${FORGE_LIMITS.kvsQueryMaxLimit}.`);
+      throw new KvsError(
+        400,
+        'INVALID_LIMIT',
+        `limit must be between 1 and ${FORGE_LIMITS.kvsQueryMaxLimit}.`,
+      );
     }
     const where = (body.where ?? []) as Array<{ property: string; condition: string; values: unknown[] }>;
-    const after = typeof body.after === 'string' ? Buffer.from(body.after, 'base64url').toString('utf8') : undefined;
+    const after =
+      typeof body.after === 'string' ? Buffer.from(body.after, 'base64url').toString('utf8') : undefined;
     const keys = this.keys().filter((k) => where.every((w) => matchesWhere(k, w)));
     const start = after === undefined ? 0 : keys.findIndex((k) => k > after);
     const page = start < 0 ? [] : keys.slice(start, start + limit);
@@ -184,17 +227,27 @@ export class KvsStore {
 
   private batchItems(body: unknown): Array<Record<string, unknown>> {
     const items = (Array.isArray(body) ? body : []) as Array<Record<string, unknown>>;
-    if (items.length > FORGE_LIMITS.kvsBatchMaxItems) throw new KvsError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} items.`);
+    if (items.length > FORGE_LIMITS.kvsBatchMaxItems)
+      throw new KvsError(
+        400,
+        'BATCH_TOO_LARGE',
+        `A batch may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} items.`,
+      );
     for (const it of items) {
-      if (it.entityName) throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
+      if (it.entityName)
+        throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
     }
     return items;
   }
 
   private batchGet(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
-    const successfulKeys = items.filter((i) => this.live(this.data, this.checkKey(i.key))).map((i) => this.entryJson(i.key as string, this.data.get(i.key as string) as Entry));
-    const failedKeys = items.filter((i) => !this.live(this.data, i.key as string)).map((i) => ({ key: i.key, error: { code: 'KEY_NOT_FOUND', message: 'Key not found' } }));
+    const successfulKeys = items
+      .filter((i) => this.live(this.data, this.checkKey(i.key)))
+      .map((i) => this.entryJson(i.key as string, this.data.get(i.key as string) as Entry));
+    const failedKeys = items
+      .filter((i) => !this.live(this.data, i.key as string))
+      .map((i) => ({ key: i.key, error: { code: 'KEY_NOT_FOUND', message: 'Key not found' } }));
     this.operations.push({ path: 'batch/get', keys: items.map((i) => i.key as string) });
     return { status: 200, body: { successfulKeys, failedKeys } };
   }
@@ -228,8 +281,14 @@ export class KvsStore {
   private transaction(body: Record<string, unknown>): KvsAnswer {
     const sets = (body.set ?? []) as Array<Record<string, unknown>>;
     const deletes = (body.delete ?? []) as Array<Record<string, unknown>>;
-    if (body.check || [...sets, ...deletes].some((x) => x.entityName)) throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
-    if (sets.length + deletes.length > FORGE_LIMITS.kvsBatchMaxItems) throw new KvsError(400, 'TRANSACTION_TOO_LARGE', `A transaction may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} operations.`);
+    if (body.check || [...sets, ...deletes].some((x) => x.entityName))
+      throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
+    if (sets.length + deletes.length > FORGE_LIMITS.kvsBatchMaxItems)
+      throw new KvsError(
+        400,
+        'TRANSACTION_TOO_LARGE',
+        `A transaction may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} operations.`,
+      );
     for (const s of sets) {
       this.checkKey(s.key);
       this.checkValue(s.value);

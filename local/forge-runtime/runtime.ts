@@ -33,7 +33,9 @@ const invocations = new AsyncLocalStorage<InvocationContext>();
 
 export class InvocationExpiredError extends Error {
   constructor(ctx: InvocationContext) {
-    super(`Invocation ${ctx.invocationId} (${ctx.moduleKey}) has timed out; no further requests are allowed.`);
+    super(
+      `Invocation ${ctx.invocationId} (${ctx.moduleKey}) has timed out; no further requests are allowed.`,
+    );
   }
 }
 
@@ -42,8 +44,17 @@ export function currentInvocation(): InvocationContext | undefined {
 }
 
 /** Runs `fn` as one Forge invocation; it is rejected with a timeout error after `timeoutMs`. */
-export async function runInvocation<T>(init: { accountId?: string; moduleKey: string; timeoutMs: number }, fn: () => Promise<T>): Promise<T> {
-  const ctx: InvocationContext = { accountId: init.accountId, moduleKey: init.moduleKey, deadline: Date.now() + init.timeoutMs, invocationId: randomUUID(), expired: false };
+export async function runInvocation<T>(
+  init: { accountId?: string; moduleKey: string; timeoutMs: number },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const ctx: InvocationContext = {
+    accountId: init.accountId,
+    moduleKey: init.moduleKey,
+    deadline: Date.now() + init.timeoutMs,
+    invocationId: randomUUID(),
+    expired: false,
+  };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -65,8 +76,18 @@ function proxyError(reason: string, status = 401): Response {
 export function installForgeRuntime(options: RuntimeOptions): void {
   const g = globalThis as Record<string, unknown>;
   const appId = options.appId ?? 'local-app';
-  const noopMetric = { incr: () => undefined, decr: () => undefined, set: () => undefined, measure: () => ({ stop: () => undefined }) };
-  const metrics = { counter: () => noopMetric, timing: () => noopMetric, gauge: () => noopMetric, histogram: () => noopMetric };
+  const noopMetric = {
+    incr: () => undefined,
+    decr: () => undefined,
+    set: () => undefined,
+    measure: () => ({ stop: () => undefined }),
+  };
+  const metrics = {
+    counter: () => noopMetric,
+    timing: () => noopMetric,
+    gauge: () => noopMetric,
+    histogram: () => noopMetric,
+  };
 
   g.__forge_runtime__ = {
     get aaid() {
@@ -99,14 +120,21 @@ export function installForgeRuntime(options: RuntimeOptions): void {
     container: { appCodeDir: process.cwd() },
   };
 
-  g.__forge_fetch__ = async (target: ForgeFetchTarget, path: string, init: RequestInit = {}): Promise<Response> => {
+  g.__forge_fetch__ = async (
+    target: ForgeFetchTarget,
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Response> => {
     const ctx = currentInvocation();
     if (ctx?.expired) throw new InvocationExpiredError(ctx);
     if (target.type === 'kvs') {
       const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
       const answer = options.kvs.handle(path, body);
       const text = answer.body === undefined ? null : JSON.stringify(answer.body);
-      return new Response(answer.status === 204 ? null : text, { status: answer.status, headers: { 'content-type': 'application/json' } });
+      return new Response(answer.status === 204 ? null : text, {
+        status: answer.status,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     if (target.type !== 'fpp' || target.remote !== 'jira') return proxyError('UNSUPPORTED_REMOTE', 400);
     let principal: string;

@@ -54,8 +54,17 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
       const until = Date.now() + timeoutMs;
       for (;;) {
         const found = current ? find(current) : undefined;
-        if (found !== undefined && found !== null && found !== false && !(Array.isArray(found) && found.length === 0)) return found as never;
-        if (Date.now() > until) throw new Error(`waitFor timed out; the page shows: ${current ? textOf(current).slice(0, 500) : '(nothing rendered)'}`);
+        if (
+          found !== undefined &&
+          found !== null &&
+          found !== false &&
+          !(Array.isArray(found) && found.length === 0)
+        )
+          return found as never;
+        if (Date.now() > until)
+          throw new Error(
+            `waitFor timed out; the page shows: ${current ? textOf(current).slice(0, 500) : '(nothing rendered)'}`,
+          );
         await new Promise((r) => setTimeout(r, 10));
       }
     },

@@ -29,4 +29,5 @@ export function textOf(doc: ForgeDoc): string {
 
 export const byType = (type: string) => (n: ForgeDoc) => n.type === type;
 export const byTestId = (testId: string) => (n: ForgeDoc) => n.props.testId === testId;
-export const withText = (text: string | RegExp) => (n: ForgeDoc) => (typeof text === 'string' ? textOf(n).includes(text) : text.test(textOf(n)));
+export const withText = (text: string | RegExp) => (n: ForgeDoc) =>
+  typeof text === 'string' ? textOf(n).includes(text) : text.test(textOf(n));

@@ -6,7 +6,10 @@
 import { FORGE_LIMITS } from '../forge-runtime/limits';
 import { runInvocation } from '../forge-runtime/runtime';
 
-export type ForgeHandler = (event: { call: { functionKey: string; payload: unknown }; context: Record<string, unknown> }, runtimePayload: Record<string, unknown>) => Promise<unknown>;
+export type ForgeHandler = (
+  event: { call: { functionKey: string; payload: unknown }; context: Record<string, unknown> },
+  runtimePayload: Record<string, unknown>,
+) => Promise<unknown>;
 
 export interface ResolverHostOptions {
   handler: ForgeHandler;
@@ -31,22 +34,41 @@ export function createResolverHost(options: ResolverHostOptions): ResolverHost {
     async invoke(functionKey, payload, accountId) {
       const requestBytes = Buffer.byteLength(JSON.stringify({ functionKey, payload: payload ?? {} }), 'utf8');
       if (requestBytes > FORGE_LIMITS.invokeRequestBytes) {
-        throw new InvokeLimitError(`Invoke payload is ${requestBytes} bytes; Forge allows ${FORGE_LIMITS.invokeRequestBytes}.`);
+        throw new InvokeLimitError(
+          `Invoke payload is ${requestBytes} bytes; Forge allows ${FORGE_LIMITS.invokeRequestBytes}.`,
+        );
       }
       const started = Date.now();
       try {
-        const result = await runInvocation({ accountId, moduleKey: options.moduleKey, timeoutMs: options.timeoutMs ?? FORGE_LIMITS.resolverTimeoutMs }, () =>
-          options.handler(
-            {
-              call: { functionKey, payload: payload ?? {} },
-              context: { cloudId: options.cloudId, siteUrl: options.siteUrl, moduleKey: options.moduleKey, extension: { type: 'jira:adminPage' }, accountId },
-            },
-            { principal: accountId ? { accountId } : undefined, installContext: `ari:cloud:jira::site/${options.cloudId}` },
-          ),
+        const result = await runInvocation(
+          {
+            accountId,
+            moduleKey: options.moduleKey,
+            timeoutMs: options.timeoutMs ?? FORGE_LIMITS.resolverTimeoutMs,
+          },
+          () =>
+            options.handler(
+              {
+                call: { functionKey, payload: payload ?? {} },
+                context: {
+                  cloudId: options.cloudId,
+                  siteUrl: options.siteUrl,
+                  moduleKey: options.moduleKey,
+                  extension: { type: 'jira:adminPage' },
+                  accountId,
+                },
+              },
+              {
+                principal: accountId ? { accountId } : undefined,
+                installContext: `ari:cloud:jira::site/${options.cloudId}`,
+              },
+            ),
         );
         const responseBytes = Buffer.byteLength(JSON.stringify(result ?? null), 'utf8');
         if (responseBytes > FORGE_LIMITS.invokeResponseBytes) {
-          throw new InvokeLimitError(`Resolver response is ${responseBytes} bytes; Forge allows ${FORGE_LIMITS.invokeResponseBytes}.`);
+          throw new InvokeLimitError(
+            `Resolver response is ${responseBytes} bytes; Forge allows ${FORGE_LIMITS.invokeResponseBytes}.`,
+          );
         }
         return result;
       } finally {

@@ -13,7 +13,10 @@ export function callerId(req: SimRequest): string | undefined {
 
 export function canBrowseUsers(req: SimRequest): boolean {
   const id = callerId(req);
-  return !!id && (hasGlobalPermission(req.state, id, 'USER_PICKER') || hasGlobalPermission(req.state, id, 'ADMINISTER'));
+  return (
+    !!id &&
+    (hasGlobalPermission(req.state, id, 'USER_PICKER') || hasGlobalPermission(req.state, id, 'ADMINISTER'))
+  );
 }
 
 export function isJiraAdmin(req: SimRequest): boolean {
@@ -41,17 +44,23 @@ export function requireAuthenticated(req: SimRequest): string {
 
 export function requireBrowseUsers(req: SimRequest): void {
   requireAuthenticated(req);
-  if (!canBrowseUsers(req)) throw new SimHttpError(403, 'You do not have the permission to browse users and groups.');
+  if (!canBrowseUsers(req))
+    throw new SimHttpError(403, 'You do not have the permission to browse users and groups.');
 }
 
 export function requireJiraAdmin(req: SimRequest): void {
   requireAuthenticated(req);
-  if (!isJiraAdmin(req)) throw new SimHttpError(403, 'You are not authorized to perform this operation. Administrator privileges are required.');
+  if (!isJiraAdmin(req))
+    throw new SimHttpError(
+      403,
+      'You are not authorized to perform this operation. Administrator privileges are required.',
+    );
 }
 
 export function requireSiteAdmin(req: SimRequest): void {
   requireAuthenticated(req);
-  if (!isSiteAdminCaller(req)) throw new SimHttpError(403, 'You must be a site administrator to perform this operation.');
+  if (!isSiteAdminCaller(req))
+    throw new SimHttpError(403, 'You must be a site administrator to perform this operation.');
 }
 
 export function requireJiraAccess(req: SimRequest): void {

@@ -18,7 +18,11 @@ export interface FaultOptions {
   seed?: number;
 }
 
-export type Fault = { kind: 'none' } | { kind: 'error'; status: number } | { kind: 'reset' } | { kind: 'throttle'; retryAfter: number };
+export type Fault =
+  | { kind: 'none' }
+  | { kind: 'error'; status: number }
+  | { kind: 'reset' }
+  | { kind: 'throttle'; retryAfter: number };
 
 export class FaultInjector {
   private state: number;
@@ -54,8 +58,10 @@ export class FaultInjector {
     if (!this.applies(path)) return { kind: 'none' };
     const o = this.options;
     if (o.resetRate && this.random() < o.resetRate) return { kind: 'reset' };
-    if (o.serverErrorRate && this.random() < o.serverErrorRate) return { kind: 'error', status: [503, 502, 500][Math.floor(this.random() * 3)] ?? 503 };
-    if (o.tooManyRequestsRate && this.random() < o.tooManyRequestsRate) return { kind: 'throttle', retryAfter: o.retryAfterSeconds ?? 1 };
+    if (o.serverErrorRate && this.random() < o.serverErrorRate)
+      return { kind: 'error', status: [503, 502, 500][Math.floor(this.random() * 3)] ?? 503 };
+    if (o.tooManyRequestsRate && this.random() < o.tooManyRequestsRate)
+      return { kind: 'throttle', retryAfter: o.retryAfterSeconds ?? 1 };
     return { kind: 'none' };
   }
 }

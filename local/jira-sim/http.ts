@@ -86,6 +86,7 @@ export function boolParam(req: SimRequest, name: string): boolean {
 }
 
 export function requireUserPrincipal(req: SimRequest): string {
-  if (req.principal.kind === 'anonymous') throw new SimHttpError(401, 'You are not authorized to perform this action. Please log in.');
+  if (req.principal.kind === 'anonymous')
+    throw new SimHttpError(401, 'You are not authorized to perform this action. Please log in.');
   return req.principal.accountId;
 }

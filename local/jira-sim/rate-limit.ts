@@ -44,7 +44,16 @@ export class RateLimiter {
     const quota = this.options.pointsPerHour ?? 0;
     if (quota > 0 && this.pointsUsed >= quota) {
       const resetMs = this.hourStart + 3_600_000 - t;
-      return { limited: true, headers: this.limitHeaders(quota, 0, Math.ceil(resetMs / 1000), 'jira-quota-global-based', this.hourStart + 3_600_000) };
+      return {
+        limited: true,
+        headers: this.limitHeaders(
+          quota,
+          0,
+          Math.ceil(resetMs / 1000),
+          'jira-quota-global-based',
+          this.hourStart + 3_600_000,
+        ),
+      };
     }
     const burst = this.options.burstPerSecond ?? 0;
     if (burst > 0) {
@@ -52,7 +61,16 @@ export class RateLimiter {
       if (hits.length >= burst) {
         this.windows.set(endpointKey, hits);
         const oldest = hits[0] ?? t;
-        return { limited: true, headers: this.limitHeaders(burst, 0, Math.max(1, Math.ceil((oldest + 1000 - t) / 1000)), 'jira-burst-based', oldest + 1000) };
+        return {
+          limited: true,
+          headers: this.limitHeaders(
+            burst,
+            0,
+            Math.max(1, Math.ceil((oldest + 1000 - t) / 1000)),
+            'jira-burst-based',
+            oldest + 1000,
+          ),
+        };
       }
       hits.push(t);
       this.windows.set(endpointKey, hits);
@@ -74,7 +92,13 @@ export class RateLimiter {
     };
   }
 
-  private limitHeaders(limit: number, remaining: number, retryAfter: number, reason: string, resetAt: number): Record<string, string> {
+  private limitHeaders(
+    limit: number,
+    remaining: number,
+    retryAfter: number,
+    reason: string,
+    resetAt: number,
+  ): Record<string, string> {
     return {
       'Retry-After': String(retryAfter),
       'X-RateLimit-Limit': String(limit),

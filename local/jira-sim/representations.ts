@@ -14,7 +14,12 @@ export function avatarUrls(user: SimUser): Record<'16x16' | '24x24' | '32x32' | 
     .slice(0, 2)
     .toUpperCase();
   const base = `https://avatar-management.local/initials/${encodeURIComponent(initials)}`;
-  return { '48x48': `${base}-48.png`, '24x24': `${base}-24.png`, '16x16': `${base}-16.png`, '32x32': `${base}-32.png` };
+  return {
+    '48x48': `${base}-48.png`,
+    '24x24': `${base}-24.png`,
+    '16x16': `${base}-16.png`,
+    '32x32': `${base}-32.png`,
+  };
 }
 
 export function userSelf(baseUrl: string, accountId: string): string {
@@ -31,7 +36,11 @@ export function applicationRoleJson(state: SiteState, role: SimApplicationRole):
     for (const g of state.groups.values()) if (g.name === name) g.members.forEach((m) => users.add(m));
   }
   const details = (names: string[]) =>
-    names.flatMap((n) => [...state.groups.values()].filter((g) => g.name === n).map((g) => ({ name: g.name, groupId: g.groupId })));
+    names.flatMap((n) =>
+      [...state.groups.values()]
+        .filter((g) => g.name === n)
+        .map((g) => ({ name: g.name, groupId: g.groupId })),
+    );
   return {
     key: role.key,
     groups: role.groups,
@@ -51,7 +60,12 @@ export function applicationRoleJson(state: SiteState, role: SimApplicationRole):
 }
 
 /** The `User` schema; `expand` may name `groups` and `applicationRoles`. */
-export function userJson(state: SiteState, baseUrl: string, user: SimUser, expand: string[] = []): Record<string, unknown> {
+export function userJson(
+  state: SiteState,
+  baseUrl: string,
+  user: SimUser,
+  expand: string[] = [],
+): Record<string, unknown> {
   const json: Record<string, unknown> = {
     self: userSelf(baseUrl, user.accountId),
     accountId: user.accountId,
@@ -118,13 +132,24 @@ export function serviceDeskJson(baseUrl: string, desk: SimServiceDesk): Record<s
 }
 
 /** A `startAt/maxResults` page (`PageBean*`). */
-export function pageBean<T>(baseUrl: string, path: string, all: T[], startAt: number, maxResults: number, extraQuery = ''): Record<string, unknown> {
+export function pageBean<T>(
+  baseUrl: string,
+  path: string,
+  all: T[],
+  startAt: number,
+  maxResults: number,
+  extraQuery = '',
+): Record<string, unknown> {
   const values = all.slice(startAt, startAt + maxResults);
   const isLast = startAt + values.length >= all.length;
   const self = `${baseUrl}${path}?${extraQuery}${extraQuery ? '&' : ''}startAt=${startAt}&maxResults=${maxResults}`;
   return {
     self,
-    ...(isLast ? {} : { nextPage: `${baseUrl}${path}?${extraQuery}${extraQuery ? '&' : ''}startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+    ...(isLast
+      ? {}
+      : {
+          nextPage: `${baseUrl}${path}?${extraQuery}${extraQuery ? '&' : ''}startAt=${startAt + maxResults}&maxResults=${maxResults}`,
+        }),
     maxResults,
     startAt,
     total: all.length,
@@ -134,7 +159,13 @@ export function pageBean<T>(baseUrl: string, path: string, all: T[], startAt: nu
 }
 
 /** A JSM `start/limit/isLastPage` page (`PagedDTO*`). */
-export function pagedDto<T>(baseUrl: string, path: string, all: T[], start: number, limit: number): Record<string, unknown> {
+export function pagedDto<T>(
+  baseUrl: string,
+  path: string,
+  all: T[],
+  start: number,
+  limit: number,
+): Record<string, unknown> {
   const values = all.slice(start, start + limit);
   const isLastPage = start + values.length >= all.length;
   return {

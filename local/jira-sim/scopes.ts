@@ -11,7 +11,10 @@ interface OperationMeta {
   experimental: boolean;
 }
 
-type SpecOperation = { 'x-atlassian-oauth2-scopes'?: Array<{ scopes: string[] }>; 'x-experimental'?: boolean };
+type SpecOperation = {
+  'x-atlassian-oauth2-scopes'?: Array<{ scopes: string[] }>;
+  'x-experimental'?: boolean;
+};
 
 const SPEC_DIR = join(__dirname, '..', 'specs');
 let table: Map<string, OperationMeta> | undefined;
@@ -19,12 +22,17 @@ let table: Map<string, OperationMeta> | undefined;
 function load(): Map<string, OperationMeta> {
   const out = new Map<string, OperationMeta>();
   for (const file of ['jira-platform-v3.json', 'jira-servicedesk.json']) {
-    const spec = JSON.parse(readFileSync(join(SPEC_DIR, file), 'utf8')) as { paths: Record<string, Record<string, SpecOperation>> };
+    const spec = JSON.parse(readFileSync(join(SPEC_DIR, file), 'utf8')) as {
+      paths: Record<string, Record<string, SpecOperation>>;
+    };
     for (const [path, ops] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (typeof op !== 'object' || op === null || !('responses' in op)) continue;
         const alternatives = (op['x-atlassian-oauth2-scopes'] ?? []).map((a) => a.scopes);
-        out.set(`${method.toUpperCase()} ${path}`, { alternatives, experimental: op['x-experimental'] === true });
+        out.set(`${method.toUpperCase()} ${path}`, {
+          alternatives,
+          experimental: op['x-experimental'] === true,
+        });
       }
     }
   }

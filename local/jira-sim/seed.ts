@@ -3,7 +3,6 @@
  * Named accounts cover every permission level; the rest are generated with a seeded PRNG.
  */
 import {
-  type AccountType,
   type SimGroup,
   type SimServiceDesk,
   type SimUser,
@@ -26,21 +25,114 @@ export interface SeedOptions {
 /** Accounts every seeded site has, by role, for tests and for "act as" in the browser host. */
 export const NAMED_USERS = {
   siteAdmin: { accountId: '712020:00000000-0000-4000-a000-000000000001', email: 'ada.admin@example.com' },
-  jiraAdmin: { accountId: '712020:00000000-0000-4000-a000-000000000002', email: 'jonas.jira-admin@example.com' },
+  jiraAdmin: {
+    accountId: '712020:00000000-0000-4000-a000-000000000002',
+    email: 'jonas.jira-admin@example.com',
+  },
   regular: { accountId: '712020:00000000-0000-4000-a000-000000000003', email: 'rita.regular@example.com' },
   noAccess: { accountId: '712020:00000000-0000-4000-a000-000000000004', email: 'nils.noaccess@example.com' },
-  app: { accountId: '557058:00000000-0000-4000-a000-0000000000a0', email: 'jira-user-admin@connect.atlassian.com' },
+  app: {
+    accountId: '557058:00000000-0000-4000-a000-0000000000a0',
+    email: 'jira-user-admin@connect.atlassian.com',
+  },
 } as const;
 
 export const DEFAULT_API_TOKEN = 'local-dev-token';
 export const SITE_ID = 'LOCAL1';
 
-const FIRST = ['Alex', 'Bea', 'Chen', 'Dana', 'Emil', 'Farah', 'Goran', 'Hana', 'Ivo', 'Jia', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Vera', 'Wei', 'Ximena', 'Yusuf', 'Zoe'];
-const LAST = ['Andersen', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jansen', 'Kowalski', 'Lopez', 'Muller', 'Nakamura', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka', 'Urban', 'Virtanen', 'Weber', 'Xu', 'Yilmaz', 'Zhang'];
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'Europe/London', 'America/Los_Angeles'];
+const FIRST = [
+  'Alex',
+  'Bea',
+  'Chen',
+  'Dana',
+  'Emil',
+  'Farah',
+  'Goran',
+  'Hana',
+  'Ivo',
+  'Jia',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Vera',
+  'Wei',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'Andersen',
+  'Baker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jansen',
+  'Kowalski',
+  'Lopez',
+  'Muller',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Urban',
+  'Virtanen',
+  'Weber',
+  'Xu',
+  'Yilmaz',
+  'Zhang',
+];
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Europe/London',
+  'America/Los_Angeles',
+];
 const LOCALES = ['en_US', 'de_DE', 'ja_JP', 'en_AU', 'en_GB', 'fr_FR'];
-const TEAMS = ['platform', 'payments', 'mobile', 'web', 'data', 'security', 'support', 'sales', 'marketing', 'finance', 'legal', 'hr', 'design', 'qa', 'devops', 'research'];
-const APPS = ['Automation for Jira', 'Slack', 'Microsoft Teams', 'GitHub for Jira', 'Jira Cloud for Sheets', 'Tempo', 'Zephyr', 'Opsgenie'];
+const TEAMS = [
+  'platform',
+  'payments',
+  'mobile',
+  'web',
+  'data',
+  'security',
+  'support',
+  'sales',
+  'marketing',
+  'finance',
+  'legal',
+  'hr',
+  'design',
+  'qa',
+  'devops',
+  'research',
+];
+const APPS = [
+  'Automation for Jira',
+  'Slack',
+  'Microsoft Teams',
+  'GitHub for Jira',
+  'Jira Cloud for Sheets',
+  'Tempo',
+  'Zephyr',
+  'Opsgenie',
+];
 const FUNC_NAMES = ['Backup', 'CiBot', 'Reporting', 'Sync', 'Importer'];
 
 /** mulberry32: tiny, fast, deterministic. */
@@ -74,13 +166,28 @@ export function seedSite(options: SeedOptions = {}): SiteState {
     globalPermissions: {
       ADMINISTER: ['jira-administrators', SITE_ADMIN_GROUP, 'atlassian-addons-admin'],
       SYSTEM_ADMIN: [SITE_ADMIN_GROUP],
-      USER_PICKER: ['jira-software-users', 'jira-servicemanagement-users', 'jira-administrators', SITE_ADMIN_GROUP, 'atlassian-addons-admin'],
+      USER_PICKER: [
+        'jira-software-users',
+        'jira-servicemanagement-users',
+        'jira-administrators',
+        SITE_ADMIN_GROUP,
+        'atlassian-addons-admin',
+      ],
     },
     serviceDesks: new Map(),
     siteAdminGroup: SITE_ADMIN_GROUP,
     appAccountId: NAMED_USERS.app.accountId,
     apiToken: options.apiToken ?? DEFAULT_API_TOKEN,
-    defaultColumns: ['issuetype', 'issuekey', 'summary', 'assignee', 'reporter', 'priority', 'status', 'updated'],
+    defaultColumns: [
+      'issuetype',
+      'issuekey',
+      'summary',
+      'assignee',
+      'reporter',
+      'priority',
+      'status',
+      'updated',
+    ],
     nextId: 1_000_000,
   };
 
@@ -114,26 +221,81 @@ export function seedSite(options: SeedOptions = {}): SiteState {
   };
 
   // Product, admin and system groups first; then team groups up to the requested count.
-  for (const name of [SITE_ADMIN_GROUP, 'jira-administrators', 'jira-software-users', 'jira-servicemanagement-users', 'jira-product-discovery-users', 'atlassian-addons-admin', 'jira-users-inactive', 'functional-accounts']) {
+  for (const name of [
+    SITE_ADMIN_GROUP,
+    'jira-administrators',
+    'jira-software-users',
+    'jira-servicemanagement-users',
+    'jira-product-discovery-users',
+    'atlassian-addons-admin',
+    'jira-users-inactive',
+    'functional-accounts',
+  ]) {
     addGroup(name);
   }
   for (let i = 0; state.groups.size < totalGroups; i += 1) {
     const team = TEAMS[i % TEAMS.length] as string;
     const round = Math.floor(i / TEAMS.length);
-    addGroup(round === 0 ? `team-${team}` : `${['proj', 'dept', 'guild', 'ops'][round % 4]}-${team}-${round}`);
+    addGroup(
+      round === 0 ? `team-${team}` : `${['proj', 'dept', 'guild', 'ops'][round % 4]}-${team}-${round}`,
+    );
   }
   state.applicationRoles = [
-    { key: 'jira-software', name: 'Jira Software', groups: ['jira-software-users', 'jira-administrators'], defaultGroups: ['jira-software-users'], numberOfSeats: 5000 },
-    { key: 'jira-servicedesk', name: 'Jira Service Management', groups: ['jira-servicemanagement-users'], defaultGroups: ['jira-servicemanagement-users'], numberOfSeats: 250 },
-    { key: 'jira-product-discovery', name: 'Jira Product Discovery', groups: ['jira-product-discovery-users'], defaultGroups: ['jira-product-discovery-users'], numberOfSeats: 50 },
+    {
+      key: 'jira-software',
+      name: 'Jira Software',
+      groups: ['jira-software-users', 'jira-administrators'],
+      defaultGroups: ['jira-software-users'],
+      numberOfSeats: 5000,
+    },
+    {
+      key: 'jira-servicedesk',
+      name: 'Jira Service Management',
+      groups: ['jira-servicemanagement-users'],
+      defaultGroups: ['jira-servicemanagement-users'],
+      numberOfSeats: 250,
+    },
+    {
+      key: 'jira-product-discovery',
+      name: 'Jira Product Discovery',
+      groups: ['jira-product-discovery-users'],
+      defaultGroups: ['jira-product-discovery-users'],
+      numberOfSeats: 50,
+    },
   ];
 
   // Named accounts, one per permission level.
-  const ada = addUser({ accountId: NAMED_USERS.siteAdmin.accountId, displayName: 'Ada Admin', email: NAMED_USERS.siteAdmin.email, accountType: 'atlassian' });
-  const jonas = addUser({ accountId: NAMED_USERS.jiraAdmin.accountId, displayName: 'Jonas Jira-Admin', email: NAMED_USERS.jiraAdmin.email, accountType: 'atlassian' });
-  const rita = addUser({ accountId: NAMED_USERS.regular.accountId, displayName: 'Rita Regular', email: NAMED_USERS.regular.email, accountType: 'atlassian' });
-  addUser({ accountId: NAMED_USERS.noAccess.accountId, displayName: 'Nils No-Access', email: NAMED_USERS.noAccess.email, accountType: 'atlassian' });
-  const app = addUser({ accountId: NAMED_USERS.app.accountId, displayName: 'Jira User Admin', email: NAMED_USERS.app.email, accountType: 'app', emailVisible: false });
+  const ada = addUser({
+    accountId: NAMED_USERS.siteAdmin.accountId,
+    displayName: 'Ada Admin',
+    email: NAMED_USERS.siteAdmin.email,
+    accountType: 'atlassian',
+  });
+  const jonas = addUser({
+    accountId: NAMED_USERS.jiraAdmin.accountId,
+    displayName: 'Jonas Jira-Admin',
+    email: NAMED_USERS.jiraAdmin.email,
+    accountType: 'atlassian',
+  });
+  const rita = addUser({
+    accountId: NAMED_USERS.regular.accountId,
+    displayName: 'Rita Regular',
+    email: NAMED_USERS.regular.email,
+    accountType: 'atlassian',
+  });
+  addUser({
+    accountId: NAMED_USERS.noAccess.accountId,
+    displayName: 'Nils No-Access',
+    email: NAMED_USERS.noAccess.email,
+    accountType: 'atlassian',
+  });
+  const app = addUser({
+    accountId: NAMED_USERS.app.accountId,
+    displayName: 'Jira User Admin',
+    email: NAMED_USERS.app.email,
+    accountType: 'app',
+    emailVisible: false,
+  });
   for (const [g, members] of [
     [SITE_ADMIN_GROUP, [ada]],
     ['jira-administrators', [ada, jonas]],
@@ -153,12 +315,21 @@ export function seedSite(options: SeedOptions = {}): SiteState {
 
   for (let i = 0; i < appCount; i += 1) {
     const name = APPS[i] as string;
-    const u = addUser({ displayName: name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '-')}@connect.atlassian.com`, accountType: 'app', emailVisible: false });
+    const u = addUser({
+      displayName: name,
+      email: `${name.toLowerCase().replace(/[^a-z]+/g, '-')}@connect.atlassian.com`,
+      accountType: 'app',
+      emailVisible: false,
+    });
     byName('atlassian-addons-admin').members.add(u.accountId);
   }
   for (let i = 0; i < funcCount; i += 1) {
     const name = FUNC_NAMES[i] as string;
-    const u = addUser({ displayName: `${name}_Func_${SITE_ID}`, email: `${name.toLowerCase()}.func@example.com`, accountType: 'atlassian' });
+    const u = addUser({
+      displayName: `${name}_Func_${SITE_ID}`,
+      email: `${name.toLowerCase()}.func@example.com`,
+      accountType: 'atlassian',
+    });
     byName('functional-accounts').members.add(u.accountId);
     byName('jira-software-users').members.add(u.accountId);
   }
@@ -169,20 +340,34 @@ export function seedSite(options: SeedOptions = {}): SiteState {
     const suffix = n === 0 ? '' : ` ${n + 1}`;
     const login = `${first}.${last}${n === 0 ? '' : n + 1}`.toLowerCase();
     const active = rand() > 0.08;
-    const u = addUser({ displayName: `${first} ${last}${suffix}`, email: `${login}@example.com`, accountType: 'atlassian', active, emailVisible: rand() > 0.15 });
+    const u = addUser({
+      displayName: `${first} ${last}${suffix}`,
+      email: `${login}@example.com`,
+      accountType: 'atlassian',
+      active,
+      emailVisible: rand() > 0.15,
+    });
     if (rand() < 0.85) byName('jira-software-users').members.add(u.accountId);
     if (rand() < 0.12) byName('jira-servicemanagement-users').members.add(u.accountId);
     if (rand() < 0.05) byName('jira-product-discovery-users').members.add(u.accountId);
     if (!active && rand() < 0.5) byName('jira-users-inactive').members.add(u.accountId);
     if (rand() < 0.004) byName('jira-administrators').members.add(u.accountId);
     const teams = 1 + Math.floor(rand() * 3);
-    for (let t = 0; t < teams && teamGroups.length > 0; t += 1) pick(rand, teamGroups).members.add(u.accountId);
+    for (let t = 0; t < teams && teamGroups.length > 0; t += 1)
+      pick(rand, teamGroups).members.add(u.accountId);
   }
   const customers: SimUser[] = [];
   for (let i = 0; i < customerCount; i += 1) {
     const first = pick(rand, FIRST);
     const last = pick(rand, LAST);
-    customers.push(addUser({ displayName: `${first} ${last} (customer)`, email: `customer${i + 1}@clients.example.org`, accountType: 'customer', active: rand() > 0.03 }));
+    customers.push(
+      addUser({
+        displayName: `${first} ${last} (customer)`,
+        email: `customer${i + 1}@clients.example.org`,
+        accountType: 'customer',
+        active: rand() > 0.03,
+      }),
+    );
   }
 
   const desks: Array<[string, string, 'open' | 'closed']> = [
@@ -194,7 +379,14 @@ export function seedSite(options: SeedOptions = {}): SiteState {
   ];
   for (let i = 0; i < deskCount; i += 1) {
     const [key, name, access] = desks[i % desks.length] as [string, string, 'open' | 'closed'];
-    const desk: SimServiceDesk = { id: String(i + 1), projectId: String(10000 + i), projectKey: i < desks.length ? key : `${key}${i}`, projectName: name, access, customers: new Set() };
+    const desk: SimServiceDesk = {
+      id: String(i + 1),
+      projectId: String(10000 + i),
+      projectKey: i < desks.length ? key : `${key}${i}`,
+      projectName: name,
+      access,
+      customers: new Set(),
+    };
     state.serviceDesks.set(desk.id, desk);
   }
   const deskList = [...state.serviceDesks.values()];

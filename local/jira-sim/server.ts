@@ -7,7 +7,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, type FaultOptions } from './faults';
-import { SimHttpError, errorBody, matchTemplate, type Principal, type Route, type SimRequest, type SimResponse } from './http';
+import {
+  SimHttpError,
+  errorBody,
+  matchTemplate,
+  type Principal,
+  type Route,
+  type SimRequest,
+  type SimResponse,
+} from './http';
 import { Meter } from './meter';
 import type { SiteState } from './model';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
@@ -48,7 +56,10 @@ export interface Simulator {
 
 export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes];
 
-function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+function findRoute(
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
     const params = matchTemplate(route.template, path);
@@ -77,19 +88,29 @@ interface Authenticated {
   label: string;
 }
 
-function authenticate(state: SiteState, apps: Map<string, AppInstallation>, req: IncomingMessage): Authenticated | SimHttpError {
+function authenticate(
+  state: SiteState,
+  apps: Map<string, AppInstallation>,
+  req: IncomingMessage,
+): Authenticated | SimHttpError {
   const install = req.headers[FORGE_INSTALL_HEADER];
   if (typeof install === 'string') {
     const app = apps.get(install);
     if (!app) return new SimHttpError(401, 'Unauthorized; the app is not installed on this site.');
     const who = String(req.headers[FORGE_PRINCIPAL_HEADER] ?? '');
     const scopes = new Set(app.scopes);
-    if (who === 'app') return { principal: { kind: 'app', accountId: state.appAccountId }, appScopes: scopes, label: 'app' };
+    if (who === 'app')
+      return { principal: { kind: 'app', accountId: state.appAccountId }, appScopes: scopes, label: 'app' };
     if (who.startsWith('user:')) {
       const accountId = who.slice(5);
       const user = state.users.get(accountId);
-      if (!user || !user.active) return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
-      return { principal: { kind: 'user', accountId, viaApp: true }, appScopes: scopes, label: `user:${accountId}` };
+      if (!user || !user.active)
+        return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
+      return {
+        principal: { kind: 'user', accountId, viaApp: true },
+        appScopes: scopes,
+        label: `user:${accountId}`,
+      };
     }
     return new SimHttpError(401, 'Unauthorized; no principal.');
   }
@@ -100,14 +121,25 @@ function authenticate(state: SiteState, apps: Map<string, AppInstallation>, req:
     if (!user || !user.active || user.accountType !== 'atlassian' || token !== state.apiToken) {
       return new SimHttpError(401, 'Client must be authenticated to access this resource.');
     }
-    return { principal: { kind: 'user', accountId: user.accountId, viaApp: false }, label: `basic:${user.accountId}` };
+    return {
+      principal: { kind: 'user', accountId: user.accountId, viaApp: false },
+      label: `basic:${user.accountId}`,
+    };
   }
   return { principal: { kind: 'anonymous' }, label: 'anonymous' };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...headers });
+  res.writeHead(status, {
+    ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -148,25 +180,64 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         req.socket.destroy();
         return;
       }
-      if (fault.kind === 'error') return finish(fault.status, errorBody(dialect, new SimHttpError(fault.status, 'Internal server error (injected fault).')));
+      if (fault.kind === 'error')
+        return finish(
+          fault.status,
+          errorBody(dialect, new SimHttpError(fault.status, 'Internal server error (injected fault).')),
+        );
       if (fault.kind === 'throttle') {
-        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), { 'Retry-After': String(fault.retryAfter), 'RateLimit-Reason': 'jira-burst-based' });
+        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), {
+          'Retry-After': String(fault.retryAfter),
+          'RateLimit-Reason': 'jira-burst-based',
+        });
       }
       const admitted = rateLimiter.admit(`${method} ${endpoint}`);
-      if (admitted.limited) return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), admitted.headers);
-      if (!found) return finish(404, errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)));
+      if (admitted.limited)
+        return finish(
+          429,
+          errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')),
+          admitted.headers,
+        );
+      if (!found)
+        return finish(
+          404,
+          errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)),
+        );
       if (auth.appScopes) {
         // A Forge app may only call operations its manifest scopes cover; Jira answers 401 otherwise.
         if (!scopesSatisfied(method, endpoint, auth.appScopes)) {
           return finish(401, { code: 401, message: 'Unauthorized; scope does not match' });
         }
       }
-      if (path.startsWith('/rest/servicedeskapi/') && operationMeta(method, endpoint)?.experimental && req.headers['x-experimentalapi'] !== 'opt-in') {
+      if (
+        path.startsWith('/rest/servicedeskapi/') &&
+        operationMeta(method, endpoint)?.experimental &&
+        req.headers['x-experimentalapi'] !== 'opt-in'
+      ) {
         // Experimental JSM methods refuse callers that have not opted in (the platform API marks some
         // operations experimental too, but does not ask for the header).
-        return finish(412, errorBody(dialect, new SimHttpError(412, "This is an experimental API. To use it, set the header 'X-ExperimentalApi: opt-in'.")));
+        return finish(
+          412,
+          errorBody(
+            dialect,
+            new SimHttpError(
+              412,
+              "This is an experimental API. To use it, set the header 'X-ExperimentalApi: opt-in'.",
+            ),
+          ),
+        );
       }
-      const simReq: SimRequest = { method, path, query: url.searchParams, params: found.params, headers: req.headers, body: await readBody(req), principal: auth.principal, baseUrl, state };
+      const simReq: SimRequest = {
+        method,
+        path,
+        query: url.searchParams,
+        params: found.params,
+        headers: req.headers,
+        body: await readBody(req),
+        principal: auth.principal,
+        baseUrl,
+        state,
+      };
       const out: SimResponse = await found.route.handler(simReq);
       const points = method === 'GET' ? 1 + (out.objects ?? 0) : 1;
       const rateHeaders = rateLimiter.charge(points);

@@ -5,9 +5,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppError, ResolverContract, ResolverKey } from '../contract';
 import { call } from './api';
 
-export type Loadable<T> = { status: 'loading' } | { status: 'error'; error: AppError } | { status: 'ready'; data: T };
+export type Loadable<T> =
+  { status: 'loading' } | { status: 'error'; error: AppError } | { status: 'ready'; data: T };
 
-export function useResolver<K extends ResolverKey>(key: K, payload: ResolverContract[K]['payload']): [Loadable<ResolverContract[K]['result']>, () => void] {
+export function useResolver<K extends ResolverKey>(
+  key: K,
+  payload: ResolverContract[K]['payload'],
+): [Loadable<ResolverContract[K]['result']>, () => void] {
   const [state, setState] = useState<Loadable<ResolverContract[K]['result']>>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const payloadKey = JSON.stringify(payload);

@@ -24,8 +24,12 @@ export function jiraMessage(body: unknown): string {
   if (!body || typeof body !== 'object') return typeof body === 'string' ? body : '';
   const b = body as { errorMessages?: unknown; errors?: unknown; errorMessage?: unknown; message?: unknown };
   const parts: string[] = [];
-  if (Array.isArray(b.errorMessages)) parts.push(...b.errorMessages.filter((m): m is string => typeof m === 'string' && !!m));
-  if (b.errors && typeof b.errors === 'object') parts.push(...Object.values(b.errors as Record<string, unknown>).filter((m): m is string => typeof m === 'string'));
+  if (Array.isArray(b.errorMessages))
+    parts.push(...b.errorMessages.filter((m): m is string => typeof m === 'string' && !!m));
+  if (b.errors && typeof b.errors === 'object')
+    parts.push(
+      ...Object.values(b.errors as Record<string, unknown>).filter((m): m is string => typeof m === 'string'),
+    );
   if (typeof b.errorMessage === 'string') parts.push(b.errorMessage);
   if (typeof b.message === 'string') parts.push(b.message);
   return parts.join(' ');

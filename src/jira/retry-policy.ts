@@ -11,12 +11,20 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 10_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 10_000,
+};
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(seconds * 1000, 0);
@@ -25,7 +33,13 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /** Delay before retry number `attempt` (1-based), or undefined when the request must not be retried. */
-export function retryDelay(policy: RetryPolicy, attempt: number, status: number | 'network', retryAfterMs: number | undefined, random: () => number = Math.random): number | undefined {
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  status: number | 'network',
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number | undefined {
   if (attempt > policy.maxRetries) return undefined;
   if (status !== 'network' && !RETRYABLE_STATUSES.has(status)) return undefined;
   if (retryAfterMs !== undefined) return retryAfterMs <= policy.maxRetryAfterMs ? retryAfterMs : undefined;

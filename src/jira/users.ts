@@ -13,7 +13,12 @@ export const USERS_SEARCH_PAGE_MAX = 1000;
 /** asUser. All users, active and inactive, one page. Scope: read:jira-user. */
 export async function listUsersPage(startAt: number, maxResults: number): Promise<Page<JiraUser>> {
   const body = await execute<JiraUser[]>(
-    () => api.asUser().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { headers: ACCEPT_JSON }),
+    () =>
+      api
+        .asUser()
+        .requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, {
+          headers: ACCEPT_JSON,
+        }),
     { operation: 'List users', idempotent: true },
   );
   return fromArray(body, maxResults);

@@ -14,7 +14,9 @@ export interface ResolverRequest<K extends ResolverKey> {
   accountId: string;
 }
 
-export type ResolverImpl<K extends ResolverKey> = (req: ResolverRequest<K>) => Promise<ResolverContract[K]['result']>;
+export type ResolverImpl<K extends ResolverKey> = (
+  req: ResolverRequest<K>,
+) => Promise<ResolverContract[K]['result']>;
 
 function jiraErrorCode(status: number): ErrorCode {
   if (status === 403 || status === 401) return 'FORBIDDEN';
@@ -30,14 +32,25 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
   if (err instanceof JiraApiError) {
     const code = jiraErrorCode(err.status);
     const reason = err.jiraMessage || `Jira answered ${err.status}.`;
-    return fail(code, code === 'RATE_LIMITED' ? 'Jira is rate limiting requests; try again in a minute.' : `${err.operation}: ${reason}`);
+    return fail(
+      code,
+      code === 'RATE_LIMITED'
+        ? 'Jira is rate limiting requests; try again in a minute.'
+        : `${err.operation}: ${reason}`,
+    );
   }
   console.error(`resolver failed: ${err instanceof Error ? err.name : typeof err}`);
-  return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
+  return fail(
+    'INTERNAL',
+    'Something went wrong in User Admin. Try again; if it persists, check the app logs.',
+  );
 }
 
 export function defineResolver<K extends ResolverKey>(authorize: Authorizer, impl: ResolverImpl<K>) {
-  return async (req: { payload: unknown; context: { accountId?: string } }): Promise<Envelope<ResolverContract[K]['result']>> => {
+  return async (req: {
+    payload: unknown;
+    context: { accountId?: string };
+  }): Promise<Envelope<ResolverContract[K]['result']>> => {
     try {
       await authorize(req.context.accountId);
       const payload = (req.payload ?? {}) as ResolverContract[K]['payload'];

@@ -8,7 +8,9 @@ import { createAuthorizer } from '../services/authorization';
 import { getSiteSummary } from '../services/site-summary';
 import { defineResolver, type ResolverImpl } from './define';
 
-export const authorize = createAuthorizer({ hasAdminister: async () => (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER });
+export const authorize = createAuthorizer({
+  hasAdminister: async () => (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER,
+});
 
 const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   getSiteSummary: () => getSiteSummary(jira),
@@ -16,7 +18,10 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
 
 const resolver = new Resolver();
 for (const key of Object.keys(implementations) as ResolverKey[]) {
-  resolver.define(key, defineResolver(authorize, implementations[key]) as Parameters<typeof resolver.define>[1]);
+  resolver.define(
+    key,
+    defineResolver(authorize, implementations[key]) as Parameters<typeof resolver.define>[1],
+  );
 }
 
 export const handler = resolver.getDefinitions();

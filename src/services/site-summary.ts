@@ -7,7 +7,10 @@ import type { JiraClient } from '../jira';
 import { collect } from '../jira/pagination';
 import { USERS_SEARCH_PAGE_MAX } from '../jira/users';
 
-export type SiteSummaryDeps = Pick<JiraClient, 'getMyself' | 'listUsersPage' | 'listGroupsPage' | 'listServiceDesksPage'>;
+export type SiteSummaryDeps = Pick<
+  JiraClient,
+  'getMyself' | 'listUsersPage' | 'listGroupsPage' | 'listServiceDesksPage'
+>;
 
 export async function getSiteSummary(jira: SiteSummaryDeps): Promise<SiteSummary> {
   const [me, users, groups, desks] = await Promise.all([
@@ -19,7 +22,8 @@ export async function getSiteSummary(jira: SiteSummaryDeps): Promise<SiteSummary
   const byType = { atlassian: 0, app: 0, customer: 0 };
   let active = 0;
   for (const u of users.items) {
-    if (u.accountType === 'atlassian' || u.accountType === 'app' || u.accountType === 'customer') byType[u.accountType] += 1;
+    if (u.accountType === 'atlassian' || u.accountType === 'app' || u.accountType === 'customer')
+      byType[u.accountType] += 1;
     if (u.active) active += 1;
   }
   return {

@@ -12,7 +12,10 @@ describe('jira.js against the simulator', () => {
   let jsm: ServiceDeskClient;
   beforeAll(async () => {
     sim = await startSimulator({ seed: { users: 300, groups: 20 } });
-    const config = { host: sim.url, authentication: { basic: { email: NAMED_USERS.siteAdmin.email, apiToken: DEFAULT_API_TOKEN } } };
+    const config = {
+      host: sim.url,
+      authentication: { basic: { email: NAMED_USERS.siteAdmin.email, apiToken: DEFAULT_API_TOKEN } },
+    };
     v3 = new Version3Client(config);
     jsm = new ServiceDeskClient(config);
   });
@@ -28,24 +31,36 @@ describe('jira.js against the simulator', () => {
     const page = await v3.groups.getUsersFromGroup({ groupname: 'jira-software-users', maxResults: 50 });
     expect(page.values?.length).toBe(50);
     expect(page.isLast).toBe(false);
-    const group = await v3.groups.addUserToGroup({ groupname: 'team-web', accountId: NAMED_USERS.noAccess.accountId });
+    const group = await v3.groups.addUserToGroup({
+      groupname: 'team-web',
+      accountId: NAMED_USERS.noAccess.accountId,
+    });
     expect(group.name).toBe('team-web');
     const after = await v3.groups.getUsersFromGroup({ groupname: 'team-web', maxResults: 50 });
     const all = [...(after.values ?? [])];
     for (let startAt = 50; all.length < (after.total ?? 0); startAt += 50) {
-      all.push(...((await v3.groups.getUsersFromGroup({ groupname: 'team-web', startAt, maxResults: 50 })).values ?? []));
+      all.push(
+        ...((await v3.groups.getUsersFromGroup({ groupname: 'team-web', startAt, maxResults: 50 })).values ??
+          []),
+      );
     }
     expect(all.map((u) => u.accountId)).toContain(NAMED_USERS.noAccess.accountId);
   });
 
   it('surfaces Jira’s error for a duplicate membership', async () => {
-    await expect(v3.groups.addUserToGroup({ groupname: 'site-admins', accountId: NAMED_USERS.siteAdmin.accountId })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      v3.groups.addUserToGroup({ groupname: 'site-admins', accountId: NAMED_USERS.siteAdmin.accountId }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('lists service desks and their customers', async () => {
     const desks = await jsm.serviceDesk.getServiceDesks();
     expect(desks.values?.map((d) => d.projectKey)).toEqual(['ITH', 'HRS', 'FAC']);
-    const customers = await jsm.serviceDesk.getCustomers({ serviceDeskId: '1', limit: 5, headers: { 'X-ExperimentalApi': 'opt-in' } } as never);
+    const customers = await jsm.serviceDesk.getCustomers({
+      serviceDeskId: '1',
+      limit: 5,
+      headers: { 'X-ExperimentalApi': 'opt-in' },
+    } as never);
     expect(customers.values?.length).toBe(5);
     expect(customers.isLastPage).toBe(false);
   });

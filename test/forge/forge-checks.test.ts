@@ -19,7 +19,15 @@ describe('Forge checks', () => {
     writeFileSync(variant, manifest.replace(/\n\s+- read:servicedesk-request/, ''));
     try {
       const problems = await runForgeChecks(variant);
-      expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'lint', level: 'error', message: expect.stringContaining('requires "read:servicedesk-request" scope') })]));
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            source: 'lint',
+            level: 'error',
+            message: expect.stringContaining('requires "read:servicedesk-request" scope'),
+          }),
+        ]),
+      );
     } finally {
       rmSync(variant, { force: true });
     }

@@ -8,7 +8,9 @@ import { readManifest, PROJECT_ROOT } from '../../local/manifest';
  * invokes has a resolver, every resolver is in the contract, and KVS use is declared.
  */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 describe('manifest contract', () => {
@@ -31,7 +33,8 @@ describe('manifest contract', () => {
     const frontend = sources.filter((f) => f.includes(`${join('src', 'frontend')}`));
     const invoked = new Set<string>();
     for (const f of frontend) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:useResolver|call)\(\s*'([A-Za-z]+)'/g)) invoked.add(m[1] as string);
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:useResolver|call)\(\s*'([A-Za-z]+)'/g))
+        invoked.add(m[1] as string);
     }
     expect(invoked.size).toBeGreaterThan(0);
     for (const key of invoked) expect(RESOLVER_KEYS).toContain(key);
@@ -45,6 +48,7 @@ describe('manifest contract', () => {
   });
 
   it('points every resource at a file or folder that exists', () => {
-    for (const r of manifest.resources) expect(() => readdirSync(join(PROJECT_ROOT, r.path.replace(/\/[^/]+\.tsx?$/, '')))).not.toThrow();
+    for (const r of manifest.resources)
+      expect(() => readdirSync(join(PROJECT_ROOT, r.path.replace(/\/[^/]+\.tsx?$/, '')))).not.toThrow();
   });
 });

@@ -43,20 +43,26 @@ describe('every resolver authorizes first', () => {
 describe('Jira permission model seen through @forge/api', () => {
   let site: LocalSite;
   beforeAll(async () => {
-    site = await startTestSite({ seed: { users: 100 }, scopes: ['read:jira-user', 'read:jira-work', 'manage:jira-configuration', 'read:email-address:jira'] });
+    site = await startTestSite({
+      seed: { users: 100 },
+      scopes: ['read:jira-user', 'read:jira-work', 'manage:jira-configuration', 'read:email-address:jira'],
+    });
   });
   afterAll(() => site.close());
 
   const addRita = (as: 'app' | 'user') =>
-    runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () => {
-      const requester = as === 'app' ? api.asApp() : api.asUser();
-      const res = await requester.requestJira(route`/rest/api/3/group/user?groupname=${'team-web'}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ accountId: NAMED_USERS.regular.accountId }),
-      });
-      return { status: res.status, body: (await res.json()) as { errorMessages?: string[] } };
-    });
+    runInvocation(
+      { accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 },
+      async () => {
+        const requester = as === 'app' ? api.asApp() : api.asUser();
+        const res = await requester.requestJira(route`/rest/api/3/group/user?groupname=${'team-web'}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ accountId: NAMED_USERS.regular.accountId }),
+        });
+        return { status: res.status, body: (await res.json()) as { errorMessages?: string[] } };
+      },
+    );
 
   it('answers 403 to an asApp group membership write and changes nothing', async () => {
     const group = [...site.sim.state.groups.values()].find((g) => g.name === 'team-web');
@@ -70,17 +76,28 @@ describe('Jira permission model seen through @forge/api', () => {
   it('lets a site admin make the same write asUser', async () => {
     const res = await addRita('user');
     expect([201, 400]).toContain(res.status);
-    expect([...site.sim.state.groups.values()].find((g) => g.name === 'team-web')?.members.has(NAMED_USERS.regular.accountId)).toBe(true);
+    expect(
+      [...site.sim.state.groups.values()]
+        .find((g) => g.name === 'team-web')
+        ?.members.has(NAMED_USERS.regular.accountId),
+    ).toBe(true);
   });
 
   it('serves emails asApp only', async () => {
     const get = (as: 'app' | 'user') =>
-      runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () =>
-        (as === 'app' ? api.asApp() : api.asUser()).requestJira(route`/rest/api/3/user/email?accountId=${NAMED_USERS.regular.accountId}`),
+      runInvocation(
+        { accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 },
+        async () =>
+          (as === 'app' ? api.asApp() : api.asUser()).requestJira(
+            route`/rest/api/3/user/email?accountId=${NAMED_USERS.regular.accountId}`,
+          ),
       );
     const asApp = await get('app');
     expect(asApp.status).toBe(200);
-    expect(await asApp.json()).toEqual({ accountId: NAMED_USERS.regular.accountId, email: NAMED_USERS.regular.email });
+    expect(await asApp.json()).toEqual({
+      accountId: NAMED_USERS.regular.accountId,
+      email: NAMED_USERS.regular.email,
+    });
     expect((await get('user')).status).toBe(403);
   });
 });

@@ -10,12 +10,19 @@ describe('getSiteSummary resolver against the simulator', () => {
   afterAll(() => site.close());
 
   it('counts every user, group and service desk for a Jira admin', async () => {
-    const res = await invokeAs<Envelope<SiteSummary>>(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    const res = await invokeAs<Envelope<SiteSummary>>(
+      site,
+      NAMED_USERS.jiraAdmin.accountId,
+      'getSiteSummary',
+    );
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     const state = site.sim.state;
     const users = [...state.users.values()];
-    expect(res.data.caller).toEqual({ accountId: NAMED_USERS.jiraAdmin.accountId, displayName: 'Jonas Jira-Admin' });
+    expect(res.data.caller).toEqual({
+      accountId: NAMED_USERS.jiraAdmin.accountId,
+      displayName: 'Jonas Jira-Admin',
+    });
     expect(res.data.users.total).toBe(users.length);
     expect(res.data.users.active).toBe(users.filter((u) => u.active).length);
     expect(res.data.users.byType.customer).toBe(users.filter((u) => u.accountType === 'customer').length);

@@ -6,9 +6,18 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: unknown };
+type Spec = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
+  components: unknown;
+};
 
-const SPECS: Record<'platform' | 'jsm', string> = { platform: 'jira-platform-v3.json', jsm: 'jira-servicedesk.json' };
+const SPECS: Record<'platform' | 'jsm', string> = {
+  platform: 'jira-platform-v3.json',
+  jsm: 'jira-servicedesk.json',
+};
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);
 const loaded = new Map<string, Spec>();
@@ -28,7 +37,12 @@ function reRoot(schema: unknown, kind: string): unknown {
   return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${kind}#/`));
 }
 
-export function responseValidator(kind: 'platform' | 'jsm', method: string, template: string, status: number): ValidateFunction {
+export function responseValidator(
+  kind: 'platform' | 'jsm',
+  method: string,
+  template: string,
+  status: number,
+): ValidateFunction {
   const op = spec(kind).paths[template]?.[method.toLowerCase()];
   if (!op) throw new Error(`No ${method} ${template} in the ${kind} spec`);
   const response = op.responses[String(status)];

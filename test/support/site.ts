@@ -14,6 +14,11 @@ export async function startTestSite(options: LocalSiteOptions = SMALL_SITE): Pro
 }
 
 /** Invokes a resolver as a user and returns the envelope. */
-export async function invokeAs<T = unknown>(site: LocalSite, accountId: string | undefined, key: string, payload: unknown = {}): Promise<T> {
+export async function invokeAs<T = unknown>(
+  site: LocalSite,
+  accountId: string | undefined,
+  key: string,
+  payload: unknown = {},
+): Promise<T> {
   return (await site.host.invoke(key, payload, accountId)) as T;
 }

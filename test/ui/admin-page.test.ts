@@ -21,8 +21,16 @@ describe('the UI Kit admin page rendered through a fake bridge', () => {
     const doc = bridge.doc();
     if (!doc) throw new Error('nothing rendered');
     expect(textOf(findAll(doc, byTestId('summary-groups'))[0] as never)).toContain(String(state.groups.size));
-    expect(textOf(findAll(doc, byTestId('summary-desks'))[0] as never)).toContain(String(state.serviceDesks.size));
-    expect(findAll(doc, byType('Tab')).map(textOf)).toEqual(['Users', 'Groups', 'Customers', 'Functional accounts', 'Audit']);
+    expect(textOf(findAll(doc, byTestId('summary-desks'))[0] as never)).toContain(
+      String(state.serviceDesks.size),
+    );
+    expect(findAll(doc, byType('Tab')).map(textOf)).toEqual([
+      'Users',
+      'Groups',
+      'Customers',
+      'Functional accounts',
+      'Audit',
+    ]);
     expect(findAll(doc, withText('Signed in as Ada Admin')).length).toBeGreaterThan(0);
     expect(bridge.invocations.map((i) => i.functionKey)).toContain('getSiteSummary');
   });

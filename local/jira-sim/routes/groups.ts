@@ -23,7 +23,13 @@ function targetGroup(req: SimRequest): SimGroup {
 }
 
 function groupJson(req: SimRequest, g: SimGroup): Record<string, unknown> {
-  return { name: g.name, groupId: g.groupId, self: `${req.baseUrl}/rest/api/3/group?groupId=${g.groupId}`, users: { size: g.members.size, items: [], 'max-results': 50, 'start-index': 0, 'end-index': 0 }, expand: 'users' };
+  return {
+    name: g.name,
+    groupId: g.groupId,
+    self: `${req.baseUrl}/rest/api/3/group?groupId=${g.groupId}`,
+    users: { size: g.members.size, items: [], 'max-results': 50, 'start-index': 0, 'end-index': 0 },
+    expand: 'users',
+  };
 }
 
 function accessTypeOf(req: SimRequest, g: SimGroup): 'site-admin' | 'admin' | 'user' | 'none' {
@@ -48,7 +54,8 @@ export const groupRoutes: Route[] = [
     handler: (req) => {
       requireSiteAdmin(req);
       const name = (req.body as { name?: unknown } | undefined)?.name;
-      if (typeof name !== 'string' || !name.trim()) throw new SimHttpError(400, '', { name: 'You must specify a group name.' });
+      if (typeof name !== 'string' || !name.trim())
+        throw new SimHttpError(400, '', { name: 'You must specify a group name.' });
       if (groupByName(req.state, name)) throw new SimHttpError(400, 'A group with that name already exists.');
       const group: SimGroup = { groupId: newUuid(req.state), name: name.trim(), members: new Set() };
       req.state.groups.set(group.groupId, group);
@@ -109,7 +116,14 @@ export const groupRoutes: Route[] = [
         .sort((a, b) => a.legacyUsername.localeCompare(b.legacyUsername))
         .map((u) => userDetailsJson(req.baseUrl, u));
       const query = `groupId=${group.groupId}${inactive ? '&includeInactiveUsers=true' : ''}`;
-      const body = pageBean(req.baseUrl, '/rest/api/3/group/member', members, startAt, Math.min(maxResults, GROUP_MEMBER_MAX), query);
+      const body = pageBean(
+        req.baseUrl,
+        '/rest/api/3/group/member',
+        members,
+        startAt,
+        Math.min(maxResults, GROUP_MEMBER_MAX),
+        query,
+      );
       return { status: 200, body, objects: (body.values as unknown[]).length };
     },
   },
@@ -122,7 +136,10 @@ export const groupRoutes: Route[] = [
       const group = targetGroup(req);
       const user = memberTarget(req, (req.body as { accountId?: unknown } | undefined)?.accountId);
       if (user.accountType === 'customer') {
-        throw new SimHttpError(400, 'Cannot add user. Customer accounts (portal-only) cannot be added to groups.');
+        throw new SimHttpError(
+          400,
+          'Cannot add user. Customer accounts (portal-only) cannot be added to groups.',
+        );
       }
       if (group.members.has(user.accountId)) {
         throw new SimHttpError(400, `Cannot add user. User is already a member of '${group.name}'`);
@@ -164,7 +181,17 @@ export const groupRoutes: Route[] = [
       const body = {
         header: `Showing ${shown.length} of ${matched.length} matching groups`,
         total: matched.length,
-        groups: shown.map((g) => ({ name: g.name, html: query ? g.name.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), (m) => `<b>${m}</b>`) : g.name, labels: [], groupId: g.groupId })),
+        groups: shown.map((g) => ({
+          name: g.name,
+          html: query
+            ? g.name.replace(
+                new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'),
+                (m) => `<b>${m}</b>`,
+              )
+            : g.name,
+          labels: [],
+          groupId: g.groupId,
+        })),
       };
       return { status: 200, body, objects: shown.length };
     },

@@ -14,7 +14,11 @@ export const JSM_PAGE_MAX = 50;
 
 function desk(req: SimRequest): SimServiceDesk {
   const d = req.state.serviceDesks.get(req.params.serviceDeskId ?? '');
-  if (!d) throw new SimHttpError(404, `Service Desk with id ${req.params.serviceDeskId} does not exist or you do not have permission to access it.`);
+  if (!d)
+    throw new SimHttpError(
+      404,
+      `Service Desk with id ${req.params.serviceDeskId} does not exist or you do not have permission to access it.`,
+    );
   return d;
 }
 
@@ -22,14 +26,17 @@ function desk(req: SimRequest): SimServiceDesk {
 function requireAgentOrAdmin(req: SimRequest): void {
   const id = requireAuthenticated(req);
   if (req.principal.kind === 'app' || isJiraAdmin(req)) return;
-  const agent = [...req.state.groups.values()].some((g) => g.name === 'jira-servicemanagement-users' && g.members.has(id));
+  const agent = [...req.state.groups.values()].some(
+    (g) => g.name === 'jira-servicemanagement-users' && g.members.has(id),
+  );
   if (!agent) throw new SimHttpError(403, 'You do not have permission to access this service desk.');
 }
 
 /** "Service desk administrator": Jira admins in this simulator. */
 function requireDeskAdmin(req: SimRequest): void {
   const id = requireAuthenticated(req);
-  if (!hasGlobalPermission(req.state, id, 'ADMINISTER')) throw new SimHttpError(403, 'You do not have permission to manage customers of this service desk.');
+  if (!hasGlobalPermission(req.state, id, 'ADMINISTER'))
+    throw new SimHttpError(403, 'You do not have permission to manage customers of this service desk.');
 }
 
 function pageArgs(req: SimRequest): [number, number] {
@@ -41,8 +48,10 @@ function pageArgs(req: SimRequest): [number, number] {
 
 function accountIdsOf(req: SimRequest): SimUser[] {
   const body = (req.body ?? {}) as { accountIds?: unknown; usernames?: unknown };
-  if (body.usernames !== undefined) throw new SimHttpError(400, 'usernames is no longer supported; use accountIds.');
-  if (!Array.isArray(body.accountIds) || body.accountIds.length === 0) throw new SimHttpError(400, 'accountIds must be a non-empty list.');
+  if (body.usernames !== undefined)
+    throw new SimHttpError(400, 'usernames is no longer supported; use accountIds.');
+  if (!Array.isArray(body.accountIds) || body.accountIds.length === 0)
+    throw new SimHttpError(400, 'accountIds must be a non-empty list.');
   return body.accountIds.map((id) => {
     const user = typeof id === 'string' ? req.state.users.get(id) : undefined;
     if (!user) throw new SimHttpError(400, `The user with accountId ${String(id)} does not exist.`);
@@ -81,10 +90,18 @@ export const serviceDeskRoutes: Route[] = [
       requireJiraAdmin(req);
       const body = (req.body ?? {}) as { email?: unknown; displayName?: unknown; fullName?: unknown };
       const email = typeof body.email === 'string' ? body.email.trim() : '';
-      const displayName = typeof body.displayName === 'string' ? body.displayName : typeof body.fullName === 'string' ? body.fullName : '';
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new SimHttpError(400, 'Please provide a valid email address.');
+      const displayName =
+        typeof body.displayName === 'string'
+          ? body.displayName
+          : typeof body.fullName === 'string'
+            ? body.fullName
+            : '';
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        throw new SimHttpError(400, 'Please provide a valid email address.');
       if (!displayName.trim()) throw new SimHttpError(400, 'Please provide a display name.');
-      const existing = [...req.state.users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
+      const existing = [...req.state.users.values()].find(
+        (u) => u.email.toLowerCase() === email.toLowerCase(),
+      );
       if (existing) {
         // strictConflictStatusCode=true answers 409; otherwise Jira keeps its historical 400.
         const status = req.query.get('strictConflictStatusCode') === 'true' ? 409 : 400;
@@ -120,7 +137,13 @@ export const serviceDeskRoutes: Route[] = [
         .filter((u): u is SimUser => !!u && (!query || matchesQuery(u, query)))
         .sort((a, b) => a.displayName.localeCompare(b.displayName))
         .map((u) => userDtoJson(req.baseUrl, u));
-      const body = pagedDto(req.baseUrl, `/rest/servicedeskapi/servicedesk/${d.id}/customer`, all, start, limit);
+      const body = pagedDto(
+        req.baseUrl,
+        `/rest/servicedeskapi/servicedesk/${d.id}/customer`,
+        all,
+        start,
+        limit,
+      );
       return { status: 200, body, objects: body.size as number };
     },
   },
@@ -144,7 +167,8 @@ export const serviceDeskRoutes: Route[] = [
       requireDeskAdmin(req);
       const d = desk(req);
       // "The service desk must have closed access."
-      if (d.access !== 'closed') throw new SimHttpError(400, 'Customers can only be removed from a service desk with closed access.');
+      if (d.access !== 'closed')
+        throw new SimHttpError(400, 'Customers can only be removed from a service desk with closed access.');
       for (const u of accountIdsOf(req)) d.customers.delete(u.accountId);
       return { status: 204 };
     },

@@ -9,9 +9,22 @@ import { hasGlobalPermission } from '../model';
 import { applicationRoleJson, userJson } from '../representations';
 
 const GLOBAL_PERMISSIONS: Record<GlobalPermissionKey, { id: string; name: string; description: string }> = {
-  ADMINISTER: { id: '0', name: 'Administer Jira', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.' },
-  SYSTEM_ADMIN: { id: '44', name: 'Jira System Administrator', description: 'Ability to perform all administration functions.' },
-  USER_PICKER: { id: '27', name: 'Browse users and groups', description: 'View and select users or groups from the user picker, and share issues.' },
+  ADMINISTER: {
+    id: '0',
+    name: 'Administer Jira',
+    description:
+      'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.',
+  },
+  SYSTEM_ADMIN: {
+    id: '44',
+    name: 'Jira System Administrator',
+    description: 'Ability to perform all administration functions.',
+  },
+  USER_PICKER: {
+    id: '27',
+    name: 'Browse users and groups',
+    description: 'View and select users or groups from the user picker, and share issues.',
+  },
 };
 
 export const siteRoutes: Route[] = [
@@ -20,14 +33,25 @@ export const siteRoutes: Route[] = [
     template: '/rest/api/3/mypermissions',
     dialect: 'platform',
     handler: (req) => {
-      const keys = (req.query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      const keys = (req.query.get('permissions') ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
       if (keys.length === 0) throw new SimHttpError(400, 'The permissions query parameter is required.');
       const id = callerId(req);
       const permissions: Record<string, unknown> = {};
       for (const key of keys) {
         const def = GLOBAL_PERMISSIONS[key as GlobalPermissionKey];
-        if (!def) throw new SimHttpError(404, `No project permissions or global permissions with key ${key}.`);
-        permissions[key] = { id: def.id, key, name: def.name, type: 'GLOBAL', description: def.description, havePermission: !!id && hasGlobalPermission(req.state, id, key as GlobalPermissionKey) };
+        if (!def)
+          throw new SimHttpError(404, `No project permissions or global permissions with key ${key}.`);
+        permissions[key] = {
+          id: def.id,
+          key,
+          name: def.name,
+          type: 'GLOBAL',
+          description: def.description,
+          havePermission: !!id && hasGlobalPermission(req.state, id, key as GlobalPermissionKey),
+        };
       }
       return { status: 200, body: { permissions } };
     },

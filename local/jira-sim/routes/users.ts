@@ -5,7 +5,16 @@
  */
 import type { Route, SimRequest } from '../http';
 import { SimHttpError, intParam } from '../http';
-import { requireAuthenticated, requireBrowseUsers, requireJiraAccess, requireJiraAdmin, requireSiteAdmin, canBrowseUsers, isJiraAdmin, callerId } from '../access';
+import {
+  requireAuthenticated,
+  requireBrowseUsers,
+  requireJiraAccess,
+  requireJiraAdmin,
+  requireSiteAdmin,
+  canBrowseUsers,
+  isJiraAdmin,
+  callerId,
+} from '../access';
 import type { SimUser } from '../model';
 import { groupByName, groupsOfUser, newUuid } from '../model';
 import { groupName, pageBean, userJson } from '../representations';
@@ -19,7 +28,10 @@ export const USERS_SEARCH_MAX = 1000;
 export const USER_BULK_MAX = 100;
 
 function expandOf(req: SimRequest): string[] {
-  return (req.query.get('expand') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (req.query.get('expand') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function findUser(req: SimRequest, accountId: string | null): SimUser {
@@ -72,7 +84,8 @@ export const userRoutes: Route[] = [
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
         throw new SimHttpError(400, '', { emailAddress: 'You must specify a valid email address.' });
       }
-      if (!Array.isArray(body.products)) throw new SimHttpError(400, '', { products: 'products is required.' });
+      if (!Array.isArray(body.products))
+        throw new SimHttpError(400, '', { products: 'products is required.' });
       const products = body.products as unknown[];
       const roles = products.map((p) => {
         const role = req.state.applicationRoles.find((r) => r.key === p);
@@ -83,7 +96,8 @@ export const userRoutes: Route[] = [
         throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
       }
       const login = email.split('@')[0] as string;
-      const displayName = typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : login;
+      const displayName =
+        typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : login;
       const user: SimUser = {
         accountId: `712020:${newUuid(req.state)}`,
         accountType: 'atlassian',
@@ -97,7 +111,8 @@ export const userRoutes: Route[] = [
         legacyKey: `JIRAUSER${req.state.nextId}`,
       };
       req.state.users.set(user.accountId, user);
-      for (const role of roles) for (const g of role.defaultGroups) groupByName(req.state, g)?.members.add(user.accountId);
+      for (const role of roles)
+        for (const g of role.defaultGroups) groupByName(req.state, g)?.members.add(user.accountId);
       return { status: 201, body: userJson(req.state, req.baseUrl, user), objects: 1 };
     },
   },
@@ -123,7 +138,10 @@ export const userRoutes: Route[] = [
       const query = req.query.get('query');
       const accountId = req.query.get('accountId');
       if (!query && !accountId && !req.query.get('property')) {
-        throw new SimHttpError(400, "The query parameter 'query' or 'accountId' or 'property' must be provided.");
+        throw new SimHttpError(
+          400,
+          "The query parameter 'query' or 'accountId' or 'property' must be provided.",
+        );
       }
       const startAt = intParam(req, 'startAt', 0);
       const maxResults = clampMax(intParam(req, 'maxResults', 50), USER_SEARCH_CAP);
@@ -136,7 +154,11 @@ export const userRoutes: Route[] = [
         .sort(byDisplayName)
         .slice(0, USER_SEARCH_CAP);
       const page = matched.slice(startAt, startAt + maxResults);
-      return { status: 200, body: page.map((u) => userJson(req.state, req.baseUrl, u)), objects: page.length };
+      return {
+        status: 200,
+        body: page.map((u) => userJson(req.state, req.baseUrl, u)),
+        objects: page.length,
+      };
     },
   },
   {
@@ -149,7 +171,11 @@ export const userRoutes: Route[] = [
       const maxResults = clampMax(intParam(req, 'maxResults', 50), USERS_SEARCH_MAX);
       const all = [...req.state.users.values()];
       const page = all.slice(startAt, startAt + maxResults);
-      return { status: 200, body: page.map((u) => userJson(req.state, req.baseUrl, u)), objects: page.length };
+      return {
+        status: 200,
+        body: page.map((u) => userJson(req.state, req.baseUrl, u)),
+        objects: page.length,
+      };
     },
   },
   {
@@ -160,14 +186,24 @@ export const userRoutes: Route[] = [
       requireJiraAccess(req);
       const ids = req.query.getAll('accountId');
       if (req.query.getAll('username').length > 0 || req.query.getAll('key').length > 0) {
-        throw new SimHttpError(400, 'The username and key query parameters are no longer supported. Use accountId.');
+        throw new SimHttpError(
+          400,
+          'The username and key query parameters are no longer supported. Use accountId.',
+        );
       }
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
       const startAt = intParam(req, 'startAt', 0);
       const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
       const found = [...new Set(ids)].map((id) => req.state.users.get(id)).filter((u): u is SimUser => !!u);
       const params = ids.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
-      const body = pageBean(req.baseUrl, '/rest/api/3/user/bulk', found.map((u) => userJson(req.state, req.baseUrl, u)), startAt, maxResults, params);
+      const body = pageBean(
+        req.baseUrl,
+        '/rest/api/3/user/bulk',
+        found.map((u) => userJson(req.state, req.baseUrl, u)),
+        startAt,
+        maxResults,
+        params,
+      );
       return { status: 200, body, objects: (body.values as unknown[]).length };
     },
   },
@@ -179,14 +215,23 @@ export const userRoutes: Route[] = [
       requireJiraAccess(req);
       const usernames = req.query.getAll('username');
       const keys = req.query.getAll('key');
-      if (usernames.length > 0 && keys.length > 0) throw new SimHttpError(400, 'Provide either username or key, not both.');
-      if (usernames.length === 0 && keys.length === 0) throw new SimHttpError(400, 'Either username or key is required.');
+      if (usernames.length > 0 && keys.length > 0)
+        throw new SimHttpError(400, 'Provide either username or key, not both.');
+      if (usernames.length === 0 && keys.length === 0)
+        throw new SimHttpError(400, 'Either username or key is required.');
       const startAt = intParam(req, 'startAt', 0);
       const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
       const users = [...req.state.users.values()];
-      const rows = usernames.length > 0
-        ? usernames.flatMap((name) => users.filter((u) => u.legacyUsername === name).map((u) => ({ username: name, accountId: u.accountId })))
-        : keys.flatMap((key) => users.filter((u) => u.legacyKey === key).map((u) => ({ key, accountId: u.accountId })));
+      const rows =
+        usernames.length > 0
+          ? usernames.flatMap((name) =>
+              users
+                .filter((u) => u.legacyUsername === name)
+                .map((u) => ({ username: name, accountId: u.accountId })),
+            )
+          : keys.flatMap((key) =>
+              users.filter((u) => u.legacyKey === key).map((u) => ({ key, accountId: u.accountId })),
+            );
       const page = rows.slice(startAt, startAt + maxResults);
       return { status: 200, body: page, objects: page.length };
     },
@@ -220,9 +265,13 @@ export const userRoutes: Route[] = [
       requireEmailAccess(req);
       const ids = req.query.getAll('accountId');
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
-      if (ids.length > 90) throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
+      if (ids.length > 90)
+        throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
       // The spec types this as one UnrestrictedUserEmail; the live API answers an array (SOURCES.md).
-      const rows = [...new Set(ids)].map((id) => req.state.users.get(id)).filter((u): u is SimUser => !!u).map((u) => ({ accountId: u.accountId, email: u.email }));
+      const rows = [...new Set(ids)]
+        .map((id) => req.state.users.get(id))
+        .filter((u): u is SimUser => !!u)
+        .map((u) => ({ accountId: u.accountId, email: u.email }));
       return { status: 200, body: rows, objects: rows.length };
     },
   },
@@ -242,10 +291,12 @@ function columnRoutes(): Route[] {
   const target = (req: SimRequest): SimUser => {
     const caller = requireAuthenticated(req);
     const accountId = req.query.get('accountId') ?? caller;
-    if (accountId !== caller && !isJiraAdmin(req)) throw new SimHttpError(403, 'You do not have permission to access the columns of another user.');
+    if (accountId !== caller && !isJiraAdmin(req))
+      throw new SimHttpError(403, 'You do not have permission to access the columns of another user.');
     return findUser(req, accountId);
   };
-  const columnsJson = (req: SimRequest, ids: string[]) => ids.map((value) => ({ label: value.charAt(0).toUpperCase() + value.slice(1), value }));
+  const columnsJson = (req: SimRequest, ids: string[]) =>
+    ids.map((value) => ({ label: value.charAt(0).toUpperCase() + value.slice(1), value }));
   return [
     {
       method: 'GET',
@@ -263,9 +314,12 @@ function columnRoutes(): Route[] {
       dialect: 'platform',
       handler: (req) => {
         const user = target(req);
-        const fromBody = Array.isArray(req.body) ? req.body : (req.body as { columns?: unknown } | undefined)?.columns;
+        const fromBody = Array.isArray(req.body)
+          ? req.body
+          : (req.body as { columns?: unknown } | undefined)?.columns;
         const columns = Array.isArray(fromBody) ? fromBody : req.query.getAll('columns');
-        if (columns.length === 0 || columns.some((c) => typeof c !== 'string' || !c)) throw new SimHttpError(400, 'columns must be a non-empty list of column ids.');
+        if (columns.length === 0 || columns.some((c) => typeof c !== 'string' || !c))
+          throw new SimHttpError(400, 'columns must be a non-empty list of column ids.');
         user.columns = columns as string[];
         return { status: 200, body: {} };
       },

@@ -1,0 +1,177 @@
+/**
+ * The UI Kit → Atlaskit mapping the browser host renders ForgeDoc with: each UI Kit component type maps
+ * to the Atlaskit component Jira uses for it. Grow this table as the app's UI grows; an unknown type
+ * renders a visible placeholder rather than disappearing.
+ */
+import React from 'react';
+import Avatar from '@atlaskit/avatar';
+import Badge from '@atlaskit/badge';
+import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import ProgressBar from '@atlaskit/progress-bar';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Spinner from '@atlaskit/spinner';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import TextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
+
+export type Props = Record<string, unknown> & { children?: React.ReactNode };
+type Renderer = (props: Props) => React.ReactElement | null;
+
+/** UI Kit input handlers receive `{ target: { value } }`-shaped events. */
+const valueEvent = (fn: unknown) => (e: { target: { value: string } }) =>
+  (fn as (ev: unknown) => void)?.({ target: { value: e.target.value } });
+
+const HEADING_SIZES: Record<
+  string,
+  'xxlarge' | 'xlarge' | 'large' | 'medium' | 'small' | 'xsmall' | 'xxsmall'
+> = {
+  xxlarge: 'xxlarge',
+  xlarge: 'xlarge',
+  large: 'large',
+  medium: 'medium',
+  small: 'small',
+  xsmall: 'xsmall',
+  xxsmall: 'xxsmall',
+};
+
+export const COMPONENTS: Record<string, Renderer> = {
+  Text: ({ children, testId }) => (
+    <Text as="p" testId={testId as string}>
+      {children}
+    </Text>
+  ),
+  Heading: ({ children, size, as }) => (
+    <Heading size={HEADING_SIZES[String(size)] ?? 'medium'} as={(as as 'h2') ?? undefined}>
+      {children}
+    </Heading>
+  ),
+  Box: ({ children, padding, testId, backgroundColor }) => (
+    <Box
+      padding={padding as 'space.100'}
+      backgroundColor={backgroundColor as 'elevation.surface'}
+      testId={testId as string}
+    >
+      {children}
+    </Box>
+  ),
+  Stack: ({ children, space, alignInline }) => (
+    <Stack space={space as 'space.100'} alignInline={alignInline as 'start'}>
+      {children}
+    </Stack>
+  ),
+  Inline: ({ children, space, alignBlock, spread, shouldWrap }) => (
+    <Inline
+      space={space as 'space.100'}
+      alignBlock={alignBlock as 'center'}
+      spread={spread as 'space-between'}
+      shouldWrap={shouldWrap as boolean}
+    >
+      {children}
+    </Inline>
+  ),
+  Lozenge: ({ children, appearance, isBold }) => (
+    <Lozenge appearance={appearance as 'default'} isBold={isBold as boolean}>
+      {children}
+    </Lozenge>
+  ),
+  Badge: ({ children, appearance }) => (
+    <Badge appearance={appearance as 'default'}>{children as number}</Badge>
+  ),
+  SectionMessage: ({ children, appearance, title }) => (
+    <SectionMessage appearance={(appearance as 'information') ?? 'information'} title={title as string}>
+      {children}
+    </SectionMessage>
+  ),
+  Spinner: ({ label, size }) => <Spinner label={label as string} size={(size as 'medium') ?? 'medium'} />,
+  Button: ({ children, onClick, appearance, isDisabled, testId, type }) => (
+    <Button
+      appearance={(appearance as 'default') ?? 'default'}
+      isDisabled={isDisabled as boolean}
+      testId={testId as string}
+      type={(type as 'button') ?? 'button'}
+      onClick={() => (onClick as () => void)?.()}
+    >
+      {children}
+    </Button>
+  ),
+  Textfield: ({ value, onChange, placeholder, label, testId, isDisabled, name }) => (
+    <Textfield
+      value={value as string}
+      onChange={valueEvent(onChange) as never}
+      placeholder={placeholder as string}
+      aria-label={(label as string) ?? (placeholder as string)}
+      testId={testId as string}
+      isDisabled={isDisabled as boolean}
+      name={name as string}
+    />
+  ),
+  TextArea: ({ value, onChange, placeholder, testId }) => (
+    <TextArea
+      value={value as string}
+      onChange={valueEvent(onChange) as never}
+      placeholder={placeholder as string}
+      testId={testId as string}
+    />
+  ),
+  Checkbox: ({ isChecked, onChange, label, testId }) => (
+    <Checkbox
+      isChecked={isChecked as boolean}
+      label={label as string}
+      testId={testId as string}
+      onChange={(e) => (onChange as (ev: unknown) => void)?.({ target: { checked: e.target.checked } })}
+    />
+  ),
+  Select: ({ options, value, onChange, placeholder, isMulti, testId }) => (
+    <Select
+      options={options as never}
+      value={value as never}
+      onChange={(v) => (onChange as (x: unknown) => void)?.(v)}
+      placeholder={placeholder as string}
+      isMulti={isMulti as boolean}
+      testId={testId as string}
+    />
+  ),
+  ProgressBar: ({ value, isIndeterminate, ariaLabel }) => (
+    <ProgressBar
+      value={value as number}
+      isIndeterminate={isIndeterminate as boolean}
+      ariaLabel={(ariaLabel as string) ?? 'progress'}
+    />
+  ),
+  Avatar: ({ src, name, size }) => (
+    <Avatar src={src as string} name={name as string} size={(size as 'small') ?? 'small'} />
+  ),
+  Tabs: ({ children, id, onChange, selected }) => (
+    <Tabs
+      id={(id as string) ?? 'tabs'}
+      onChange={(i) => (onChange as (x: number) => void)?.(i)}
+      selected={selected as number}
+    >
+      {children}
+    </Tabs>
+  ),
+  TabList: ({ children }) => <TabList>{children}</TabList>,
+  Tab: ({ children }) => <Tab>{children}</Tab>,
+  TabPanel: ({ children }) => <TabPanel>{children}</TabPanel>,
+  ModalTransition: ({ children }) => <ModalTransition>{children}</ModalTransition>,
+  Modal: ({ children, onClose }) => <Modal onClose={() => (onClose as () => void)?.()}>{children}</Modal>,
+  ModalHeader: ({ children }) => <ModalHeader>{children}</ModalHeader>,
+  ModalTitle: ({ children }) => <ModalTitle>{children}</ModalTitle>,
+  ModalBody: ({ children }) => <ModalBody>{children}</ModalBody>,
+  ModalFooter: ({ children }) => <ModalFooter>{children}</ModalFooter>,
+};
+
+export { DynamicTable };

@@ -1,0 +1,46 @@
+/**
+ * The browser host's page script: sets `self.__bridge` (reconcile renders the ForgeDoc with Atlaskit;
+ * invoke posts to the resolver host as the chosen user), then loads the app's UI Kit bundle, as Jira
+ * loads a Forge UI Kit module.
+ */
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import '@atlaskit/css-reset';
+import { renderDoc, type ForgeDoc } from './render';
+
+const params = new URLSearchParams(location.search);
+const actAs = params.get('as') ?? '';
+const mount = document.getElementById('app');
+if (!mount) throw new Error('no #app element');
+const root = createRoot(mount);
+
+(self as unknown as { __bridge: unknown }).__bridge = {
+  callBridge: async (cmd: string, data: Record<string, unknown>) => {
+    switch (cmd) {
+      case 'reconcile':
+        root.render(<>{renderDoc(data.forgeDoc as ForgeDoc)}</>);
+        return undefined;
+      case 'invoke': {
+        const res = await fetch('/api/invoke', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-act-as': actAs },
+          body: JSON.stringify({ functionKey: data.functionKey, payload: data.payload }),
+        });
+        const body = (await res.json()) as { result?: unknown; error?: string };
+        if (!res.ok) throw new Error(body.error ?? `invoke failed (${res.status})`);
+        return body.result;
+      }
+      case 'getContext':
+        return { accountId: actAs, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
+      case 'onError':
+        console.error('UI Kit error', data.error);
+        return undefined;
+      default:
+        return undefined;
+    }
+  },
+};
+
+const script = document.createElement('script');
+script.src = '/app.js';
+document.body.appendChild(script);
