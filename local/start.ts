@@ -21,9 +21,7 @@ async function main(): Promise<void> {
     state: site.sim.state,
     port: Number(process.env.PORT ?? 3000),
   });
-  console.info(
-    `Jira simulator:  ${site.sim.url}  (Basic auth: ada.admin@example.com / ${site.sim.state.apiToken})`,
-  );
+  console.info(`Jira simulator:  ${site.sim.url}  (Basic auth: ada.admin@example.com / ${site.sim.state.apiToken})`);
   console.info(`Local Forge site: ${browser.url}   ← open this; "Act as" switches the seeded user`);
   const stop = async () => {
     await browser.close();

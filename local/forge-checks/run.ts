@@ -79,9 +79,7 @@ if (require.main === module) {
   void runForgeChecks().then(
     (problems) => {
       for (const p of problems)
-        console.info(
-          `${p.level.toUpperCase()} [${p.source}] ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`,
-        );
+        console.info(`${p.level.toUpperCase()} [${p.source}] ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`);
       const errors = problems.filter((p) => p.level === 'error').length;
       console.info(`forge checks: ${errors} error(s), ${problems.length - errors} warning(s)`);
       process.exitCode = errors > 0 ? 1 : 0;

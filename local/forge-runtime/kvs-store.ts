@@ -77,8 +77,7 @@ export class KvsStore {
       const answer = this.route(path, (body ?? {}) as Record<string, unknown>);
       return answer;
     } catch (err) {
-      if (err instanceof KvsError)
-        return { status: err.status, body: { code: err.code, message: err.message } };
+      if (err instanceof KvsError) return { status: err.status, body: { code: err.code, message: err.message } };
       throw err;
     }
   }
@@ -132,11 +131,7 @@ export class KvsStore {
     if (key.length > FORGE_LIMITS.kvsKeyChars)
       throw new KvsError(400, 'KEY_TOO_LONG', `The key exceeds ${FORGE_LIMITS.kvsKeyChars} characters.`);
     if (!/^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.test(key))
-      throw new KvsError(
-        400,
-        'INVALID_KEY',
-        `The key '${key}' contains characters Forge storage does not allow.`,
-      );
+      throw new KvsError(400, 'INVALID_KEY', `The key '${key}' contains characters Forge storage does not allow.`);
     return key;
   }
 
@@ -202,15 +197,10 @@ export class KvsStore {
   private query(body: Record<string, unknown>): KvsAnswer {
     const limit = (body.limit as number | undefined) ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > FORGE_LIMITS.kvsQueryMaxLimit) {
-      throw new KvsError(
-        400,
-        'INVALID_LIMIT',
-        `limit must be between 1 and ${FORGE_LIMITS.kvsQueryMaxLimit}.`,
-      );
+      throw new KvsError(400, 'INVALID_LIMIT', `limit must be between 1 and ${FORGE_LIMITS.kvsQueryMaxLimit}.`);
     }
     const where = (body.where ?? []) as Array<{ property: string; condition: string; values: unknown[] }>;
-    const after =
-      typeof body.after === 'string' ? Buffer.from(body.after, 'base64url').toString('utf8') : undefined;
+    const after = typeof body.after === 'string' ? Buffer.from(body.after, 'base64url').toString('utf8') : undefined;
     const keys = this.keys().filter((k) => where.every((w) => matchesWhere(k, w)));
     const start = after === undefined ? 0 : keys.findIndex((k) => k > after);
     const page = start < 0 ? [] : keys.slice(start, start + limit);
@@ -228,14 +218,9 @@ export class KvsStore {
   private batchItems(body: unknown): Array<Record<string, unknown>> {
     const items = (Array.isArray(body) ? body : []) as Array<Record<string, unknown>>;
     if (items.length > FORGE_LIMITS.kvsBatchMaxItems)
-      throw new KvsError(
-        400,
-        'BATCH_TOO_LARGE',
-        `A batch may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} items.`,
-      );
+      throw new KvsError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} items.`);
     for (const it of items) {
-      if (it.entityName)
-        throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
+      if (it.entityName) throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
     }
     return items;
   }

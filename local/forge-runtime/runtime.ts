@@ -33,9 +33,7 @@ const invocations = new AsyncLocalStorage<InvocationContext>();
 
 export class InvocationExpiredError extends Error {
   constructor(ctx: InvocationContext) {
-    super(
-      `Invocation ${ctx.invocationId} (${ctx.moduleKey}) has timed out; no further requests are allowed.`,
-    );
+    super(`Invocation ${ctx.invocationId} (${ctx.moduleKey}) has timed out; no further requests are allowed.`);
   }
 }
 
@@ -120,11 +118,7 @@ export function installForgeRuntime(options: RuntimeOptions): void {
     container: { appCodeDir: process.cwd() },
   };
 
-  g.__forge_fetch__ = async (
-    target: ForgeFetchTarget,
-    path: string,
-    init: RequestInit = {},
-  ): Promise<Response> => {
+  g.__forge_fetch__ = async (target: ForgeFetchTarget, path: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = currentInvocation();
     if (ctx?.expired) throw new InvocationExpiredError(ctx);
     if (target.type === 'kvs') {

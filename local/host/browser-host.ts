@@ -74,9 +74,7 @@ export async function startBrowserHost(opts: {
         if (url.pathname === '/' || url.pathname === '/index.html') {
           const actAs = url.searchParams.get('as');
           if (!actAs) {
-            res
-              .writeHead(302, { location: `/?as=${encodeURIComponent(NAMED_USERS.siteAdmin.accountId)}` })
-              .end();
+            res.writeHead(302, { location: `/?as=${encodeURIComponent(NAMED_USERS.siteAdmin.accountId)}` }).end();
             return;
           }
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(opts.state, actAs));
@@ -85,9 +83,7 @@ export async function startBrowserHost(opts: {
         const file = url.pathname.replace(/^\/+/, '');
         if (/^(app|host)\.(js|css)$/.test(file)) {
           const ext = file.slice(file.lastIndexOf('.'));
-          const body = await readFile(join(WEB_DIR, file)).catch(() =>
-            ext === '.css' ? Buffer.from('') : undefined,
-          );
+          const body = await readFile(join(WEB_DIR, file)).catch(() => (ext === '.css' ? Buffer.from('') : undefined));
           if (body === undefined) {
             res.writeHead(404).end('not built');
             return;

@@ -54,12 +54,7 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
       const until = Date.now() + timeoutMs;
       for (;;) {
         const found = current ? find(current) : undefined;
-        if (
-          found !== undefined &&
-          found !== null &&
-          found !== false &&
-          !(Array.isArray(found) && found.length === 0)
-        )
+        if (found !== undefined && found !== null && found !== false && !(Array.isArray(found) && found.length === 0))
           return found as never;
         if (Date.now() > until)
           throw new Error(

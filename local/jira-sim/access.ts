@@ -14,8 +14,7 @@ export function callerId(req: SimRequest): string | undefined {
 export function canBrowseUsers(req: SimRequest): boolean {
   const id = callerId(req);
   return (
-    !!id &&
-    (hasGlobalPermission(req.state, id, 'USER_PICKER') || hasGlobalPermission(req.state, id, 'ADMINISTER'))
+    !!id && (hasGlobalPermission(req.state, id, 'USER_PICKER') || hasGlobalPermission(req.state, id, 'ADMINISTER'))
   );
 }
 
@@ -44,8 +43,7 @@ export function requireAuthenticated(req: SimRequest): string {
 
 export function requireBrowseUsers(req: SimRequest): void {
   requireAuthenticated(req);
-  if (!canBrowseUsers(req))
-    throw new SimHttpError(403, 'You do not have the permission to browse users and groups.');
+  if (!canBrowseUsers(req)) throw new SimHttpError(403, 'You do not have the permission to browse users and groups.');
 }
 
 export function requireJiraAdmin(req: SimRequest): void {

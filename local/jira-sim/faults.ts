@@ -19,10 +19,7 @@ export interface FaultOptions {
 }
 
 export type Fault =
-  | { kind: 'none' }
-  | { kind: 'error'; status: number }
-  | { kind: 'reset' }
-  | { kind: 'throttle'; retryAfter: number };
+  { kind: 'none' } | { kind: 'error'; status: number } | { kind: 'reset' } | { kind: 'throttle'; retryAfter: number };
 
 export class FaultInjector {
   private state: number;

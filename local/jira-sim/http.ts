@@ -7,9 +7,7 @@ import type { SiteState } from './model';
 
 /** Who a request acts as, after authentication. */
 export type Principal =
-  | { kind: 'user'; accountId: string; viaApp: boolean }
-  | { kind: 'app'; accountId: string }
-  | { kind: 'anonymous' };
+  { kind: 'user'; accountId: string; viaApp: boolean } | { kind: 'app'; accountId: string } | { kind: 'anonymous' };
 
 export interface SimRequest {
   method: string;

@@ -26,9 +26,8 @@ export class Meter {
   }
 
   count(filter: Partial<Pick<MeteredRequest, 'method' | 'endpoint' | 'principal' | 'status'>> = {}): number {
-    return this.requests.filter((r) =>
-      Object.entries(filter).every(([k, v]) => r[k as keyof MeteredRequest] === v),
-    ).length;
+    return this.requests.filter((r) => Object.entries(filter).every(([k, v]) => r[k as keyof MeteredRequest] === v))
+      .length;
   }
 
   /** Requests that changed something (non-GET with a 2xx answer). */

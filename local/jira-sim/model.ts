@@ -85,9 +85,7 @@ export function groupByName(state: SiteState, name: string): SimGroup | undefine
 export function hasGlobalPermission(state: SiteState, accountId: string, key: GlobalPermissionKey): boolean {
   const user = state.users.get(accountId);
   if (!user || !user.active) return false;
-  return state.globalPermissions[key].some((groupName) =>
-    groupByName(state, groupName)?.members.has(accountId),
-  );
+  return state.globalPermissions[key].some((groupName) => groupByName(state, groupName)?.members.has(accountId));
 }
 
 export function isSiteAdmin(state: SiteState, accountId: string): boolean {

@@ -37,9 +37,7 @@ export function applicationRoleJson(state: SiteState, role: SimApplicationRole):
   }
   const details = (names: string[]) =>
     names.flatMap((n) =>
-      [...state.groups.values()]
-        .filter((g) => g.name === n)
-        .map((g) => ({ name: g.name, groupId: g.groupId })),
+      [...state.groups.values()].filter((g) => g.name === n).map((g) => ({ name: g.name, groupId: g.groupId })),
     );
   return {
     key: role.key,

@@ -178,16 +178,7 @@ export function seedSite(options: SeedOptions = {}): SiteState {
     siteAdminGroup: SITE_ADMIN_GROUP,
     appAccountId: NAMED_USERS.app.accountId,
     apiToken: options.apiToken ?? DEFAULT_API_TOKEN,
-    defaultColumns: [
-      'issuetype',
-      'issuekey',
-      'summary',
-      'assignee',
-      'reporter',
-      'priority',
-      'status',
-      'updated',
-    ],
+    defaultColumns: ['issuetype', 'issuekey', 'summary', 'assignee', 'reporter', 'priority', 'status', 'updated'],
     nextId: 1_000_000,
   };
 
@@ -236,9 +227,7 @@ export function seedSite(options: SeedOptions = {}): SiteState {
   for (let i = 0; state.groups.size < totalGroups; i += 1) {
     const team = TEAMS[i % TEAMS.length] as string;
     const round = Math.floor(i / TEAMS.length);
-    addGroup(
-      round === 0 ? `team-${team}` : `${['proj', 'dept', 'guild', 'ops'][round % 4]}-${team}-${round}`,
-    );
+    addGroup(round === 0 ? `team-${team}` : `${['proj', 'dept', 'guild', 'ops'][round % 4]}-${team}-${round}`);
   }
   state.applicationRoles = [
     {
@@ -353,8 +342,7 @@ export function seedSite(options: SeedOptions = {}): SiteState {
     if (!active && rand() < 0.5) byName('jira-users-inactive').members.add(u.accountId);
     if (rand() < 0.004) byName('jira-administrators').members.add(u.accountId);
     const teams = 1 + Math.floor(rand() * 3);
-    for (let t = 0; t < teams && teamGroups.length > 0; t += 1)
-      pick(rand, teamGroups).members.add(u.accountId);
+    for (let t = 0; t < teams && teamGroups.length > 0; t += 1) pick(rand, teamGroups).members.add(u.accountId);
   }
   const customers: SimUser[] = [];
   for (let i = 0; i < customerCount; i += 1) {

@@ -56,10 +56,7 @@ export interface Simulator {
 
 export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes];
 
-function findRoute(
-  method: string,
-  path: string,
-): { route: Route; params: Record<string, string> } | undefined {
+function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
     const params = matchTemplate(route.template, path);
@@ -104,8 +101,7 @@ function authenticate(
     if (who.startsWith('user:')) {
       const accountId = who.slice(5);
       const user = state.users.get(accountId);
-      if (!user || !user.active)
-        return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
+      if (!user || !user.active) return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
       return {
         principal: { kind: 'user', accountId, viaApp: true },
         appScopes: scopes,
@@ -129,12 +125,7 @@ function authenticate(
   return { principal: { kind: 'anonymous' }, label: 'anonymous' };
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}),
@@ -193,16 +184,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       const admitted = rateLimiter.admit(`${method} ${endpoint}`);
       if (admitted.limited)
-        return finish(
-          429,
-          errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')),
-          admitted.headers,
-        );
+        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), admitted.headers);
       if (!found)
-        return finish(
-          404,
-          errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)),
-        );
+        return finish(404, errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)));
       if (auth.appScopes) {
         // A Forge app may only call operations its manifest scopes cover; Jira answers 401 otherwise.
         if (!scopesSatisfied(method, endpoint, auth.appScopes)) {

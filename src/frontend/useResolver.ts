@@ -5,8 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppError, ResolverContract, ResolverKey } from '../contract';
 import { call } from './api';
 
-export type Loadable<T> =
-  { status: 'loading' } | { status: 'error'; error: AppError } | { status: 'ready'; data: T };
+export type Loadable<T> = { status: 'loading' } | { status: 'error'; error: AppError } | { status: 'ready'; data: T };
 
 export function useResolver<K extends ResolverKey>(
   key: K,

@@ -27,9 +27,7 @@ export function jiraMessage(body: unknown): string {
   if (Array.isArray(b.errorMessages))
     parts.push(...b.errorMessages.filter((m): m is string => typeof m === 'string' && !!m));
   if (b.errors && typeof b.errors === 'object')
-    parts.push(
-      ...Object.values(b.errors as Record<string, unknown>).filter((m): m is string => typeof m === 'string'),
-    );
+    parts.push(...Object.values(b.errors as Record<string, unknown>).filter((m): m is string => typeof m === 'string'));
   if (typeof b.errorMessage === 'string') parts.push(b.errorMessage);
   if (typeof b.message === 'string') parts.push(b.message);
   return parts.join(' ');

@@ -11,11 +11,9 @@ import type { JiraGroup } from './types';
 export async function listGroupsPage(startAt: number, maxResults: number): Promise<Page<JiraGroup>> {
   const body = await execute<{ values: JiraGroup[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      api
-        .asUser()
-        .requestJira(route`/rest/api/3/group/bulk?startAt=${startAt}&maxResults=${maxResults}`, {
-          headers: ACCEPT_JSON,
-        }),
+      api.asUser().requestJira(route`/rest/api/3/group/bulk?startAt=${startAt}&maxResults=${maxResults}`, {
+        headers: ACCEPT_JSON,
+      }),
     { operation: 'List groups', idempotent: true },
   );
   return fromPageBean(body);

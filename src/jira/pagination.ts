@@ -31,21 +31,14 @@ export async function collect<T>(
     items.push(...page.items);
     offset += page.items.length;
     if (page.isLast || page.items.length === 0) return { items, truncated: false, total: page.total };
-    if (items.length >= maxItems)
-      return { items: items.slice(0, maxItems), truncated: true, total: page.total };
+    if (items.length >= maxItems) return { items: items.slice(0, maxItems), truncated: true, total: page.total };
   }
 }
 
 /** Platform `PageBean*`. */
-export function fromPageBean<T>(body: {
-  values?: T[];
-  isLast?: boolean;
-  total?: number;
-  startAt?: number;
-}): Page<T> {
+export function fromPageBean<T>(body: { values?: T[]; isLast?: boolean; total?: number; startAt?: number }): Page<T> {
   const items = body.values ?? [];
-  const isLast =
-    body.isLast ?? (body.total !== undefined ? (body.startAt ?? 0) + items.length >= body.total : true);
+  const isLast = body.isLast ?? (body.total !== undefined ? (body.startAt ?? 0) + items.length >= body.total : true);
   return { items, isLast, total: body.total };
 }
 

@@ -9,16 +9,12 @@ import type { JiraUser } from './types';
 export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
 
 /** asUser. Permission required: none. Scope: read:jira-work. */
-export async function getMyGlobalPermissions(
-  keys: GlobalPermission[],
-): Promise<Record<GlobalPermission, boolean>> {
+export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<Record<GlobalPermission, boolean>> {
   const body = await execute<{ permissions: Record<string, { havePermission: boolean }> }>(
     () =>
-      api
-        .asUser()
-        .requestJira(route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`, {
-          headers: ACCEPT_JSON,
-        }),
+      api.asUser().requestJira(route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`, {
+        headers: ACCEPT_JSON,
+      }),
     { operation: 'Get my permissions', idempotent: true },
   );
   const out = {} as Record<GlobalPermission, boolean>;
@@ -28,8 +24,8 @@ export async function getMyGlobalPermissions(
 
 /** asUser. Permission required: access to Jira. Scope: read:jira-user. */
 export async function getMyself(): Promise<JiraUser> {
-  return execute<JiraUser>(
-    () => api.asUser().requestJira(route`/rest/api/3/myself`, { headers: ACCEPT_JSON }),
-    { operation: 'Get current user', idempotent: true },
-  );
+  return execute<JiraUser>(() => api.asUser().requestJira(route`/rest/api/3/myself`, { headers: ACCEPT_JSON }), {
+    operation: 'Get current user',
+    idempotent: true,
+  });
 }

@@ -21,10 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(seconds * 1000, 0);

@@ -11,11 +11,9 @@ import type { JiraServiceDesk } from './types';
 export async function listServiceDesksPage(start: number, limit: number): Promise<Page<JiraServiceDesk>> {
   const body = await execute<{ values: JiraServiceDesk[]; isLastPage: boolean }>(
     () =>
-      api
-        .asUser()
-        .requestJira(route`/rest/servicedeskapi/servicedesk?start=${start}&limit=${limit}`, {
-          headers: ACCEPT_JSON,
-        }),
+      api.asUser().requestJira(route`/rest/servicedeskapi/servicedesk?start=${start}&limit=${limit}`, {
+        headers: ACCEPT_JSON,
+      }),
     { operation: 'List service desks', idempotent: true },
   );
   return fromPagedDto(body);

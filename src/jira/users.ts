@@ -14,11 +14,9 @@ export const USERS_SEARCH_PAGE_MAX = 1000;
 export async function listUsersPage(startAt: number, maxResults: number): Promise<Page<JiraUser>> {
   const body = await execute<JiraUser[]>(
     () =>
-      api
-        .asUser()
-        .requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, {
-          headers: ACCEPT_JSON,
-        }),
+      api.asUser().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, {
+        headers: ACCEPT_JSON,
+      }),
     { operation: 'List users', idempotent: true },
   );
   return fromArray(body, maxResults);

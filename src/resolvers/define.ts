@@ -14,9 +14,7 @@ export interface ResolverRequest<K extends ResolverKey> {
   accountId: string;
 }
 
-export type ResolverImpl<K extends ResolverKey> = (
-  req: ResolverRequest<K>,
-) => Promise<ResolverContract[K]['result']>;
+export type ResolverImpl<K extends ResolverKey> = (req: ResolverRequest<K>) => Promise<ResolverContract[K]['result']>;
 
 function jiraErrorCode(status: number): ErrorCode {
   if (status === 403 || status === 401) return 'FORBIDDEN';
@@ -40,10 +38,7 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
     );
   }
   console.error(`resolver failed: ${err instanceof Error ? err.name : typeof err}`);
-  return fail(
-    'INTERNAL',
-    'Something went wrong in User Admin. Try again; if it persists, check the app logs.',
-  );
+  return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
 }
 
 export function defineResolver<K extends ResolverKey>(authorize: Authorizer, impl: ResolverImpl<K>) {

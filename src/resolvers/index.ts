@@ -18,10 +18,7 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
 
 const resolver = new Resolver();
 for (const key of Object.keys(implementations) as ResolverKey[]) {
-  resolver.define(
-    key,
-    defineResolver(authorize, implementations[key]) as Parameters<typeof resolver.define>[1],
-  );
+  resolver.define(key, defineResolver(authorize, implementations[key]) as Parameters<typeof resolver.define>[1]);
 }
 
 export const handler = resolver.getDefinitions();

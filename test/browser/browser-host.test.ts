@@ -35,15 +35,10 @@ describe('browser host in Chromium', () => {
     const users = page.getByTestId('summary-users');
     await users.waitFor({ timeout: 20_000 });
     expect(await users.innerText()).toContain(String(site.sim.state.users.size));
-    expect(await page.getByTestId('summary-groups').innerText()).toContain(
-      String(site.sim.state.groups.size),
-    );
+    expect(await page.getByTestId('summary-groups').innerText()).toContain(String(site.sim.state.groups.size));
     // Atlaskit tabs render as ARIA tabs; choosing one shows its panel.
     await page.getByRole('tab', { name: 'Groups' }).click();
-    await page
-      .getByRole('tabpanel')
-      .getByText(`${site.sim.state.groups.size} groups on this site.`)
-      .waitFor();
+    await page.getByRole('tabpanel').getByText(`${site.sim.state.groups.size} groups on this site.`).waitFor();
     expect(pageErrors).toEqual([]);
   });
 

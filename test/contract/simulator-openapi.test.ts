@@ -20,14 +20,9 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
   });
   afterAll(() => sim.close());
 
-  async function call(
-    method: string,
-    path: string,
-    opts: { auth?: string; app?: boolean; body?: unknown } = {},
-  ) {
+  async function call(method: string, path: string, opts: { auth?: string; app?: boolean; body?: unknown } = {}) {
     const headers: Record<string, string> = { 'X-ExperimentalApi': 'opt-in' };
-    if (opts.app)
-      Object.assign(headers, { 'x-forge-sim-install': APP_TOKEN, 'x-forge-sim-principal': 'app' });
+    if (opts.app) Object.assign(headers, { 'x-forge-sim-install': APP_TOKEN, 'x-forge-sim-principal': 'app' });
     else headers.authorization = opts.auth ?? ADMIN;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(sim.url + path, {
@@ -46,19 +41,12 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
     [...sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
 
   const cases: Array<
-    [
-      string,
-      string,
-      () => string,
-      'platform' | 'jsm',
-      { app?: boolean; body?: () => unknown; auth?: string }?,
-    ]
+    [string, string, () => string, 'platform' | 'jsm', { app?: boolean; body?: () => unknown; auth?: string }?]
   > = [
     [
       'GET',
       '/rest/api/3/user',
-      () =>
-        `/rest/api/3/user?accountId=${encodeURIComponent(aUser().accountId)}&expand=groups,applicationRoles`,
+      () => `/rest/api/3/user?accountId=${encodeURIComponent(aUser().accountId)}&expand=groups,applicationRoles`,
       'platform',
     ],
     ['GET', '/rest/api/3/user/search', () => '/rest/api/3/user/search?query=a&maxResults=20', 'platform'],
@@ -171,8 +159,7 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
     const validate = schemaValidator('platform', 'UnrestrictedUserEmail');
-    for (const row of res.body as unknown[])
-      expect(validate(row) ? 'valid' : explain(validate)).toBe('valid');
+    for (const row of res.body as unknown[]) expect(validate(row) ? 'valid' : explain(validate)).toBe('valid');
   });
 
   const writes: ReadonlyArray<readonly [string, string, () => string, number, () => unknown]> = [
@@ -198,13 +185,7 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
       200,
       () => undefined,
     ],
-    [
-      'DELETE',
-      '/rest/api/3/group',
-      () => '/rest/api/3/group?groupname=contract-test-group',
-      200,
-      () => undefined,
-    ],
+    ['DELETE', '/rest/api/3/group', () => '/rest/api/3/group?groupname=contract-test-group', 200, () => undefined],
     [
       'POST',
       '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
@@ -244,10 +225,7 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
       { auth: REGULAR },
     );
     expect(asRegular.status).toBe(403);
-    const res = await call(
-      'DELETE',
-      `/rest/api/3/user?accountId=${encodeURIComponent(victim?.accountId ?? '')}`,
-    );
+    const res = await call('DELETE', `/rest/api/3/user?accountId=${encodeURIComponent(victim?.accountId ?? '')}`);
     expect(res.status).toBe(204);
     expect(sim.state.users.has(victim?.accountId ?? '')).toBe(false);
   });

@@ -40,8 +40,7 @@ describe('jira.js against the simulator', () => {
     const all = [...(after.values ?? [])];
     for (let startAt = 50; all.length < (after.total ?? 0); startAt += 50) {
       all.push(
-        ...((await v3.groups.getUsersFromGroup({ groupname: 'team-web', startAt, maxResults: 50 })).values ??
-          []),
+        ...((await v3.groups.getUsersFromGroup({ groupname: 'team-web', startAt, maxResults: 50 })).values ?? []),
       );
     }
     expect(all.map((u) => u.accountId)).toContain(NAMED_USERS.noAccess.accountId);

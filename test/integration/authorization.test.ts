@@ -51,18 +51,15 @@ describe('Jira permission model seen through @forge/api', () => {
   afterAll(() => site.close());
 
   const addRita = (as: 'app' | 'user') =>
-    runInvocation(
-      { accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 },
-      async () => {
-        const requester = as === 'app' ? api.asApp() : api.asUser();
-        const res = await requester.requestJira(route`/rest/api/3/group/user?groupname=${'team-web'}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ accountId: NAMED_USERS.regular.accountId }),
-        });
-        return { status: res.status, body: (await res.json()) as { errorMessages?: string[] } };
-      },
-    );
+    runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () => {
+      const requester = as === 'app' ? api.asApp() : api.asUser();
+      const res = await requester.requestJira(route`/rest/api/3/group/user?groupname=${'team-web'}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ accountId: NAMED_USERS.regular.accountId }),
+      });
+      return { status: res.status, body: (await res.json()) as { errorMessages?: string[] } };
+    });
 
   it('answers 403 to an asApp group membership write and changes nothing', async () => {
     const group = [...site.sim.state.groups.values()].find((g) => g.name === 'team-web');
@@ -85,12 +82,10 @@ describe('Jira permission model seen through @forge/api', () => {
 
   it('serves emails asApp only', async () => {
     const get = (as: 'app' | 'user') =>
-      runInvocation(
-        { accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 },
-        async () =>
-          (as === 'app' ? api.asApp() : api.asUser()).requestJira(
-            route`/rest/api/3/user/email?accountId=${NAMED_USERS.regular.accountId}`,
-          ),
+      runInvocation({ accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 }, async () =>
+        (as === 'app' ? api.asApp() : api.asUser()).requestJira(
+          route`/rest/api/3/user/email?accountId=${NAMED_USERS.regular.accountId}`,
+        ),
       );
     const asApp = await get('app');
     expect(asApp.status).toBe(200);

@@ -10,11 +10,7 @@ describe('getSiteSummary resolver against the simulator', () => {
   afterAll(() => site.close());
 
   it('counts every user, group and service desk for a Jira admin', async () => {
-    const res = await invokeAs<Envelope<SiteSummary>>(
-      site,
-      NAMED_USERS.jiraAdmin.accountId,
-      'getSiteSummary',
-    );
+    const res = await invokeAs<Envelope<SiteSummary>>(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     const state = site.sim.state;

@@ -21,9 +21,7 @@ describe('the UI Kit admin page rendered through a fake bridge', () => {
     const doc = bridge.doc();
     if (!doc) throw new Error('nothing rendered');
     expect(textOf(findAll(doc, byTestId('summary-groups'))[0] as never)).toContain(String(state.groups.size));
-    expect(textOf(findAll(doc, byTestId('summary-desks'))[0] as never)).toContain(
-      String(state.serviceDesks.size),
-    );
+    expect(textOf(findAll(doc, byTestId('summary-desks'))[0] as never)).toContain(String(state.serviceDesks.size));
     expect(findAll(doc, byType('Tab')).map(textOf)).toEqual([
       'Users',
       'Groups',

@@ -11,13 +11,7 @@ import Checkbox from '@atlaskit/checkbox';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
-import Modal, {
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  ModalTitle,
-  ModalTransition,
-} from '@atlaskit/modal-dialog';
+import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
@@ -34,10 +28,7 @@ type Renderer = (props: Props) => React.ReactElement | null;
 const valueEvent = (fn: unknown) => (e: { target: { value: string } }) =>
   (fn as (ev: unknown) => void)?.({ target: { value: e.target.value } });
 
-const HEADING_SIZES: Record<
-  string,
-  'xxlarge' | 'xlarge' | 'large' | 'medium' | 'small' | 'xsmall' | 'xxsmall'
-> = {
+const HEADING_SIZES: Record<string, 'xxlarge' | 'xlarge' | 'large' | 'medium' | 'small' | 'xsmall' | 'xxsmall'> = {
   xxlarge: 'xxlarge',
   xlarge: 'xlarge',
   large: 'large',
@@ -87,9 +78,7 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Lozenge>
   ),
-  Badge: ({ children, appearance }) => (
-    <Badge appearance={appearance as 'default'}>{children as number}</Badge>
-  ),
+  Badge: ({ children, appearance }) => <Badge appearance={appearance as 'default'}>{children as number}</Badge>,
   SectionMessage: ({ children, appearance, title }) => (
     <SectionMessage appearance={(appearance as 'information') ?? 'information'} title={title as string}>
       {children}

@@ -136,10 +136,7 @@ export const groupRoutes: Route[] = [
       const group = targetGroup(req);
       const user = memberTarget(req, (req.body as { accountId?: unknown } | undefined)?.accountId);
       if (user.accountType === 'customer') {
-        throw new SimHttpError(
-          400,
-          'Cannot add user. Customer accounts (portal-only) cannot be added to groups.',
-        );
+        throw new SimHttpError(400, 'Cannot add user. Customer accounts (portal-only) cannot be added to groups.');
       }
       if (group.members.has(user.accountId)) {
         throw new SimHttpError(400, `Cannot add user. User is already a member of '${group.name}'`);
@@ -184,10 +181,7 @@ export const groupRoutes: Route[] = [
         groups: shown.map((g) => ({
           name: g.name,
           html: query
-            ? g.name.replace(
-                new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'),
-                (m) => `<b>${m}</b>`,
-              )
+            ? g.name.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), (m) => `<b>${m}</b>`)
             : g.name,
           labels: [],
           groupId: g.groupId,

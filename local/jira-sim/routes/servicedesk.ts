@@ -48,8 +48,7 @@ function pageArgs(req: SimRequest): [number, number] {
 
 function accountIdsOf(req: SimRequest): SimUser[] {
   const body = (req.body ?? {}) as { accountIds?: unknown; usernames?: unknown };
-  if (body.usernames !== undefined)
-    throw new SimHttpError(400, 'usernames is no longer supported; use accountIds.');
+  if (body.usernames !== undefined) throw new SimHttpError(400, 'usernames is no longer supported; use accountIds.');
   if (!Array.isArray(body.accountIds) || body.accountIds.length === 0)
     throw new SimHttpError(400, 'accountIds must be a non-empty list.');
   return body.accountIds.map((id) => {
@@ -99,9 +98,7 @@ export const serviceDeskRoutes: Route[] = [
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
         throw new SimHttpError(400, 'Please provide a valid email address.');
       if (!displayName.trim()) throw new SimHttpError(400, 'Please provide a display name.');
-      const existing = [...req.state.users.values()].find(
-        (u) => u.email.toLowerCase() === email.toLowerCase(),
-      );
+      const existing = [...req.state.users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
       if (existing) {
         // strictConflictStatusCode=true answers 409; otherwise Jira keeps its historical 400.
         const status = req.query.get('strictConflictStatusCode') === 'true' ? 409 : 400;
@@ -137,13 +134,7 @@ export const serviceDeskRoutes: Route[] = [
         .filter((u): u is SimUser => !!u && (!query || matchesQuery(u, query)))
         .sort((a, b) => a.displayName.localeCompare(b.displayName))
         .map((u) => userDtoJson(req.baseUrl, u));
-      const body = pagedDto(
-        req.baseUrl,
-        `/rest/servicedeskapi/servicedesk/${d.id}/customer`,
-        all,
-        start,
-        limit,
-      );
+      const body = pagedDto(req.baseUrl, `/rest/servicedeskapi/servicedesk/${d.id}/customer`, all, start, limit);
       return { status: 200, body, objects: body.size as number };
     },
   },

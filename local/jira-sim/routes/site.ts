@@ -42,8 +42,7 @@ export const siteRoutes: Route[] = [
       const permissions: Record<string, unknown> = {};
       for (const key of keys) {
         const def = GLOBAL_PERMISSIONS[key as GlobalPermissionKey];
-        if (!def)
-          throw new SimHttpError(404, `No project permissions or global permissions with key ${key}.`);
+        if (!def) throw new SimHttpError(404, `No project permissions or global permissions with key ${key}.`);
         permissions[key] = {
           id: def.id,
           key,

@@ -84,8 +84,7 @@ export const userRoutes: Route[] = [
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
         throw new SimHttpError(400, '', { emailAddress: 'You must specify a valid email address.' });
       }
-      if (!Array.isArray(body.products))
-        throw new SimHttpError(400, '', { products: 'products is required.' });
+      if (!Array.isArray(body.products)) throw new SimHttpError(400, '', { products: 'products is required.' });
       const products = body.products as unknown[];
       const roles = products.map((p) => {
         const role = req.state.applicationRoles.find((r) => r.key === p);
@@ -138,10 +137,7 @@ export const userRoutes: Route[] = [
       const query = req.query.get('query');
       const accountId = req.query.get('accountId');
       if (!query && !accountId && !req.query.get('property')) {
-        throw new SimHttpError(
-          400,
-          "The query parameter 'query' or 'accountId' or 'property' must be provided.",
-        );
+        throw new SimHttpError(400, "The query parameter 'query' or 'accountId' or 'property' must be provided.");
       }
       const startAt = intParam(req, 'startAt', 0);
       const maxResults = clampMax(intParam(req, 'maxResults', 50), USER_SEARCH_CAP);
@@ -186,10 +182,7 @@ export const userRoutes: Route[] = [
       requireJiraAccess(req);
       const ids = req.query.getAll('accountId');
       if (req.query.getAll('username').length > 0 || req.query.getAll('key').length > 0) {
-        throw new SimHttpError(
-          400,
-          'The username and key query parameters are no longer supported. Use accountId.',
-        );
+        throw new SimHttpError(400, 'The username and key query parameters are no longer supported. Use accountId.');
       }
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
       const startAt = intParam(req, 'startAt', 0);
@@ -225,9 +218,7 @@ export const userRoutes: Route[] = [
       const rows =
         usernames.length > 0
           ? usernames.flatMap((name) =>
-              users
-                .filter((u) => u.legacyUsername === name)
-                .map((u) => ({ username: name, accountId: u.accountId })),
+              users.filter((u) => u.legacyUsername === name).map((u) => ({ username: name, accountId: u.accountId })),
             )
           : keys.flatMap((key) =>
               users.filter((u) => u.legacyKey === key).map((u) => ({ key, accountId: u.accountId })),
@@ -265,8 +256,7 @@ export const userRoutes: Route[] = [
       requireEmailAccess(req);
       const ids = req.query.getAll('accountId');
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
-      if (ids.length > 90)
-        throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
+      if (ids.length > 90) throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
       // The spec types this as one UnrestrictedUserEmail; the live API answers an array (SOURCES.md).
       const rows = [...new Set(ids)]
         .map((id) => req.state.users.get(id))
@@ -314,9 +304,7 @@ function columnRoutes(): Route[] {
       dialect: 'platform',
       handler: (req) => {
         const user = target(req);
-        const fromBody = Array.isArray(req.body)
-          ? req.body
-          : (req.body as { columns?: unknown } | undefined)?.columns;
+        const fromBody = Array.isArray(req.body) ? req.body : (req.body as { columns?: unknown } | undefined)?.columns;
         const columns = Array.isArray(fromBody) ? fromBody : req.query.getAll('columns');
         if (columns.length === 0 || columns.some((c) => typeof c !== 'string' || !c))
           throw new SimHttpError(400, 'columns must be a non-empty list of column ids.');
