@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'FORBIDDEN'
   | 'SITE_ADMIN_REQUIRED'
+  | 'CONFIRMATION_REQUIRED'
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
   | 'CONFLICT'

@@ -2,7 +2,28 @@
  * The invoke contract shared by the frontend and the resolvers: each key with its payload and result.
  * `src/resolvers` implements exactly these keys; the manifest contract test checks it.
  */
+import type {
+  AuditPage,
+  AuditQueryPayload,
+  BulkJobView,
+  ChangeResult,
+  CreateBulkJobPayload,
+  MembershipChangePayload,
+} from './changes';
+import type {
+  GroupMembersPage,
+  GroupMembersPayload,
+  GroupSummary,
+  ListUsersPayload,
+  ResolveIdentifiersPayload,
+  ResolvedIdentifier,
+  UserDetails,
+  UserPage,
+} from './people';
+
 export * from './envelope';
+export * from './people';
+export * from './changes';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
@@ -11,10 +32,48 @@ export interface SiteSummary {
   serviceDesks: number;
 }
 
+type Empty = Record<string, never>;
+
 export interface ResolverContract {
-  getSiteSummary: { payload: Record<string, never>; result: SiteSummary };
+  getSiteSummary: { payload: Empty; result: SiteSummary };
+  listUsers: { payload: ListUsersPayload; result: UserPage };
+  getUserDetails: { payload: { accountId: string }; result: UserDetails };
+  resolveIdentifiers: { payload: ResolveIdentifiersPayload; result: ResolvedIdentifier[] };
+  resetUserColumns: { payload: { accountId: string }; result: ChangeResult };
+  deleteUser: { payload: { accountId: string; confirm: string }; result: ChangeResult };
+  listProducts: { payload: Empty; result: Array<{ key: string; name: string }> };
+  searchGroups: { payload: { query: string }; result: { total: number; groups: GroupSummary[] } };
+  listGroupMembers: { payload: GroupMembersPayload; result: GroupMembersPage };
+  addGroupMember: { payload: MembershipChangePayload; result: ChangeResult };
+  removeGroupMember: { payload: MembershipChangePayload; result: ChangeResult };
+  createBulkJob: { payload: CreateBulkJobPayload; result: BulkJobView };
+  runBulkJob: { payload: { jobId: string }; result: BulkJobView };
+  getBulkJob: { payload: { jobId: string }; result: BulkJobView };
+  listBulkJobs: { payload: Empty; result: BulkJobView[] };
+  retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
+  listAudit: { payload: AuditQueryPayload; result: AuditPage };
+  exportAuditCsv: { payload: AuditQueryPayload; result: { csv: string; rows: number; truncated: boolean } };
 }
 
 export type ResolverKey = keyof ResolverContract;
 
-export const RESOLVER_KEYS: readonly ResolverKey[] = ['getSiteSummary'] as const;
+export const RESOLVER_KEYS: readonly ResolverKey[] = [
+  'getSiteSummary',
+  'listUsers',
+  'getUserDetails',
+  'resolveIdentifiers',
+  'resetUserColumns',
+  'deleteUser',
+  'listProducts',
+  'searchGroups',
+  'listGroupMembers',
+  'addGroupMember',
+  'removeGroupMember',
+  'createBulkJob',
+  'runBulkJob',
+  'getBulkJob',
+  'listBulkJobs',
+  'retryBulkFailures',
+  'listAudit',
+  'exportAuditCsv',
+] as const;

@@ -1,11 +1,15 @@
 /**
- * Groups resource group (`/rest/api/3/group/bulk`, ...).
- * Identity: asUser for reads; membership writes are asUser only (asApp gets 403: it is never a site admin).
+ * Groups resource group: `group/bulk`, `groups/picker`, `group/member`, `group/user`.
+ * Identity: asUser. Membership writes must be asUser: Jira lets only site administrators change
+ * membership, and the app user never is one (asApp gets 403).
  */
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, execute } from './executor';
+import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
 import { fromPageBean, type Page } from './pagination';
-import type { JiraGroup } from './types';
+import type { JiraGroup, JiraUser } from './types';
+
+/** `group/member`: "number should be between 1 and 50". */
+export const GROUP_MEMBER_PAGE_MAX = 50;
 
 /** asUser. Browse users and groups. Scope: read:jira-user. */
 export async function listGroupsPage(startAt: number, maxResults: number): Promise<Page<JiraGroup>> {
@@ -17,4 +21,78 @@ export async function listGroupsPage(startAt: number, maxResults: number): Promi
     { operation: 'List groups', idempotent: true },
   );
   return fromPageBean(body);
+}
+
+/** asUser. Groups by id (unknown ids are left out). Scope: read:jira-user. */
+export async function getGroupsById(groupIds: string[]): Promise<JiraGroup[]> {
+  if (groupIds.length === 0) return [];
+  const q = new URLSearchParams();
+  for (const id of groupIds) q.append('groupId', id);
+  const body = await execute<{ values: JiraGroup[] }>(
+    () =>
+      api
+        .asUser()
+        .requestJira(route`/rest/api/3/group/bulk?${q}&maxResults=${groupIds.length}`, { headers: ACCEPT_JSON }),
+    { operation: 'Get groups', idempotent: true },
+  );
+  return body.values;
+}
+
+/** asUser. Groups whose name contains `query`. Scope: read:jira-user. */
+export async function findGroups(query: string, maxResults: number): Promise<{ total: number; groups: JiraGroup[] }> {
+  const body = await execute<{ total: number; groups: Array<{ name: string; groupId: string }> }>(
+    () =>
+      api.asUser().requestJira(route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}`, {
+        headers: ACCEPT_JSON,
+      }),
+    { operation: 'Find groups', idempotent: true },
+  );
+  return { total: body.total, groups: body.groups.map((g) => ({ name: g.name, groupId: g.groupId })) };
+}
+
+/** asUser. One page of a group's members (≤ 50), inactive ones on request. Scope: read:jira-user. */
+export async function listGroupMembersPage(
+  groupId: string,
+  startAt: number,
+  maxResults: number,
+  includeInactive: boolean,
+): Promise<Page<JiraUser>> {
+  const body = await execute<{ values: JiraUser[]; isLast: boolean; total: number; startAt: number }>(
+    () =>
+      api
+        .asUser()
+        .requestJira(
+          route`/rest/api/3/group/member?groupId=${groupId}&startAt=${startAt}&maxResults=${maxResults}&includeInactiveUsers=${String(includeInactive)}`,
+          { headers: ACCEPT_JSON },
+        ),
+    { operation: 'List group members', idempotent: true },
+  );
+  return fromPageBean(body);
+}
+
+/**
+ * asUser (site administration). Adds a user to a group. Repeating it is harmless (Jira answers
+ * "already a member"), so it may be retried. Scope: manage:jira-configuration.
+ */
+export async function addUserToGroup(groupId: string, accountId: string): Promise<void> {
+  await execute<unknown>(
+    () =>
+      api.asUser().requestJira(route`/rest/api/3/group/user?groupId=${groupId}`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ accountId }),
+      }),
+    { operation: 'Add user to group', idempotent: true },
+  );
+}
+
+/** asUser (site administration). Removes a user from a group. Scope: manage:jira-configuration. */
+export async function removeUserFromGroup(groupId: string, accountId: string): Promise<void> {
+  await execute<void>(
+    () =>
+      api.asUser().requestJira(route`/rest/api/3/group/user?groupId=${groupId}&accountId=${accountId}`, {
+        method: 'DELETE',
+      }),
+    { operation: 'Remove user from group', idempotent: true },
+  );
 }

@@ -2,6 +2,7 @@
  * The Jira client: one function per endpoint, grouped by REST resource. Services receive it as a
  * dependency (`JiraClient`), so their logic can be tested with plain fakes.
  */
+import * as applicationRoles from './application-roles';
 import * as groups from './groups';
 import * as permissions from './permissions';
 import * as servicedesk from './servicedesk';
@@ -11,7 +12,20 @@ export const jira = {
   getMyGlobalPermissions: permissions.getMyGlobalPermissions,
   getMyself: permissions.getMyself,
   listUsersPage: users.listUsersPage,
+  searchUsersPage: users.searchUsersPage,
+  getUser: users.getUser,
+  getUsersBulkPage: users.getUsersBulkPage,
+  getEmailsBulk: users.getEmailsBulk,
+  migrateLegacyIds: users.migrateLegacyIds,
+  resetUserColumns: users.resetUserColumns,
+  deleteUser: users.deleteUser,
   listGroupsPage: groups.listGroupsPage,
+  getGroupsById: groups.getGroupsById,
+  findGroups: groups.findGroups,
+  listGroupMembersPage: groups.listGroupMembersPage,
+  addUserToGroup: groups.addUserToGroup,
+  removeUserFromGroup: groups.removeUserFromGroup,
+  listApplicationRoles: applicationRoles.listApplicationRoles,
   listServiceDesksPage: servicedesk.listServiceDesksPage,
 };
 

@@ -1,6 +1,6 @@
 /**
- * The slices of Jira's REST representations the app reads (see the OpenAPI `User`, `GroupName`,
- * `PageBeanGroupDetails`, `Permissions`, JSM `ServiceDeskDTO`).
+ * The slices of Jira's REST representations the app reads (see the OpenAPI `User`, `UserDetails`,
+ * `GroupName`, `FoundGroups`, `ApplicationRole`, `UnrestrictedUserEmail`, JSM `ServiceDeskDTO`).
  */
 export type AccountType = 'atlassian' | 'app' | 'customer' | 'unknown';
 
@@ -13,11 +13,21 @@ export interface JiraUser {
   avatarUrls?: Record<string, string>;
   timeZone?: string;
   locale?: string;
+  groups?: { size: number; items: JiraGroup[] };
+  applicationRoles?: { size: number; items: Array<{ key: string; name: string }> };
 }
 
 export interface JiraGroup {
   name: string;
   groupId: string;
+}
+
+export interface JiraApplicationRole {
+  key: string;
+  name: string;
+  groups: string[];
+  defaultGroups: string[];
+  groupDetails?: JiraGroup[];
 }
 
 export interface JiraServiceDesk {

@@ -1,24 +1,176 @@
 /**
- * The resolver function behind the admin page: one definition per key of the invoke contract.
+ * The resolver function behind the admin page: one definition per key of the invoke contract. Each
+ * validates its payload and calls one service; `defineResolver` authorizes before any of it runs.
  */
+import { getAppContext } from '@forge/api';
 import Resolver from '@forge/resolver';
-import type { ResolverKey } from '../contract';
+import type { ResolverKey, UserFilters } from '../contract';
 import { jira } from '../jira';
+import { auditStore } from '../store/audit-store';
+import { jobStore } from '../store/job-store';
+import { AppFailure } from '../services/app-error';
+import { exportAuditCsv, queryAudit } from '../services/audit';
 import { createAuthorizer } from '../services/authorization';
+import { createJob, getJob, listJobs, retryFailures, runSlice, MAX_JOB_ITEMS } from '../services/bulk-jobs';
+import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../services/directory';
+import { loadGroupAccess } from '../services/group-access';
+import { changeMembership } from '../services/membership';
 import { getSiteSummary } from '../services/site-summary';
+import { deleteUser, resetColumns } from '../services/user-actions';
 import { defineResolver, type ResolverImpl } from './define';
+import { asPayload, field } from './validate';
 
 export const authorize = createAuthorizer({
   hasAdminister: async () => (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER,
 });
 
+const bulk = { jira, jobs: jobStore, audit: auditStore };
+const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
+const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
+const BULK_OPERATIONS = ['add-users-to-group', 'add-user-to-groups', 'remove-users-from-group'] as const;
+
+function remainingMs(): number {
+  return getAppContext().invocationRemainingTimeInMillis();
+}
+
+function filtersOf(raw: unknown): UserFilters {
+  const p = asPayload(raw);
+  return {
+    status: field.oneOf(p, 'status', ['active', 'inactive'] as const),
+    accountType: field.oneOf(p, 'accountType', ACCOUNT_TYPES),
+    groupId: p.groupId === undefined ? undefined : field.groupId(p),
+    product: field.optionalString(p, 'product', 64),
+    functional: field.bool(p, 'functional'),
+  };
+}
+
+async function membershipChange(op: 'add' | 'remove', raw: unknown, actor: string) {
+  const p = asPayload(raw);
+  const groupId = field.groupId(p);
+  const accountId = field.accountId(p);
+  const confirmLicence = field.bool(p, 'confirmLicence');
+  const [groups, access, users] = await Promise.all([
+    jira.getGroupsById([groupId]),
+    loadGroupAccess(jira),
+    jira.getUsersBulkPage([accountId], 0),
+  ]);
+  const group = groups[0];
+  if (!group) throw new AppFailure('NOT_FOUND', 'That group no longer exists.');
+  const user = users.items[0];
+  if (!user) throw new AppFailure('NOT_FOUND', 'That user no longer exists.');
+  const summary = access.describe(group);
+  if (op === 'add' && summary.grantsProducts.length > 0 && !confirmLicence) {
+    throw new AppFailure(
+      'CONFIRMATION_REQUIRED',
+      `Adding ${user.displayName} to ${group.name} gives access to ${summary.grantsProducts.join(', ')} and consumes a licence. Confirm to go ahead.`,
+    );
+  }
+  return changeMembership(jira, auditStore, {
+    actor,
+    op,
+    groupId,
+    groupName: group.name,
+    accountId,
+    userName: user.displayName,
+  });
+}
+
 const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   getSiteSummary: () => getSiteSummary(jira),
+  listUsers: ({ payload }) => {
+    const p = asPayload(payload);
+    return listUsers(jira, {
+      query: field.optionalString(p, 'query', 100),
+      filters: filtersOf(p.filters),
+      cursor: field.optionalString(p, 'cursor', 500),
+      pageSize: field.optionalInt(p, 'pageSize', 1, 100),
+    });
+  },
+  getUserDetails: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload))),
+  resolveIdentifiers: ({ payload }) => resolveIdentifiers(jira, field.string(asPayload(payload), 'text', 100_000)),
+  resetUserColumns: ({ payload, accountId }) =>
+    resetColumns(jira, auditStore, accountId, field.accountId(asPayload(payload))),
+  deleteUser: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return deleteUser(jira, auditStore, accountId, field.accountId(p), field.string(p, 'confirm', 200));
+  },
+  listProducts: async () => (await jira.listApplicationRoles()).map((r) => ({ key: r.key, name: r.name })),
+  searchGroups: async ({ payload }) => {
+    const query = field.optionalString(asPayload(payload), 'query', 100) ?? '';
+    const [found, access] = await Promise.all([jira.findGroups(query, 50), loadGroupAccess(jira)]);
+    return { total: found.total, groups: found.groups.map((g) => access.describe(g)) };
+  },
+  listGroupMembers: async ({ payload }) => {
+    const p = asPayload(payload);
+    const groupId = field.groupId(p);
+    const startAt = field.optionalInt(p, 'startAt', 0, 10_000_000) ?? 0;
+    const [groups, access, page] = await Promise.all([
+      jira.getGroupsById([groupId]),
+      loadGroupAccess(jira),
+      jira.listGroupMembersPage(groupId, startAt, 50, field.bool(p, 'includeInactive')),
+    ]);
+    const group = groups[0];
+    if (!group) throw new AppFailure('NOT_FOUND', 'That group no longer exists.');
+    return {
+      group: access.describe(group),
+      members: await withEmails(jira, page.items),
+      startAt,
+      total: page.total ?? page.items.length,
+      isLast: page.isLast,
+    };
+  },
+  addGroupMember: ({ payload, accountId }) => membershipChange('add', payload, accountId),
+  removeGroupMember: ({ payload, accountId }) => membershipChange('remove', payload, accountId),
+  createBulkJob: async ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    const operation = field.oneOf(p, 'operation', BULK_OPERATIONS, false) as (typeof BULK_OPERATIONS)[number];
+    const accountIds = field.ids(p, 'accountIds', 'account', MAX_JOB_ITEMS);
+    const groupIds = field.ids(p, 'groupIds', 'group', 200);
+    const confirmLicence = field.bool(p, 'confirmLicence');
+    const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
+    const missing = groupIds.filter((g) => !groups.some((x) => x.groupId === g));
+    if (missing.length > 0)
+      throw new AppFailure('NOT_FOUND', `${missing.length} of the chosen groups no longer exist.`);
+    if (operation !== 'remove-users-from-group' && !confirmLicence) {
+      const licensed = groups.map((g) => access.describe(g)).filter((g) => g.grantsProducts.length > 0);
+      if (licensed.length > 0) {
+        throw new AppFailure(
+          'CONFIRMATION_REQUIRED',
+          `${licensed.map((g) => `${g.name} gives access to ${g.grantsProducts.join(', ')}`).join('; ')}: adding people consumes licences. Confirm to go ahead.`,
+        );
+      }
+    }
+    const labels = Object.fromEntries(groups.map((g) => [g.groupId, g.name]));
+    return createJob(bulk, { operation, accountIds, groupIds, confirmLicence }, accountId, labels);
+  },
+  runBulkJob: ({ payload, accountId }) => runSlice(bulk, field.jobId(asPayload(payload)), accountId, remainingMs),
+  getBulkJob: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))),
+  listBulkJobs: () => listJobs(bulk),
+  retryBulkFailures: ({ payload, accountId }) => retryFailures(bulk, field.jobId(asPayload(payload)), accountId),
+  listAudit: ({ payload }) => queryAudit(auditStore, auditQuery(payload)),
+  exportAuditCsv: ({ payload }) => exportAuditCsv(auditStore, auditQuery(payload)),
 };
+
+function auditQuery(raw: unknown) {
+  const p = asPayload(raw);
+  return {
+    action: field.optionalString(p, 'action', 64),
+    actor: p.actor === undefined ? undefined : field.accountId(p, 'actor'),
+    result: field.oneOf(p, 'result', AUDIT_RESULTS),
+    text: field.optionalString(p, 'text', 200),
+    cursor: field.optionalString(p, 'cursor', 2000),
+    pageSize: field.optionalInt(p, 'pageSize', 1, 200),
+  };
+}
 
 const resolver = new Resolver();
 for (const key of Object.keys(implementations) as ResolverKey[]) {
-  resolver.define(key, defineResolver(authorize, implementations[key]) as Parameters<typeof resolver.define>[1]);
+  resolver.define(
+    key,
+    defineResolver(authorize, implementations[key] as ResolverImpl<ResolverKey>) as Parameters<
+      typeof resolver.define
+    >[1],
+  );
 }
 
 export const handler = resolver.getDefinitions();

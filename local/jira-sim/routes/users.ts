@@ -95,8 +95,9 @@ export const userRoutes: Route[] = [
         throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
       }
       const login = email.split('@')[0] as string;
-      const displayName =
-        typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : login;
+      // NewUserDetails.displayName "is no longer available": the person sets their own name, so a new
+      // account is named after its email until then (the spec's property description).
+      const displayName = login;
       const user: SimUser = {
         accountId: `712020:${newUuid(req.state)}`,
         accountType: 'atlassian',
@@ -256,7 +257,6 @@ export const userRoutes: Route[] = [
       requireEmailAccess(req);
       const ids = req.query.getAll('accountId');
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
-      if (ids.length > 90) throw new SimHttpError(400, 'A maximum of 90 accountIds can be requested at once.');
       // The spec types this as one UnrestrictedUserEmail; the live API answers an array (SOURCES.md).
       const rows = [...new Set(ids)]
         .map((id) => req.state.users.get(id))

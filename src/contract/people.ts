@@ -1,0 +1,91 @@
+/**
+ * Contract types for people and groups: the user table, the user panel, resolving pasted identifiers,
+ * groups and their members.
+ */
+export type AccountTypeFilter = 'atlassian' | 'app' | 'customer';
+export type StatusFilter = 'active' | 'inactive';
+
+export interface UserFilters {
+  status?: StatusFilter;
+  accountType?: AccountTypeFilter;
+  /** Only members of this group. */
+  groupId?: string;
+  /** Only users with access to this product (application role key). */
+  product?: string;
+  /** Only functional accounts (display name `<Name>_Func_<SiteId>`, or registered as functional). */
+  functional?: boolean;
+}
+
+export interface ListUsersPayload {
+  /** Name or email prefix; empty lists everyone. */
+  query?: string;
+  filters?: UserFilters;
+  /** Opaque position returned by the previous page. */
+  cursor?: string;
+  pageSize?: number;
+}
+
+export interface UserRow {
+  accountId: string;
+  displayName: string;
+  /** Shown even when profile visibility hides it (fetched asApp); absent when Jira has none. */
+  email?: string;
+  accountType: string;
+  active: boolean;
+  avatarUrl?: string;
+  functional: boolean;
+}
+
+export interface UserPage {
+  users: UserRow[];
+  /** Present when there are more users after this page. */
+  nextCursor?: string;
+  /** Jira's user search stops at the 1,000th match: true when this listing reached that limit. */
+  searchCapReached: boolean;
+  /** How many Jira users were examined to fill this page (filters may skip many). */
+  scanned: number;
+}
+
+export interface UserDetails extends UserRow {
+  timeZone?: string;
+  locale?: string;
+  groups: Array<{ groupId: string; name: string }>;
+  products: Array<{ key: string; name: string }>;
+}
+
+export interface ResolveIdentifiersPayload {
+  /** Emails, account ids, or legacy usernames/keys, one per line or comma-separated. */
+  text: string;
+}
+
+export interface ResolvedIdentifier {
+  input: string;
+  accountId?: string;
+  displayName?: string;
+  how?: 'accountId' | 'email' | 'username' | 'key';
+  /** Why it could not be resolved (absent when resolved). */
+  problem?: string;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  name: string;
+  /** Products whose licences membership consumes. */
+  grantsProducts: string[];
+  /** Membership gives Jira administration rights. */
+  grantsAdmin: boolean;
+}
+
+export interface GroupMembersPayload {
+  groupId: string;
+  startAt?: number;
+  includeInactive?: boolean;
+}
+
+export interface GroupMembersPage {
+  group: GroupSummary;
+  members: UserRow[];
+  startAt: number;
+  total: number;
+  isLast: boolean;
+}

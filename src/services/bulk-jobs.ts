@@ -1,0 +1,207 @@
+/**
+ * Bulk membership jobs: many users into one group, one user into many groups, many users out of a group.
+ * A job is created in KVS, then advanced by `runSlice` calls, each of which works until its time budget
+ * is spent (well inside Forge's 25 s) with bounded concurrency, and checkpoints every batch. An item
+ * whose outcome was not checkpointed (a lost invocation) is simply applied again: Jira answers "already a
+ * member", so nothing is applied twice, and its audit entry has a stable key, so it is audited once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BulkItemView, BulkJobView, CreateBulkJobPayload, ItemOutcome } from '../contract';
+import { createLimiter } from '../jira/limiter';
+import type { AuditStore } from '../store/audit-store';
+import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from '../store/job-store';
+import { AppFailure, invalidInput } from './app-error';
+import { applyMembership, membershipAudit, RateLimitedFailure, type MembershipJira } from './membership';
+
+export const MAX_JOB_ITEMS = 10_000;
+export const BATCH = 25;
+export const CONCURRENCY = 4;
+/** Work stops when less than this remains of the invocation, leaving time to checkpoint and answer. */
+export const SAFETY_MARGIN_MS = 8_000;
+
+export interface BulkDeps {
+  jira: MembershipJira;
+  jobs: JobStore;
+  audit: AuditStore;
+  now?: () => Date;
+}
+
+function emptyCounts(): Record<ItemOutcome, number> {
+  return { done: 0, already: 0, failed: 0 };
+}
+
+export function expandItems(payload: CreateBulkJobPayload): JobItem[] {
+  const users = [...new Set(payload.accountIds)];
+  const groups = [...new Set(payload.groupIds)];
+  if (payload.operation === 'add-user-to-groups') {
+    if (users.length !== 1) throw invalidInput('Choose exactly one user to add to several groups.');
+    if (groups.length === 0) throw invalidInput('Choose at least one group.');
+    return groups.map((g) => ({ a: users[0] as string, g }));
+  }
+  if (groups.length !== 1) throw invalidInput('Choose exactly one group.');
+  if (users.length === 0) throw invalidInput('Choose at least one user.');
+  return users.map((a) => ({ a, g: groups[0] as string }));
+}
+
+export async function createJob(
+  deps: BulkDeps,
+  payload: CreateBulkJobPayload,
+  actor: string,
+  labels: Record<string, string>,
+): Promise<BulkJobView> {
+  const items = expandItems(payload);
+  if (items.length > MAX_JOB_ITEMS) throw invalidInput(`A bulk change may hold at most ${MAX_JOB_ITEMS} items.`);
+  const header: JobHeader = {
+    jobId: randomUUID(),
+    operation: payload.operation,
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    createdBy: actor,
+    total: items.length,
+    processed: 0,
+    counts: emptyCounts(),
+    labels,
+  };
+  await deps.jobs.create(header, items);
+  return view(deps, header);
+}
+
+async function mustHeader(deps: BulkDeps, jobId: string): Promise<JobHeader> {
+  const header = await deps.jobs.header(jobId);
+  if (!header) throw new AppFailure('NOT_FOUND', 'No such bulk change.');
+  return header;
+}
+
+export async function view(deps: BulkDeps, header: JobHeader, maxFailures = 200): Promise<BulkJobView> {
+  const failures: BulkItemView[] = [];
+  if (header.counts.failed > 0) {
+    for (let c = 0; c * JOB_CHUNK < header.processed && failures.length < maxFailures; c += 1) {
+      const [items, outs] = await Promise.all([deps.jobs.items(header.jobId, c), deps.jobs.outcomes(header.jobId, c)]);
+      outs.forEach((o, i) => {
+        const item = items[i];
+        if (o?.o === 'failed' && item && failures.length < maxFailures)
+          failures.push({
+            index: c * JOB_CHUNK + i,
+            accountId: item.a,
+            groupId: item.g,
+            outcome: 'failed',
+            message: o.m,
+          });
+      });
+    }
+  }
+  return {
+    jobId: header.jobId,
+    operation: header.operation,
+    status: header.processed >= header.total ? 'done' : 'running',
+    total: header.total,
+    processed: header.processed,
+    counts: header.counts,
+    createdAt: header.createdAt,
+    createdBy: header.createdBy,
+    failures,
+  };
+}
+
+export async function getJob(deps: BulkDeps, jobId: string): Promise<BulkJobView> {
+  return view(deps, await mustHeader(deps, jobId));
+}
+
+/**
+ * Advances a job until `remainingMs()` drops under the safety margin, Jira keeps rate limiting, or the
+ * job is done. Returns the job as checkpointed.
+ */
+export async function runSlice(
+  deps: BulkDeps,
+  jobId: string,
+  actor: string,
+  remainingMs: () => number,
+): Promise<BulkJobView> {
+  const header = await mustHeader(deps, jobId);
+  const limit = createLimiter(CONCURRENCY);
+  const op = header.operation === 'remove-users-from-group' ? 'remove' : 'add';
+  let throttled = false;
+  while (header.processed < header.total && !throttled && remainingMs() > SAFETY_MARGIN_MS) {
+    const chunk = Math.floor(header.processed / JOB_CHUNK);
+    const [items, outcomes] = await Promise.all([deps.jobs.items(jobId, chunk), deps.jobs.outcomes(jobId, chunk)]);
+    const start = header.processed - chunk * JOB_CHUNK;
+    // The next items without an outcome (some after `processed` may have one from a throttled slice).
+    const pending: number[] = [];
+    for (let i = start; i < items.length && pending.length < BATCH; i += 1) if (!outcomes[i]) pending.push(i);
+    const results = await Promise.all(
+      pending.map((i) =>
+        limit(async (): Promise<JobOutcome | undefined> => {
+          const item = items[i] as JobItem;
+          if (throttled || remainingMs() <= SAFETY_MARGIN_MS / 2) return undefined;
+          try {
+            const result = await applyMembership(deps.jira, op, item.g, item.a);
+            const index = chunk * JOB_CHUNK + i;
+            await deps.audit.record(
+              membershipAudit(
+                {
+                  actor,
+                  op,
+                  groupId: item.g,
+                  groupName: header.labels[item.g],
+                  accountId: item.a,
+                  userName: header.labels[item.a],
+                  jobId,
+                },
+                result,
+              ),
+              { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
+            );
+            return { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };
+          } catch (err) {
+            if (err instanceof RateLimitedFailure) {
+              throttled = true;
+              return undefined;
+            }
+            throw err;
+          }
+        }),
+      ),
+    );
+    let recorded = 0;
+    results.forEach((r, k) => {
+      if (!r) return;
+      outcomes[pending[k] as number] = r;
+      header.counts[r.o] += 1;
+      recorded += 1;
+    });
+    if (recorded === 0) break;
+    // `processed` covers the leading run of items that have an outcome.
+    let next = start;
+    while (next < items.length && outcomes[next]) next += 1;
+    header.processed = chunk * JOB_CHUNK + next;
+    for (let i = 0; i < outcomes.length; i += 1) if (outcomes[i] === undefined) outcomes[i] = null;
+    await deps.jobs.checkpoint(header, chunk, outcomes);
+  }
+  return view(deps, header);
+}
+
+/** A new job holding only the failed items of `jobId`. */
+export async function retryFailures(deps: BulkDeps, jobId: string, actor: string): Promise<BulkJobView> {
+  const header = await mustHeader(deps, jobId);
+  const failed = (await view(deps, header, MAX_JOB_ITEMS)).failures;
+  if (failed.length === 0) throw invalidInput('This bulk change has no failed items to retry.');
+  const retry: JobHeader = {
+    ...header,
+    jobId: randomUUID(),
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    createdBy: actor,
+    total: failed.length,
+    processed: 0,
+    counts: emptyCounts(),
+  };
+  await deps.jobs.create(
+    retry,
+    failed.map((f) => ({ a: f.accountId, g: f.groupId })),
+  );
+  return view(deps, retry);
+}
+
+export async function listJobs(deps: BulkDeps): Promise<BulkJobView[]> {
+  const ids = await deps.jobs.recent(10);
+  const headers = await Promise.all(ids.map((id) => deps.jobs.header(id)));
+  return Promise.all(headers.filter((h): h is JobHeader => !!h).map((h) => view(deps, h, 20)));
+}

@@ -1,0 +1,281 @@
+/**
+ * The directory: lists and filters users page by page, one user's details, and resolution of pasted
+ * identifiers. Paging never silently truncates: each page says where the next starts, how many users
+ * were examined, and whether Jira's 1,000-result search cap was reached. Emails come from one asApp bulk
+ * call per page (the resolver has already authorized the caller).
+ */
+import type { ListUsersPayload, ResolvedIdentifier, UserDetails, UserFilters, UserPage, UserRow } from '../contract';
+import type { JiraClient } from '../jira';
+import { collect } from '../jira/pagination';
+import type { JiraUser } from '../jira/types';
+import { GROUP_MEMBER_PAGE_MAX } from '../jira/groups';
+import { USER_SEARCH_RESULT_CAP, USERS_SEARCH_PAGE_MAX } from '../jira/users';
+import { invalidInput } from './app-error';
+import { decodeCursor, encodeCursor } from './cursor';
+import { isFunctionalQuery, looksFunctional } from './functional-naming';
+import { looksLikeEmail } from '../store/redact';
+
+export type DirectoryJira = Pick<
+  JiraClient,
+  | 'searchUsersPage'
+  | 'listUsersPage'
+  | 'listGroupMembersPage'
+  | 'listApplicationRoles'
+  | 'getEmailsBulk'
+  | 'getUser'
+  | 'getUsersBulkPage'
+  | 'migrateLegacyIds'
+  | 'listGroupsPage'
+>;
+
+export const DEFAULT_PAGE_SIZE = 50;
+/** Jira pages one listing call may read before it answers (with a cursor) to stay well inside 25 s. */
+const MAX_SCANS_PER_CALL = 6;
+
+type Source = 'search' | 'all' | 'group' | 'product';
+interface Cursor {
+  s: Source;
+  /** Offset in the current Jira listing. */
+  o: number;
+  /** Index of the current group, for the product source. */
+  g?: number;
+}
+const isCursor = (x: unknown): x is Cursor =>
+  typeof x === 'object' &&
+  x !== null &&
+  ['search', 'all', 'group', 'product'].includes((x as Cursor).s) &&
+  Number.isInteger((x as Cursor).o) &&
+  (x as Cursor).o >= 0;
+
+function matchesQuery(u: JiraUser, query: string): boolean {
+  const q = query.toLowerCase();
+  const name = u.displayName.toLowerCase();
+  return (
+    name.startsWith(q) ||
+    name.split(/[\s_.\-()]+/).some((w) => w.startsWith(q)) ||
+    (u.emailAddress ?? '').toLowerCase().startsWith(q)
+  );
+}
+
+function localPredicate(filters: UserFilters, query: string | undefined, source: Source): (u: JiraUser) => boolean {
+  return (u) =>
+    (filters.status === undefined || (filters.status === 'active') === u.active) &&
+    (filters.accountType === undefined || u.accountType === filters.accountType) &&
+    (!filters.functional || looksFunctional(u.displayName)) &&
+    (!query || source === 'search' || matchesQuery(u, query));
+}
+
+function toRow(u: JiraUser, emails: Map<string, string>): UserRow {
+  return {
+    accountId: u.accountId,
+    displayName: u.displayName,
+    email: emails.get(u.accountId) ?? u.emailAddress,
+    accountType: u.accountType,
+    active: u.active,
+    avatarUrl: u.avatarUrls?.['48x48'] ?? u.avatarUrls?.['24x24'],
+    functional: looksFunctional(u.displayName),
+  };
+}
+
+export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users: JiraUser[]): Promise<UserRow[]> {
+  const needing = users.filter((u) => u.accountType !== 'app').map((u) => u.accountId);
+  const emails = new Map((await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]));
+  return users.map((u) => toRow(u, emails));
+}
+
+/** The role's groups, smallest first, with the member ids of each (for de-duplication across groups). */
+async function productGroups(jira: DirectoryJira, product: string): Promise<string[]> {
+  const roles = await jira.listApplicationRoles();
+  const role = roles.find((r) => r.key === product);
+  if (!role) throw invalidInput(`Unknown product: ${product}.`);
+  const byName = new Map((role.groupDetails ?? []).map((g) => [g.name, g.groupId]));
+  return role.groups.map((name) => byName.get(name)).filter((id): id is string => !!id);
+}
+
+export async function listUsers(jira: DirectoryJira, payload: ListUsersPayload): Promise<UserPage> {
+  const pageSize = payload.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+    throw invalidInput('pageSize must be between 1 and 100.');
+  const filters: UserFilters = { ...(payload.filters ?? {}) };
+  let query = payload.query?.trim() || undefined;
+  if (query && query.length > 100) throw invalidInput('The search text is too long (100 characters at most).');
+  if (isFunctionalQuery(query)) {
+    filters.functional = true;
+    query = undefined;
+  }
+  if (filters.groupId && filters.product) throw invalidInput('Filter by a group or by a product, not both at once.');
+  const source: Source = filters.groupId
+    ? 'group'
+    : filters.product
+      ? 'product'
+      : query && filters.status !== 'inactive'
+        ? 'search'
+        : 'all';
+  const cursor = decodeCursor(payload.cursor, isCursor) ?? { s: source, o: 0, g: 0 };
+  if (cursor.s !== source) throw invalidInput('The filters changed; start from the first page.');
+
+  const keep = localPredicate(filters, query, source);
+  const found: JiraUser[] = [];
+  let scanned = 0;
+  let offset = cursor.o;
+  let groupIndex = cursor.g ?? 0;
+  let exhausted = false;
+  let searchCapReached = false;
+  const roleGroups = source === 'product' ? await productGroups(jira, filters.product as string) : [];
+  const seenInEarlierGroups = new Set<string>();
+  if (source === 'product') {
+    // Members of the role's earlier groups were already listed: collect their ids to skip them later.
+    for (const gid of roleGroups.slice(0, groupIndex)) {
+      const all = await collect((o, n) => jira.listGroupMembersPage(gid, o, n, true), GROUP_MEMBER_PAGE_MAX);
+      all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+    }
+  }
+
+  for (let scans = 0; found.length < pageSize && scans < MAX_SCANS_PER_CALL; scans += 1) {
+    // Without local filters one Jira page is exactly the UI page; with them, read more at once.
+    const filtering =
+      source !== 'search'
+        ? Object.values(filters).some((v) => v !== undefined && v !== false) || !!query
+        : !!(filters.accountType || filters.functional || filters.status);
+    let page;
+    if (source === 'search') {
+      const size = filtering ? 100 : pageSize;
+      if (offset >= USER_SEARCH_RESULT_CAP) {
+        searchCapReached = true;
+        exhausted = true;
+        break;
+      }
+      page = await jira.searchUsersPage(query as string, offset, Math.min(size, USER_SEARCH_RESULT_CAP - offset));
+    } else if (source === 'all') {
+      page = await jira.listUsersPage(offset, filtering ? USERS_SEARCH_PAGE_MAX : pageSize);
+    } else {
+      const gid = source === 'group' ? (filters.groupId as string) : roleGroups[groupIndex];
+      if (!gid) {
+        exhausted = true;
+        break;
+      }
+      page = await jira.listGroupMembersPage(gid, offset, GROUP_MEMBER_PAGE_MAX, filters.status !== 'active');
+    }
+    let used = 0;
+    for (const u of page.items) {
+      used += 1;
+      scanned += 1;
+      if (keep(u) && !seenInEarlierGroups.has(u.accountId)) found.push(u);
+      if (found.length === pageSize) break;
+    }
+    offset += used;
+    if (page.isLast && used === page.items.length) {
+      if (source === 'product' && groupIndex + 1 < roleGroups.length) {
+        const all = await collect(
+          (o, n) => jira.listGroupMembersPage(roleGroups[groupIndex] as string, o, n, true),
+          GROUP_MEMBER_PAGE_MAX,
+        );
+        all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+        groupIndex += 1;
+        offset = 0;
+        continue;
+      }
+      exhausted = true;
+      if (source === 'search' && offset >= USER_SEARCH_RESULT_CAP) searchCapReached = true;
+      break;
+    }
+  }
+  const users = await withEmails(jira, found);
+  return {
+    users,
+    nextCursor: exhausted ? undefined : encodeCursor({ s: source, o: offset, g: groupIndex }),
+    searchCapReached,
+    scanned,
+  };
+}
+
+export async function getUserDetails(jira: DirectoryJira, accountId: string): Promise<UserDetails> {
+  const user = await jira.getUser(accountId);
+  const [row] = await withEmails(jira, [user]);
+  return {
+    ...(row as UserRow),
+    timeZone: user.timeZone,
+    locale: user.locale,
+    groups: (user.groups?.items ?? []).map((g) => ({ groupId: g.groupId, name: g.name })),
+    products: (user.applicationRoles?.items ?? []).map((r) => ({ key: r.key, name: r.name })),
+  };
+}
+
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{10,128}$/;
+export const MAX_IDENTIFIERS = 1000;
+
+/**
+ * Resolves pasted emails, account ids and legacy usernames/keys. Account ids are checked in bulk
+ * (`user/bulk`), legacy names through `user/bulk/migration`, and emails against the site's users with the
+ * asApp email lookup (so hidden emails resolve too); the rest say why they could not be resolved.
+ */
+export async function resolveIdentifiers(jira: DirectoryJira, text: string): Promise<ResolvedIdentifier[]> {
+  const inputs = [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (inputs.length === 0) throw invalidInput('Paste at least one email, account ID or username.');
+  if (inputs.length > MAX_IDENTIFIERS) throw invalidInput(`Paste at most ${MAX_IDENTIFIERS} identifiers at a time.`);
+  const out = new Map<string, ResolvedIdentifier>();
+  const emails = inputs.filter(looksLikeEmail);
+  const ids = inputs.filter(
+    (i) => !looksLikeEmail(i) && ACCOUNT_ID.test(i) && (i.includes(':') || /^[0-9a-f]{24}$/.test(i)),
+  );
+  const legacy = inputs.filter((i) => !emails.includes(i) && !ids.includes(i));
+
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    const users = await collect((o) => jira.getUsersBulkPage(chunk, o), 100);
+    for (const u of users.items)
+      out.set(u.accountId, {
+        input: u.accountId,
+        accountId: u.accountId,
+        displayName: u.displayName,
+        how: 'accountId',
+      });
+  }
+  if (legacy.length > 0) {
+    for (const kind of ['username', 'key'] as const) {
+      const pending = legacy.filter((l) => !out.has(l));
+      for (let i = 0; i < pending.length; i += 100) {
+        const rows = await jira.migrateLegacyIds(kind, pending.slice(i, i + 100));
+        for (const r of rows) {
+          const input = (kind === 'username' ? r.username : r.key) ?? '';
+          if (input) out.set(input, { input, accountId: r.accountId, how: kind });
+        }
+      }
+    }
+  }
+  if (emails.length > 0) {
+    // Emails: match against every account's email (asApp, so hidden ones count), one users page at a time.
+    const wanted = new Map(emails.map((e) => [e.toLowerCase(), e]));
+    for (let offset = 0; wanted.size > 0; offset += USERS_SEARCH_PAGE_MAX) {
+      const page = await jira.listUsersPage(offset, USERS_SEARCH_PAGE_MAX);
+      const rows = await jira.getEmailsBulk(page.items.filter((u) => u.accountType !== 'app').map((u) => u.accountId));
+      const names = new Map(page.items.map((u) => [u.accountId, u.displayName]));
+      for (const r of rows) {
+        const input = wanted.get(r.email.toLowerCase());
+        if (input) {
+          out.set(input, { input, accountId: r.accountId, displayName: names.get(r.accountId), how: 'email' });
+          wanted.delete(r.email.toLowerCase());
+        }
+      }
+      if (page.isLast) break;
+    }
+  }
+  return inputs.map(
+    (input) =>
+      out.get(input) ?? {
+        input,
+        problem: looksLikeEmail(input)
+          ? 'No account has this email.'
+          : ids.includes(input)
+            ? 'No user has this account ID.'
+            : 'Not an email or account ID, and no user has this legacy username or key.',
+      },
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * What a group's membership grants: product access (from the application roles' groups, so adding
+ * someone consumes a licence) and administration rights. Jira's REST API does not list which groups hold
+ * global permissions, so "admin group" is judged by name (`admin` in it, e.g. site-admins,
+ * jira-administrators), which is the convention Jira's own groups follow.
+ */
+import type { GroupSummary } from '../contract';
+import type { JiraClient } from '../jira';
+import type { JiraGroup } from '../jira/types';
+
+export type GroupAccessJira = Pick<JiraClient, 'listApplicationRoles'>;
+
+export function isAdminGroupName(name: string): boolean {
+  return /admin/i.test(name);
+}
+
+export interface GroupAccessIndex {
+  describe(group: JiraGroup): GroupSummary;
+}
+
+export async function loadGroupAccess(jira: GroupAccessJira): Promise<GroupAccessIndex> {
+  const roles = await jira.listApplicationRoles();
+  const products = new Map<string, string[]>();
+  for (const role of roles) {
+    for (const g of role.groups) products.set(g, [...(products.get(g) ?? []), role.name]);
+  }
+  return {
+    describe: (group) => ({
+      groupId: group.groupId,
+      name: group.name,
+      grantsProducts: products.get(group.name) ?? [],
+      grantsAdmin: isAdminGroupName(group.name),
+    }),
+  };
+}
