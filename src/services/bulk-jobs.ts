@@ -7,9 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BulkItemView, BulkJobView, CreateBulkJobPayload, ItemOutcome } from '../contract';
-import { createLimiter } from '../jira/limiter';
 import type { AuditStore } from '../store/audit-store';
-import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from '../store/job-store';
+import { JOB_CHUNK, type JobHeader, type JobItem, type JobStore } from '../store/job-store';
 import { AppFailure, invalidInput } from './app-error';
 import { applyMembership, membershipAudit, RateLimitedFailure, type MembershipJira } from './membership';
 
@@ -110,71 +109,61 @@ export async function getJob(deps: BulkDeps, jobId: string): Promise<BulkJobView
  * Advances a job until `remainingMs()` drops under the safety margin, Jira keeps rate limiting, or the
  * job is done. Returns the job as checkpointed.
  */
-export async function runSlice(
-  deps: BulkDeps,
-  jobId: string,
-  actor: string,
-  remainingMs: () => number,
-): Promise<BulkJobView> {
+export async function runSlice(deps: BulkDeps, jobId: string, actor: string, remainingMs: () => number): Promise<BulkJobView> {
   const header = await mustHeader(deps, jobId);
-  const limit = createLimiter(CONCURRENCY);
   const op = header.operation === 'remove-users-from-group' ? 'remove' : 'add';
   let throttled = false;
-  while (header.processed < header.total && !throttled && remainingMs() > SAFETY_MARGIN_MS) {
+  const keepGoing = () => !throttled && remainingMs() > SAFETY_MARGIN_MS;
+  while (header.processed < header.total && keepGoing()) {
     const chunk = Math.floor(header.processed / JOB_CHUNK);
     const [items, outcomes] = await Promise.all([deps.jobs.items(jobId, chunk), deps.jobs.outcomes(jobId, chunk)]);
-    const start = header.processed - chunk * JOB_CHUNK;
-    // The next items without an outcome (some after `processed` may have one from a throttled slice).
-    const pending: number[] = [];
-    for (let i = start; i < items.length && pending.length < BATCH; i += 1) if (!outcomes[i]) pending.push(i);
-    const results = await Promise.all(
-      pending.map((i) =>
-        limit(async (): Promise<JobOutcome | undefined> => {
-          const item = items[i] as JobItem;
-          if (throttled || remainingMs() <= SAFETY_MARGIN_MS / 2) return undefined;
-          try {
-            const result = await applyMembership(deps.jira, op, item.g, item.a);
-            const index = chunk * JOB_CHUNK + i;
-            await deps.audit.record(
-              membershipAudit(
-                {
-                  actor,
-                  op,
-                  groupId: item.g,
-                  groupName: header.labels[item.g],
-                  accountId: item.a,
-                  userName: header.labels[item.a],
-                  jobId,
-                },
-                result,
-              ),
-              { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
-            );
-            return { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };
-          } catch (err) {
-            if (err instanceof RateLimitedFailure) {
-              throttled = true;
-              return undefined;
-            }
-            throw err;
+    let cursor = header.processed - chunk * JOB_CHUNK;
+    let sinceCheckpoint = 0;
+    let saving: Promise<void> = Promise.resolve();
+    const checkpoint = () => {
+      // `processed` covers the leading run of items that have an outcome; later ones keep theirs too.
+      let next = header.processed - chunk * JOB_CHUNK;
+      while (next < items.length && outcomes[next]) next += 1;
+      header.processed = chunk * JOB_CHUNK + next;
+      const snapshot = Array.from({ length: Math.max(outcomes.length, next) }, (_, i) => outcomes[i] ?? null);
+      const copy = { ...header, counts: { ...header.counts } };
+      sinceCheckpoint = 0;
+      saving = saving.then(() => deps.jobs.checkpoint(copy, chunk, snapshot));
+      return saving;
+    };
+    // A pool of workers takes the next item without an outcome until the chunk, the time or Jira's patience ends.
+    const worker = async () => {
+      while (keepGoing()) {
+        while (cursor < items.length && outcomes[cursor]) cursor += 1;
+        if (cursor >= items.length) return;
+        const i = cursor;
+        cursor += 1;
+        const item = items[i] as JobItem;
+        let result;
+        try {
+          result = await applyMembership(deps.jira, op, item.g, item.a);
+        } catch (err) {
+          if (err instanceof RateLimitedFailure) {
+            throttled = true;
+            return;
           }
-        }),
-      ),
-    );
-    let recorded = 0;
-    results.forEach((r, k) => {
-      if (!r) return;
-      outcomes[pending[k] as number] = r;
-      header.counts[r.o] += 1;
-      recorded += 1;
-    });
-    if (recorded === 0) break;
-    // `processed` covers the leading run of items that have an outcome.
-    let next = start;
-    while (next < items.length && outcomes[next]) next += 1;
-    header.processed = chunk * JOB_CHUNK + next;
-    for (let i = 0; i < outcomes.length; i += 1) if (outcomes[i] === undefined) outcomes[i] = null;
-    await deps.jobs.checkpoint(header, chunk, outcomes);
+          throw err;
+        }
+        const index = chunk * JOB_CHUNK + i;
+        await deps.audit.record(
+          membershipAudit({ actor, op, groupId: item.g, groupName: header.labels[item.g], accountId: item.a, jobId }, result),
+          { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
+        );
+        outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };
+        header.counts[result.outcome] += 1;
+        sinceCheckpoint += 1;
+        if (sinceCheckpoint >= BATCH) await checkpoint();
+      }
+    };
+    const before = header.processed;
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await checkpoint();
+    if (header.processed === before) break;
   }
   return view(deps, header);
 }
