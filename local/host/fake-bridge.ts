@@ -15,11 +15,15 @@ export interface FakeBridge {
   fire(node: ForgeDoc, prop: string, ...args: unknown[]): Promise<void>;
   readonly invocations: Array<{ functionKey: string; accountId?: string }>;
   readonly errors: unknown[];
+  /** Waits for in-flight invocations, then answers no more (call before closing the site). */
+  close(): Promise<void>;
 }
 
 export function installFakeBridge(host: ResolverHost, initialUser: string | undefined): FakeBridge {
   let current: ForgeDoc | undefined;
   let user = initialUser;
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
   const invocations: Array<{ functionKey: string; accountId?: string }> = [];
   const errors: unknown[] = [];
   const g = globalThis as Record<string, unknown>;
@@ -30,9 +34,15 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
         case 'reconcile':
           current = data.forgeDoc as ForgeDoc;
           return undefined;
-        case 'invoke':
+        case 'invoke': {
+          // After close the page's late calls (debounced searches, polling) never reach the site.
+          if (closed) return new Promise(() => undefined);
           invocations.push({ functionKey: String(data.functionKey), accountId: user });
-          return host.invoke(String(data.functionKey), data.payload, user);
+          const p = host.invoke(String(data.functionKey), data.payload, user);
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+          return p;
+        }
         case 'getContext':
           return { accountId: user, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
         case 'onError':
@@ -50,6 +60,11 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
     },
     invocations,
     errors,
+    async close() {
+      await new Promise((r) => setTimeout(r, 400));
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+    },
     async waitFor(find, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {

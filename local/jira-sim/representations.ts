@@ -6,20 +6,20 @@
 import type { SimApplicationRole, SimGroup, SimServiceDesk, SimUser, SiteState } from './model';
 import { groupsOfUser, productAccessOf } from './model';
 
+/** Avatars as self-contained SVG data URIs (initials on a colour), so pages render them offline. */
 export function avatarUrls(user: SimUser): Record<'16x16' | '24x24' | '32x32' | '48x48', string> {
   const initials = user.displayName
-    .split(/\s+/)
+    .split(/[\s_]+/)
     .map((w) => w[0] ?? '')
     .join('')
     .slice(0, 2)
-    .toUpperCase();
-  const base = `https://avatar-management.local/initials/${encodeURIComponent(initials)}`;
-  return {
-    '48x48': `${base}-48.png`,
-    '24x24': `${base}-24.png`,
-    '16x16': `${base}-16.png`,
-    '32x32': `${base}-32.png`,
-  };
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+  const colours = ['#0C66E4', '#1F845A', '#AE2E24', '#6E5DC6', '#A54800', '#206A83'];
+  const colour = colours[user.accountId.length % colours.length] as string;
+  const svg = (size: number) =>
+    `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 48 48"><circle cx="24" cy="24" r="24" fill="${colour}"/><text x="24" y="31" font-size="20" text-anchor="middle" fill="#fff" font-family="sans-serif">${initials}</text></svg>`)}`;
+  return { '48x48': svg(48), '24x24': svg(24), '16x16': svg(16), '32x32': svg(32) };
 }
 
 export function userSelf(baseUrl: string, accountId: string): string {

@@ -2,16 +2,21 @@
  * The admin page: the site summary above one tab per section (Users, Groups, Customers, Functional
  * accounts, Audit). `jira:adminPage` with UI Kit is a single page, so sections are tabs.
  */
-import React from 'react';
+import React, { useState } from 'react';
 import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs, Text } from '@forge/react';
 import { ErrorBanner } from './ErrorBanner';
+import { AuditTab } from './sections/AuditTab';
+import { GroupsTab } from './sections/GroupsTab';
 import { SiteSummaryPanel } from './sections/SiteSummaryPanel';
+import { UsersTab } from './sections/UsersTab';
 import { useResolver } from './useResolver';
 
 export const SECTIONS = ['Users', 'Groups', 'Customers', 'Functional accounts', 'Audit'] as const;
 
 export function App() {
   const [summary] = useResolver('getSiteSummary', {});
+  // Only the open tab's content is mounted, so a tab loads its data when the administrator opens it.
+  const [selected, setSelected] = useState(0);
   if (summary.status === 'loading') return <Spinner label="Loading site summary" />;
   if (summary.status === 'error') return <ErrorBanner error={summary.error} />;
   const s = summary.data;
@@ -19,27 +24,21 @@ export function App() {
     <Stack space="space.200">
       <Heading size="large">User Admin</Heading>
       <SiteSummaryPanel summary={s} />
-      <Tabs id="sections">
+      <Tabs id="sections" onChange={(index: number) => setSelected(index)}>
         <TabList>
           {SECTIONS.map((name) => (
             <Tab key={name}>{name}</Tab>
           ))}
         </TabList>
+        <TabPanel>{selected === 0 ? <UsersTab /> : null}</TabPanel>
+        <TabPanel>{selected === 1 ? <GroupsTab /> : null}</TabPanel>
         <TabPanel>
-          <Text>{`${s.users.total} accounts: ${s.users.byType.atlassian} Atlassian, ${s.users.byType.app} app, ${s.users.byType.customer} customer; ${s.users.active} active.`}</Text>
-        </TabPanel>
-        <TabPanel>
-          <Text>{`${s.groups} groups on this site.`}</Text>
-        </TabPanel>
-        <TabPanel>
-          <Text>{`${s.serviceDesks} service desks on this site.`}</Text>
+          <Text>{`${s.serviceDesks} service desks on this site. Customer management is not available in this version yet.`}</Text>
         </TabPanel>
         <TabPanel>
           <Text>Functional account tracking is not available in this version yet.</Text>
         </TabPanel>
-        <TabPanel>
-          <Text>The audit log is not available in this version yet.</Text>
-        </TabPanel>
+        <TabPanel>{selected === 4 ? <AuditTab /> : null}</TabPanel>
       </Tabs>
     </Stack>
   );

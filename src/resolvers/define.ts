@@ -37,7 +37,7 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
         : `${err.operation}: ${reason}`,
     );
   }
-  console.error(`resolver failed: ${err instanceof Error ? err.name : typeof err}`);
+  console.error(`resolver failed: ${(err as { name?: string } | undefined)?.name ?? typeof err}`);
   return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
 }
 

@@ -96,16 +96,30 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Button>
   ),
-  Textfield: ({ value, onChange, placeholder, label, testId, isDisabled, name }) => (
+  Textfield: ({ value, onChange, placeholder, id, testId, isDisabled, name }) => (
     <Textfield
+      id={id as string}
       value={value as string}
       onChange={valueEvent(onChange) as never}
       placeholder={placeholder as string}
-      aria-label={(label as string) ?? (placeholder as string)}
       testId={testId as string}
       isDisabled={isDisabled as boolean}
       name={name as string}
     />
+  ),
+  Label: ({ children, labelFor, testId }) => (
+    <label htmlFor={labelFor as string} data-testid={testId as string} style={{ fontSize: 12, fontWeight: 600, color: '#626f86' }}>
+      {children}
+    </label>
+  ),
+  Image: ({ src, alt, size }) => {
+    const px = ({ xsmall: 24, small: 48, medium: 96, large: 192, xlarge: 384 } as Record<string, number>)[String(size)] ?? 24;
+    return <img src={src as string} alt={(alt as string) ?? ''} width={px} height={px} style={{ borderRadius: '50%' }} />;
+  },
+  CodeBlock: ({ text, testId }) => (
+    <pre data-testid={(testId as string) ?? 'code-block'} style={{ background: '#f7f8f9', padding: 8, overflow: 'auto', maxHeight: 320, fontSize: 12 }}>
+      {text as string}
+    </pre>
   ),
   TextArea: ({ value, onChange, placeholder, testId }) => (
     <TextArea
@@ -123,15 +137,20 @@ export const COMPONENTS: Record<string, Renderer> = {
       onChange={(e) => (onChange as (ev: unknown) => void)?.({ target: { checked: e.target.checked } })}
     />
   ),
-  Select: ({ options, value, onChange, placeholder, isMulti, testId }) => (
-    <Select
-      options={options as never}
-      value={value as never}
-      onChange={(v) => (onChange as (x: unknown) => void)?.(v)}
-      placeholder={placeholder as string}
-      isMulti={isMulti as boolean}
-      testId={testId as string}
-    />
+  Select: ({ options, value, onChange, onInputChange, placeholder, isMulti, isClearable, testId, inputId }) => (
+    <div style={{ minWidth: 220 }}>
+      <Select
+        inputId={(inputId as string) ?? (testId ? `${testId as string}-input` : undefined)}
+        options={options as never}
+        value={value as never}
+        onChange={(v) => (onChange as (x: unknown) => void)?.(v)}
+        onInputChange={(v: string) => (onInputChange as ((x: string) => void) | undefined)?.(v)}
+        placeholder={placeholder as string}
+        isMulti={isMulti as boolean}
+        isClearable={isClearable as boolean}
+        testId={testId as string}
+      />
+    </div>
   ),
   ProgressBar: ({ value, isIndeterminate, ariaLabel }) => (
     <ProgressBar
@@ -156,7 +175,11 @@ export const COMPONENTS: Record<string, Renderer> = {
   Tab: ({ children }) => <Tab>{children}</Tab>,
   TabPanel: ({ children }) => <TabPanel>{children}</TabPanel>,
   ModalTransition: ({ children }) => <ModalTransition>{children}</ModalTransition>,
-  Modal: ({ children, onClose }) => <Modal onClose={() => (onClose as () => void)?.()}>{children}</Modal>,
+  Modal: ({ children, onClose, width, testId }) => (
+    <Modal onClose={() => (onClose as () => void)?.()} width={width as 'large'} testId={testId as string}>
+      {children}
+    </Modal>
+  ),
   ModalHeader: ({ children }) => <ModalHeader>{children}</ModalHeader>,
   ModalTitle: ({ children }) => <ModalTitle>{children}</ModalTitle>,
   ModalBody: ({ children }) => <ModalBody>{children}</ModalBody>,

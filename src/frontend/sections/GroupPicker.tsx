@@ -1,0 +1,44 @@
+/**
+ * Search groups by name and pick one; shows what membership grants (products, admin rights).
+ */
+import React, { useEffect, useState } from 'react';
+import { Select } from '@forge/react';
+import type { GroupSummary } from '../../contract';
+import { call } from '../api';
+import { useDebounced } from '../useDebounced';
+
+export function groupLabel(g: GroupSummary): string {
+  const grants = [...g.grantsProducts, ...(g.grantsAdmin ? ['admin rights'] : [])];
+  return grants.length > 0 ? `${g.name} (grants ${grants.join(', ')})` : g.name;
+}
+
+export function GroupPicker({ onPick, testId, placeholder }: { onPick: (g: GroupSummary | undefined) => void; testId: string; placeholder?: string }) {
+  const [input, setInput] = useState('');
+  const query = useDebounced(input);
+  const [groups, setGroups] = useState<GroupSummary[]>([]);
+  const [picked, setPicked] = useState<GroupSummary | undefined>();
+  useEffect(() => {
+    let live = true;
+    void call('searchGroups', { query }).then((res) => {
+      if (live && res.ok) setGroups(res.data.groups);
+    });
+    return () => {
+      live = false;
+    };
+  }, [query]);
+  return (
+    <Select
+      testId={testId}
+      placeholder={placeholder ?? 'Search groups'}
+      isClearable
+      options={groups.map((g) => ({ label: groupLabel(g), value: g.groupId }))}
+      value={picked ? { label: groupLabel(picked), value: picked.groupId } : null}
+      onInputChange={(v: string) => setInput(v)}
+      onChange={(opt: { value: string } | null) => {
+        const g = groups.find((x) => x.groupId === opt?.value);
+        setPicked(g);
+        onPick(g);
+      }}
+    />
+  );
+}

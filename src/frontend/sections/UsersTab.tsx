@@ -1,0 +1,92 @@
+/**
+ * The Users tab: search as you type (debounced) by name or email, list everyone page by page, filter by
+ * status, account type, group, product access and functional; open a user's panel; resolve a pasted list.
+ * Paging is honest: Jira's 1,000-result search cap is shown, never hidden.
+ */
+import React, { useEffect, useState } from 'react';
+import { Button, Checkbox, Inline, Label, ModalTransition, SectionMessage, Select, Spinner, Stack, Text, Textfield } from '@forge/react';
+import type { AppError, GroupSummary, UserFilters, UserPage, UserRow } from '../../contract';
+import { call } from '../api';
+import { type FieldEvent, valueOf, checkedOf } from '../events';
+import { ErrorBanner } from '../ErrorBanner';
+import { useDebounced } from '../useDebounced';
+import { useResolver } from '../useResolver';
+import { GroupPicker } from './GroupPicker';
+import { ResolvePanel } from './ResolvePanel';
+import { UserPanel } from './UserPanel';
+import { UserTable } from './UserTable';
+
+const ANY = { label: 'Any', value: '' };
+const STATUS = [ANY, { label: 'Active', value: 'active' }, { label: 'Inactive', value: 'inactive' }];
+const TYPES = [ANY, { label: 'Atlassian', value: 'atlassian' }, { label: 'App', value: 'app' }, { label: 'Customer', value: 'customer' }];
+
+export function UsersTab() {
+  const [input, setInput] = useState('');
+  const query = useDebounced(input, 300);
+  const [filters, setFilters] = useState<UserFilters>({});
+  const [group, setGroup] = useState<GroupSummary | undefined>();
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [page, setPage] = useState<UserPage | undefined>();
+  const [error, setError] = useState<AppError | undefined>();
+  const [loading, setLoading] = useState(true);
+  const [open, setOpen] = useState<UserRow | undefined>();
+  const [products] = useResolver('listProducts', {});
+  const effective: UserFilters = { ...filters, ...(group ? { groupId: group.groupId } : {}) };
+  const filterKey = JSON.stringify(effective);
+  const cursor = cursors[cursors.length - 1];
+
+  useEffect(() => setCursors([undefined]), [query, filterKey]);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    void call('listUsers', { query, filters: JSON.parse(filterKey) as UserFilters, cursor }).then((res) => {
+      if (!live) return;
+      setLoading(false);
+      if (res.ok) {
+        setPage(res.data);
+        setError(undefined);
+      } else setError(res.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [query, filterKey, cursor]);
+
+  const set = (patch: Partial<UserFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const productOptions = [ANY, ...(products.status === 'ready' ? products.data.map((p) => ({ label: p.name, value: p.key })) : [])];
+
+  return (
+    <Stack space="space.200">
+      <Label labelFor="user-search">Search by name or email (type func for functional accounts)</Label>
+      <Textfield id="user-search" testId="user-search" placeholder="Name or email" value={input} onChange={(e: FieldEvent) => setInput(valueOf(e))} />
+      <Inline space="space.150" shouldWrap alignBlock="center">
+        <Select testId="filter-status" placeholder="Status" options={STATUS} onChange={(o: { value: string } | null) => set({ status: (o?.value || undefined) as UserFilters['status'] })} />
+        <Select testId="filter-type" placeholder="Account type" options={TYPES} onChange={(o: { value: string } | null) => set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })} />
+        <Select testId="filter-product" placeholder="Product access" options={productOptions} onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })} />
+        <GroupPicker testId="filter-group" placeholder="Member of group" onPick={setGroup} />
+        <Checkbox testId="filter-functional" label="Functional only" isChecked={!!filters.functional} onChange={(e: FieldEvent) => set({ functional: checkedOf(e) || undefined })} />
+      </Inline>
+      {error ? <ErrorBanner error={error} /> : null}
+      {page?.searchCapReached ? (
+        <SectionMessage appearance="warning" title="Jira stops at 1,000 matches">
+          <Text>Jira's user search returns at most the first 1,000 matches. Narrow the search to see the others.</Text>
+        </SectionMessage>
+      ) : null}
+      {loading && !page ? <Spinner label="Loading users" /> : null}
+      {page ? <UserTable users={page.users} onOpen={setOpen} testId="user-table" /> : null}
+      {page ? (
+        <Inline space="space.150" alignBlock="center">
+          <Button isDisabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} testId="users-prev">
+            Previous
+          </Button>
+          <Text testId="users-page-info">{`Page ${cursors.length} · ${page.users.length} shown · ${page.scanned} examined${page.nextCursor ? '' : ' · end of list'}`}</Text>
+          <Button isDisabled={!page.nextCursor || loading} onClick={() => setCursors((c) => [...c, page.nextCursor])} testId="users-next">
+            Next
+          </Button>
+        </Inline>
+      ) : null}
+      <ResolvePanel />
+      <ModalTransition>{open ? <UserPanel accountId={open.accountId} onClose={() => setOpen(undefined)} /> : null}</ModalTransition>
+    </Stack>
+  );
+}

@@ -1,0 +1,125 @@
+import type { LocalSite } from '../../local/local-site';
+import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import { byType, findAll } from '../../local/host/forge-doc';
+import { NAMED_USERS, startTestSite } from '../support/site';
+import { ui } from '../support/ui';
+
+/**
+ * The Users, Groups and Audit tabs driven through the UI Kit tree (fake bridge) against the simulator,
+ * with assertions on what the simulator ends up holding.
+ */
+describe('people and groups flows in the UI Kit page', () => {
+  let site: LocalSite;
+  let bridge: FakeBridge;
+  let page: ReturnType<typeof ui>;
+  const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
+
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 400, groups: 20 } });
+    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
+    page = ui(bridge);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/frontend/index');
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await site.close();
+  });
+
+  it('searches as you type, shows emails even when hidden, and filters', async () => {
+    await page.type('user-search', 'Rita');
+    const table = await page.text('user-table', (t) => t.includes('Rita Regular') && !t.includes('Ada Admin'));
+    expect(table).toContain('rita.regular@example.com');
+    const hidden = [...site.sim.state.users.values()].find((u) => !u.emailVisible && u.accountType === 'atlassian' && u.active);
+    await page.type('user-search', hidden?.displayName ?? '');
+    expect(await page.text('user-table', (t) => t.includes(hidden?.displayName ?? '?'))).toContain(hidden?.email);
+
+    await page.type('user-search', 'func');
+    const func = await page.text('user-table', (t) => t.includes('_Func_'));
+    expect(func).toContain('Functional');
+    expect(func).not.toContain('Rita Regular');
+
+    await page.type('user-search', '');
+    await page.pick('filter-status', { label: 'Inactive', value: 'inactive' });
+    const inactive = await page.text('user-table', (t) => t.includes('Inactive') && !t.includes('Active'));
+    expect(inactive).not.toMatch(/\bActive\b/);
+    await page.pick('filter-status', null);
+  });
+
+  it('opens a user, adds them to a group (with the licence warning) and removes them', async () => {
+    await page.type('user-search', 'Nils');
+    await page.text('user-table', (t) => t.includes('Nils No-Access'));
+    await page.click(`open-${NAMED_USERS.noAccess.accountId}`);
+    await page.text('user-panel', (t) => t.includes('nils.noaccess@example.com'));
+
+    const options = await page.options('user-panel-group-picker', (o) => o.some((x) => x.label.startsWith('team-web')));
+    await page.pick('user-panel-group-picker', options.find((o) => o.label.startsWith('team-web')) ?? null);
+    await page.click('user-panel-add-group');
+    await page.text('user-panel', (t) => t.includes('team-web: Added to the group.'));
+    expect(group('team-web')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(true);
+
+    const licensed = await page.options('user-panel-group-picker', (o) => o.some((x) => x.label.startsWith('jira-servicemanagement-users')));
+    await page.pick('user-panel-group-picker', licensed.find((o) => o.label.startsWith('jira-servicemanagement-users')) ?? null);
+    await page.click('user-panel-add-group');
+    const warning = await page.text('user-panel', (t) => t.includes('consumes a licence'));
+    expect(warning).toContain('Jira Service Management');
+    expect(group('jira-servicemanagement-users')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(false);
+    await page.click('confirm-licence');
+    await page.text('user-panel', (t) => t.includes('jira-servicemanagement-users: Added to the group.'));
+    expect(group('jira-servicemanagement-users')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(true);
+
+    await page.click('remove-group-team-web');
+    await page.text('user-panel', (t) => t.includes('team-web: Removed from the group.'));
+    expect(group('team-web')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(false);
+  });
+
+  it('resets a user’s columns and deletes a user only after confirmation', async () => {
+    const rita = site.sim.state.users.get(NAMED_USERS.regular.accountId);
+    if (rita) rita.columns = ['summary'];
+    await page.type('user-search', 'Rita');
+    await page.click(`open-${NAMED_USERS.regular.accountId}`);
+    await page.click('reset-columns');
+    await page.text('user-panel', (t) => t.includes('Issue-table columns reset'));
+    expect(site.sim.state.users.get(NAMED_USERS.regular.accountId)?.columns).toBeUndefined();
+    await page.click('delete-user');
+    await page.type('confirm-delete-name', 'Rita Regular');
+    await page.click('confirm-delete');
+    await page.text('user-panel', (t) => t.includes('User deleted from the site.'));
+    expect(site.sim.state.users.has(NAMED_USERS.regular.accountId)).toBe(false);
+  });
+
+  it('runs a bulk change from the Groups tab with progress and per-item outcomes', async () => {
+    await page.tab(1);
+    const target = group('team-data');
+    const people = [...site.sim.state.users.values()].filter((u) => u.accountType === 'atlassian' && u.active && !target?.members.has(u.accountId)).slice(0, 30);
+    const customer = [...site.sim.state.users.values()].find((u) => u.accountType === 'customer');
+    await page.type('bulk-users', [...people.map((p) => p.email), customer?.email, 'ghost@nowhere.example'].join('\n'));
+    const opts = await page.options('bulk-group-picker', (o) => o.some((x) => x.label === 'team-data'));
+    await page.pick('bulk-group-picker', opts.find((o) => o.label === 'team-data') ?? null);
+    await page.click('bulk-start');
+    const status = await page.text('bulk-status', (t) => t.includes('finished'));
+    expect(status).toContain('31 of 31 processed · 30 done · 0 already so · 1 failed');
+    expect(await page.text('bulk-failures')).toMatch(/Customer accounts/);
+    for (const p of people) expect(target?.members.has(p.accountId)).toBe(true);
+    expect(await page.text('bulk-unresolved')).toContain('ghost@nowhere.example: No account has this email.');
+  });
+
+  it('shows every change in the Audit tab, filters it and exports CSV without emails', async () => {
+    await page.tab(4);
+    const table = await page.text('audit-table', (t) => t.includes('group.member.add'));
+    expect(table).toContain('user.delete');
+    expect(table).toContain('user.columns.reset');
+    await page.pick('audit-result', { label: 'Failed', value: 'failed' });
+    const failed = await page.text('audit-table', (t) => !t.includes('done'));
+    expect(failed).toContain('failed');
+    await page.click('audit-export');
+    const info = await page.text('audit-csv-info');
+    expect(info).toMatch(/^1 rows/);
+    const csv = await bridge.waitFor((doc) => findAll(doc, byType('CodeBlock'))[0]);
+    expect(String(csv.props.text).split('\n')[0]).toBe('at,actor,action,targetType,targetId,targetLabel,objectType,objectId,objectLabel,result,detail,jobId');
+    expect(String(csv.props.text)).toContain('"failed","Cannot add user. Customer accounts');
+    const entries = site.kvs.keys().filter((k) => k.startsWith('audit:')).map((k) => JSON.stringify(site.kvs.peek(k)));
+    expect(entries.length).toBeGreaterThan(30);
+    for (const e of entries) expect(e).not.toMatch(/@/);
+  });
+});
