@@ -5,5 +5,6 @@ export interface FieldEvent {
   target: { value?: unknown; checked?: boolean };
 }
 
-export const valueOf = (e: FieldEvent): string => (typeof e.target.value === 'string' ? e.target.value : String(e.target.value ?? ''));
+export const valueOf = (e: FieldEvent): string =>
+  typeof e.target.value === 'string' ? e.target.value : String(e.target.value ?? '');
 export const checkedOf = (e: FieldEvent): boolean => e.target.checked === true;

@@ -8,7 +8,7 @@ import type { AppError, Envelope } from '../contract';
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | undefined>();
-  const run = useCallback(async <T,>(work: () => Promise<Envelope<T>>): Promise<Envelope<T>> => {
+  const run = useCallback(async <T>(work: () => Promise<Envelope<T>>): Promise<Envelope<T>> => {
     setBusy(true);
     setError(undefined);
     try {

@@ -109,7 +109,12 @@ export async function getJob(deps: BulkDeps, jobId: string): Promise<BulkJobView
  * Advances a job until `remainingMs()` drops under the safety margin, Jira keeps rate limiting, or the
  * job is done. Returns the job as checkpointed.
  */
-export async function runSlice(deps: BulkDeps, jobId: string, actor: string, remainingMs: () => number): Promise<BulkJobView> {
+export async function runSlice(
+  deps: BulkDeps,
+  jobId: string,
+  actor: string,
+  remainingMs: () => number,
+): Promise<BulkJobView> {
   const header = await mustHeader(deps, jobId);
   const op = header.operation === 'remove-users-from-group' ? 'remove' : 'add';
   let throttled = false;
@@ -151,7 +156,10 @@ export async function runSlice(deps: BulkDeps, jobId: string, actor: string, rem
         }
         const index = chunk * JOB_CHUNK + i;
         await deps.audit.record(
-          membershipAudit({ actor, op, groupId: item.g, groupName: header.labels[item.g], accountId: item.a, jobId }, result),
+          membershipAudit(
+            { actor, op, groupId: item.g, groupName: header.labels[item.g], accountId: item.a, jobId },
+            result,
+          ),
           { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
         );
         outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };

@@ -7,7 +7,7 @@ import { NAMED_USERS, startTestSite } from '../support/site';
 
 /**
  * The browser host in real Chromium: the app's UI Kit bundle renders through the browser bridge with
- * Atlaskit, its invoke reaches the resolver host as the chosen user, and a non-admin is refused.
+ * Atlaskit, its invoke reaches the resolver host as the chosen user, and the main flow works end to end.
  */
 describe('browser host in Chromium', () => {
   let site: LocalSite;
@@ -21,7 +21,7 @@ describe('browser host in Chromium', () => {
     await buildFrontend();
     web = await startBrowserHost({ host: site.host, state: site.sim.state });
     browser = await launchChromium();
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
   afterAll(async () => {
@@ -36,9 +36,28 @@ describe('browser host in Chromium', () => {
     await users.waitFor({ timeout: 20_000 });
     expect(await users.innerText()).toContain(String(site.sim.state.users.size));
     expect(await page.getByTestId('summary-groups').innerText()).toContain(String(site.sim.state.groups.size));
-    // Atlaskit tabs render as ARIA tabs; choosing one shows its panel.
-    await page.getByRole('tab', { name: 'Groups' }).click();
-    await page.getByRole('tabpanel').getByText(`${site.sim.state.groups.size} groups on this site.`).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('walks the main flow: search, open a user, add them to a group, see it in the audit log', async () => {
+    await page.getByTestId('user-search').fill('Nils');
+    await page.getByTestId(`open-${NAMED_USERS.noAccess.accountId}`).click({ timeout: 20_000 });
+    const panel = page.getByTestId('user-panel');
+    await panel.getByText('nils.noaccess@example.com').waitFor();
+    await page.locator('#user-panel-group-picker-input').fill('team-web');
+    await page.getByText('team-web', { exact: true }).click();
+    await page.getByTestId('user-panel-add-group').click();
+    await panel.getByText('team-web: Added to the group.').waitFor();
+    const teamWeb = [...site.sim.state.groups.values()].find((g) => g.name === 'team-web');
+    expect(teamWeb?.members.has(NAMED_USERS.noAccess.accountId)).toBe(true);
+    await page.screenshot({ path: 'test-results/user-panel.png' });
+    await panel.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'group.member.add' });
+    await row.first().waitFor();
+    expect(await row.first().innerText()).toContain('team-web');
+    await page.screenshot({ path: 'test-results/audit.png' });
     expect(pageErrors).toEqual([]);
   });
 

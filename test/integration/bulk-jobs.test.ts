@@ -26,16 +26,31 @@ describe('bulk membership job of 5,000 under injected faults', () => {
     const state = site.sim.state;
     const group = [...state.groups.values()].find((g) => g.name === 'functional-accounts');
     if (!group) throw new Error('seed has no functional-accounts group');
-    const candidates = [...state.users.values()].filter((u) => u.accountType === 'atlassian' && u.active && !group.members.has(u.accountId));
+    const candidates = [...state.users.values()].filter(
+      (u) => u.accountType === 'atlassian' && u.active && !group.members.has(u.accountId),
+    );
     const targets = candidates.slice(0, 5000).map((u) => u.accountId);
     expect(targets).toHaveLength(5000);
     const before = new Set(group.members);
 
-    const created = await ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', { operation: 'add-users-to-group', accountIds: targets, groupIds: [group.groupId] }));
+    const created = await ok(
+      invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', {
+        operation: 'add-users-to-group',
+        accountIds: targets,
+        groupIds: [group.groupId],
+      }),
+    );
     expect(created).toMatchObject({ total: 5000, processed: 0, status: 'running' });
 
     site.sim.meter.reset();
-    site.sim.faults.configure({ tooManyRequestsRate: 0.015, retryAfterSeconds: 1, serverErrorRate: 0.03, resetRate: 0.005, paths: ['/rest/api/3/group/user'], seed: 11 });
+    site.sim.faults.configure({
+      tooManyRequestsRate: 0.015,
+      retryAfterSeconds: 1,
+      serverErrorRate: 0.03,
+      resetRate: 0.005,
+      paths: ['/rest/api/3/group/user'],
+      seed: 11,
+    });
     const durationsBefore = site.host.durations.length;
     let job = created;
     let progress: number[] = [];
@@ -68,9 +83,17 @@ describe('bulk membership job of 5,000 under injected faults', () => {
     const state = site.sim.state;
     const group = [...state.groups.values()].find((g) => g.name.startsWith('team-'));
     const customer = [...state.users.values()].find((u) => u.accountType === 'customer');
-    const person = [...state.users.values()].find((u) => u.accountType === 'atlassian' && u.active && !group?.members.has(u.accountId));
+    const person = [...state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !group?.members.has(u.accountId),
+    );
     const member = [...(group?.members ?? [])][0];
-    const job = await ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', { operation: 'add-users-to-group', accountIds: [person?.accountId, member, customer?.accountId, '712020:does-not-exist'], groupIds: [group?.groupId] }));
+    const job = await ok(
+      invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', {
+        operation: 'add-users-to-group',
+        accountIds: [person?.accountId, member, customer?.accountId, '712020:does-not-exist'],
+        groupIds: [group?.groupId],
+      }),
+    );
     const done = await ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'runBulkJob', { jobId: job.jobId }));
     expect(done.counts).toEqual({ done: 1, already: 1, failed: 2 });
     expect(done.failures.map((f) => [f.accountId, f.message])).toEqual([
@@ -86,7 +109,11 @@ describe('bulk membership job of 5,000 under injected faults', () => {
 
   it('lets a non-admin neither create, run nor read a job', async () => {
     const group = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
-    const res = await invokeAs<Envelope<BulkJobView>>(site, NAMED_USERS.regular.accountId, 'createBulkJob', { operation: 'add-users-to-group', accountIds: [NAMED_USERS.regular.accountId], groupIds: [group?.groupId] });
+    const res = await invokeAs<Envelope<BulkJobView>>(site, NAMED_USERS.regular.accountId, 'createBulkJob', {
+      operation: 'add-users-to-group',
+      accountIds: [NAMED_USERS.regular.accountId],
+      groupIds: [group?.groupId],
+    });
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const listed = await invokeAs<Envelope<BulkJobView[]>>(site, NAMED_USERS.regular.accountId, 'listBulkJobs', {});
     expect(listed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -23,7 +23,9 @@ export function ui(bridge: FakeBridge) {
       await settle();
     },
     async click(testId: string) {
-      const node = await bridge.waitFor((doc) => findAll(doc, (n) => n.props.testId === testId && n.props.isDisabled !== true)[0]);
+      const node = await bridge.waitFor(
+        (doc) => findAll(doc, (n) => n.props.testId === testId && n.props.isDisabled !== true)[0],
+      );
       await bridge.fire(node, 'onClick');
     },
     async pick(testId: string, option: { label: string; value: string } | null) {

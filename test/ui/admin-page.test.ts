@@ -36,4 +36,3 @@ describe('the UI Kit admin page rendered through a fake bridge', () => {
     expect(bridge.invocations.map((i) => i.functionKey)).toContain('getSiteSummary');
   });
 });
-

@@ -30,7 +30,9 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.type('user-search', 'Rita');
     const table = await page.text('user-table', (t) => t.includes('Rita Regular') && !t.includes('Ada Admin'));
     expect(table).toContain('rita.regular@example.com');
-    const hidden = [...site.sim.state.users.values()].find((u) => !u.emailVisible && u.accountType === 'atlassian' && u.active);
+    const hidden = [...site.sim.state.users.values()].find(
+      (u) => !u.emailVisible && u.accountType === 'atlassian' && u.active,
+    );
     await page.type('user-search', hidden?.displayName ?? '');
     expect(await page.text('user-table', (t) => t.includes(hidden?.displayName ?? '?'))).toContain(hidden?.email);
 
@@ -58,8 +60,13 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.text('user-panel', (t) => t.includes('team-web: Added to the group.'));
     expect(group('team-web')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(true);
 
-    const licensed = await page.options('user-panel-group-picker', (o) => o.some((x) => x.label.startsWith('jira-servicemanagement-users')));
-    await page.pick('user-panel-group-picker', licensed.find((o) => o.label.startsWith('jira-servicemanagement-users')) ?? null);
+    const licensed = await page.options('user-panel-group-picker', (o) =>
+      o.some((x) => x.label.startsWith('jira-servicemanagement-users')),
+    );
+    await page.pick(
+      'user-panel-group-picker',
+      licensed.find((o) => o.label.startsWith('jira-servicemanagement-users')) ?? null,
+    );
     await page.click('user-panel-add-group');
     const warning = await page.text('user-panel', (t) => t.includes('consumes a licence'));
     expect(warning).toContain('Jira Service Management');
@@ -91,7 +98,9 @@ describe('people and groups flows in the UI Kit page', () => {
   it('runs a bulk change from the Groups tab with progress and per-item outcomes', async () => {
     await page.tab(1);
     const target = group('team-data');
-    const people = [...site.sim.state.users.values()].filter((u) => u.accountType === 'atlassian' && u.active && !target?.members.has(u.accountId)).slice(0, 30);
+    const people = [...site.sim.state.users.values()]
+      .filter((u) => u.accountType === 'atlassian' && u.active && !target?.members.has(u.accountId))
+      .slice(0, 30);
     const customer = [...site.sim.state.users.values()].find((u) => u.accountType === 'customer');
     await page.type('bulk-users', [...people.map((p) => p.email), customer?.email, 'ghost@nowhere.example'].join('\n'));
     const opts = await page.options('bulk-group-picker', (o) => o.some((x) => x.label === 'team-data'));
@@ -116,9 +125,14 @@ describe('people and groups flows in the UI Kit page', () => {
     const info = await page.text('audit-csv-info');
     expect(info).toMatch(/^1 rows/);
     const csv = await bridge.waitFor((doc) => findAll(doc, byType('CodeBlock'))[0]);
-    expect(String(csv.props.text).split('\n')[0]).toBe('at,actor,action,targetType,targetId,targetLabel,objectType,objectId,objectLabel,result,detail,jobId');
+    expect(String(csv.props.text).split('\n')[0]).toBe(
+      'at,actor,action,targetType,targetId,targetLabel,objectType,objectId,objectLabel,result,detail,jobId',
+    );
     expect(String(csv.props.text)).toContain('"failed","Cannot add user. Customer accounts');
-    const entries = site.kvs.keys().filter((k) => k.startsWith('audit:')).map((k) => JSON.stringify(site.kvs.peek(k)));
+    const entries = site.kvs
+      .keys()
+      .filter((k) => k.startsWith('audit:'))
+      .map((k) => JSON.stringify(site.kvs.peek(k)));
     expect(entries.length).toBeGreaterThan(30);
     for (const e of entries) expect(e).not.toMatch(/@/);
   });

@@ -108,16 +108,26 @@ export const COMPONENTS: Record<string, Renderer> = {
     />
   ),
   Label: ({ children, labelFor, testId }) => (
-    <label htmlFor={labelFor as string} data-testid={testId as string} style={{ fontSize: 12, fontWeight: 600, color: '#626f86' }}>
+    <label
+      htmlFor={labelFor as string}
+      data-testid={testId as string}
+      style={{ fontSize: 12, fontWeight: 600, color: '#626f86' }}
+    >
       {children}
     </label>
   ),
   Image: ({ src, alt, size }) => {
-    const px = ({ xsmall: 24, small: 48, medium: 96, large: 192, xlarge: 384 } as Record<string, number>)[String(size)] ?? 24;
-    return <img src={src as string} alt={(alt as string) ?? ''} width={px} height={px} style={{ borderRadius: '50%' }} />;
+    const px =
+      ({ xsmall: 24, small: 48, medium: 96, large: 192, xlarge: 384 } as Record<string, number>)[String(size)] ?? 24;
+    return (
+      <img src={src as string} alt={(alt as string) ?? ''} width={px} height={px} style={{ borderRadius: '50%' }} />
+    );
   },
   CodeBlock: ({ text, testId }) => (
-    <pre data-testid={(testId as string) ?? 'code-block'} style={{ background: '#f7f8f9', padding: 8, overflow: 'auto', maxHeight: 320, fontSize: 12 }}>
+    <pre
+      data-testid={(testId as string) ?? 'code-block'}
+      style={{ background: '#f7f8f9', padding: 8, overflow: 'auto', maxHeight: 320, fontSize: 12 }}
+    >
       {text as string}
     </pre>
   ),

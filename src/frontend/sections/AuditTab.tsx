@@ -11,8 +11,19 @@ import { ErrorBanner } from '../ErrorBanner';
 import { useDebounced } from '../useDebounced';
 
 const ANY = { label: 'Any', value: '' };
-const ACTIONS = [ANY, ...['group.member.add', 'group.member.remove', 'user.columns.reset', 'user.delete'].map((a) => ({ label: a, value: a }))];
-const RESULTS = [ANY, { label: 'Done', value: 'done' }, { label: 'Already so', value: 'already' }, { label: 'Failed', value: 'failed' }];
+const ACTIONS = [
+  ANY,
+  ...['group.member.add', 'group.member.remove', 'user.columns.reset', 'user.delete'].map((a) => ({
+    label: a,
+    value: a,
+  })),
+];
+const RESULTS = [
+  ANY,
+  { label: 'Done', value: 'done' },
+  { label: 'Already so', value: 'already' },
+  { label: 'Failed', value: 'failed' },
+];
 
 export function AuditTab() {
   const [filters, setFilters] = useState<AuditQueryPayload>({});
@@ -50,10 +61,28 @@ export function AuditTab() {
   return (
     <Stack space="space.200">
       <Inline space="space.150" shouldWrap alignBlock="center">
-        <Select testId="audit-action" placeholder="Action" options={ACTIONS} onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, action: o?.value || undefined }))} />
-        <Select testId="audit-result" placeholder="Result" options={RESULTS} onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, result: (o?.value || undefined) as AuditQueryPayload['result'] }))} />
+        <Select
+          testId="audit-action"
+          placeholder="Action"
+          options={ACTIONS}
+          onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, action: o?.value || undefined }))}
+        />
+        <Select
+          testId="audit-result"
+          placeholder="Result"
+          options={RESULTS}
+          onChange={(o: { value: string } | null) =>
+            setFilters((f) => ({ ...f, result: (o?.value || undefined) as AuditQueryPayload['result'] }))
+          }
+        />
         <Label labelFor="audit-text">Target</Label>
-        <Textfield id="audit-text" testId="audit-text" placeholder="User, group or job" value={textInput} onChange={(e: FieldEvent) => setTextInput(valueOf(e))} />
+        <Textfield
+          id="audit-text"
+          testId="audit-text"
+          placeholder="User, group or job"
+          value={textInput}
+          onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
+        />
         <Button onClick={() => void exportCsv()} testId="audit-export">
           Export CSV
         </Button>
@@ -63,7 +92,12 @@ export function AuditTab() {
       {page && page.entries.length > 0 ? (
         <DynamicTable
           testId="audit-table"
-          head={{ cells: ['When', 'Who', 'Action', 'Target', 'Object', 'Result', 'Detail'].map((c) => ({ key: c, content: c })) }}
+          head={{
+            cells: ['When', 'Who', 'Action', 'Target', 'Object', 'Result', 'Detail'].map((c) => ({
+              key: c,
+              content: c,
+            })),
+          }}
           rows={page.entries.map((e) => ({
             key: e.id,
             cells: [
@@ -72,7 +106,14 @@ export function AuditTab() {
               { key: 'Action', content: e.action },
               { key: 'Target', content: e.targetLabel ?? e.targetId },
               { key: 'Object', content: e.objectLabel ?? e.objectId ?? '' },
-              { key: 'Result', content: <Lozenge appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}>{e.result}</Lozenge> },
+              {
+                key: 'Result',
+                content: (
+                  <Lozenge appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}>
+                    {e.result}
+                  </Lozenge>
+                ),
+              },
               { key: 'Detail', content: e.detail ?? '' },
             ],
           }))}
@@ -80,11 +121,19 @@ export function AuditTab() {
       ) : null}
       {page ? (
         <Inline space="space.150" alignBlock="center">
-          <Button isDisabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} testId="audit-prev">
+          <Button
+            isDisabled={cursors.length <= 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+            testId="audit-prev"
+          >
             Previous
           </Button>
           <Text>{`Page ${cursors.length}`}</Text>
-          <Button isDisabled={!page.nextCursor} onClick={() => setCursors((c) => [...c, page.nextCursor])} testId="audit-next">
+          <Button
+            isDisabled={!page.nextCursor}
+            onClick={() => setCursors((c) => [...c, page.nextCursor])}
+            testId="audit-next"
+          >
             Next
           </Button>
         </Inline>

@@ -5,7 +5,20 @@
  * the true state of recent jobs, and an unfinished one can be resumed.
  */
 import React, { useEffect, useRef, useState } from 'react';
-import { Button, DynamicTable, Heading, Inline, Label, Lozenge, ProgressBar, SectionMessage, Select, Stack, Text, TextArea } from '@forge/react';
+import {
+  Button,
+  DynamicTable,
+  Heading,
+  Inline,
+  Label,
+  Lozenge,
+  ProgressBar,
+  SectionMessage,
+  Select,
+  Stack,
+  Text,
+  TextArea,
+} from '@forge/react';
 import type { BulkJobView, BulkOperation, GroupSummary } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
@@ -28,7 +41,12 @@ function JobProgress({ job }: { job: BulkJobView }) {
       {job.failures.length > 0 ? (
         <DynamicTable
           testId="bulk-failures"
-          head={{ cells: [{ key: 'item', content: 'Item' }, { key: 'reason', content: 'Jira’s reason' }] }}
+          head={{
+            cells: [
+              { key: 'item', content: 'Item' },
+              { key: 'reason', content: 'Jira’s reason' },
+            ],
+          }}
           rows={job.failures.map((f) => ({
             key: String(f.index),
             cells: [
@@ -117,13 +135,33 @@ export function BulkPanel() {
           </Stack>
         </SectionMessage>
       ) : null}
-      <Select testId="bulk-operation" options={OPERATIONS} value={OPERATIONS.find((o) => o.value === operation)} onChange={(o: { value: BulkOperation } | null) => o && setOperation(o.value)} />
-      <Label labelFor="bulk-users">{operation === 'add-user-to-groups' ? 'The user (email, account ID or username)' : 'Users (emails, account IDs or usernames, one per line)'}</Label>
-      <TextArea id="bulk-users" testId="bulk-users" value={usersText} onChange={(e: FieldEvent) => setUsersText(valueOf(e))} />
+      <Select
+        testId="bulk-operation"
+        options={OPERATIONS}
+        value={OPERATIONS.find((o) => o.value === operation)}
+        onChange={(o: { value: BulkOperation } | null) => o && setOperation(o.value)}
+      />
+      <Label labelFor="bulk-users">
+        {operation === 'add-user-to-groups'
+          ? 'The user (email, account ID or username)'
+          : 'Users (emails, account IDs or usernames, one per line)'}
+      </Label>
+      <TextArea
+        id="bulk-users"
+        testId="bulk-users"
+        value={usersText}
+        onChange={(e: FieldEvent) => setUsersText(valueOf(e))}
+      />
       <Inline space="space.100" alignBlock="center">
         <GroupPicker testId="bulk-group-picker" onPick={setPicked} />
         {operation === 'add-user-to-groups' ? (
-          <Button isDisabled={!picked} onClick={() => picked && setGroups((g) => (g.some((x) => x.groupId === picked.groupId) ? g : [...g, picked]))} testId="bulk-add-group">
+          <Button
+            isDisabled={!picked}
+            onClick={() =>
+              picked && setGroups((g) => (g.some((x) => x.groupId === picked.groupId) ? g : [...g, picked]))
+            }
+            testId="bulk-add-group"
+          >
             Add group to list
           </Button>
         ) : null}
@@ -135,7 +173,12 @@ export function BulkPanel() {
           ))}
         </Inline>
       ) : null}
-      <Button appearance="primary" isDisabled={action.busy || running.current || !usersText.trim()} onClick={() => void start(false)} testId="bulk-start">
+      <Button
+        appearance="primary"
+        isDisabled={action.busy || running.current || !usersText.trim()}
+        onClick={() => void start(false)}
+        testId="bulk-start"
+      >
         Start
       </Button>
       {confirm ? (

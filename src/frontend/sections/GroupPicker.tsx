@@ -12,7 +12,15 @@ export function groupLabel(g: GroupSummary): string {
   return grants.length > 0 ? `${g.name} (grants ${grants.join(', ')})` : g.name;
 }
 
-export function GroupPicker({ onPick, testId, placeholder }: { onPick: (g: GroupSummary | undefined) => void; testId: string; placeholder?: string }) {
+export function GroupPicker({
+  onPick,
+  testId,
+  placeholder,
+}: {
+  onPick: (g: GroupSummary | undefined) => void;
+  testId: string;
+  placeholder?: string;
+}) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
   const [groups, setGroups] = useState<GroupSummary[]>([]);

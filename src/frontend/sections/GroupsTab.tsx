@@ -3,7 +3,19 @@
  * member (warned first when the group grants product access) or remove one; and bulk changes.
  */
 import React, { useCallback, useEffect, useState } from 'react';
-import { Button, Checkbox, DynamicTable, Heading, Inline, Label, Lozenge, SectionMessage, Stack, Text, Textfield } from '@forge/react';
+import {
+  Button,
+  Checkbox,
+  DynamicTable,
+  Heading,
+  Inline,
+  Label,
+  Lozenge,
+  SectionMessage,
+  Stack,
+  Text,
+  Textfield,
+} from '@forge/react';
 import type { AppError, GroupMembersPage, GroupSummary, UserRow } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf, checkedOf } from '../events';
@@ -42,7 +54,9 @@ function GroupMembers({ group }: { group: GroupSummary }) {
       action.setError({ code: 'NOT_FOUND', message: target?.problem ?? 'No such user.' });
       return;
     }
-    const res = await action.run(() => call('addGroupMember', { groupId: group.groupId, accountId: target.accountId as string, confirmLicence }));
+    const res = await action.run(() =>
+      call('addGroupMember', { groupId: group.groupId, accountId: target.accountId as string, confirmLicence }),
+    );
     if (!res.ok && res.error.code === 'CONFIRMATION_REQUIRED') {
       action.setError(undefined);
       setConfirm(res.error.message);
@@ -65,7 +79,9 @@ function GroupMembers({ group }: { group: GroupSummary }) {
   return (
     <Stack space="space.150">
       <Heading size="small">{`Members of ${group.name}`}</Heading>
-      {group.grantsProducts.length > 0 ? <Lozenge appearance="moved">{`Grants ${group.grantsProducts.join(', ')}: each member uses a licence`}</Lozenge> : null}
+      {group.grantsProducts.length > 0 ? (
+        <Lozenge appearance="moved">{`Grants ${group.grantsProducts.join(', ')}: each member uses a licence`}</Lozenge>
+      ) : null}
       {group.grantsAdmin ? <Lozenge appearance="removed">Grants administration rights</Lozenge> : null}
       {notice ? (
         <SectionMessage appearance="success">
@@ -77,7 +93,12 @@ function GroupMembers({ group }: { group: GroupSummary }) {
       <Label labelFor="add-member">Add a member (email, account ID or username)</Label>
       <Inline space="space.100">
         <Textfield id="add-member" testId="add-member" value={who} onChange={(e: FieldEvent) => setWho(valueOf(e))} />
-        <Button appearance="primary" isDisabled={!who.trim() || action.busy} onClick={() => void add(false)} testId="add-member-button">
+        <Button
+          appearance="primary"
+          isDisabled={!who.trim() || action.busy}
+          onClick={() => void add(false)}
+          testId="add-member-button"
+        >
           Add
         </Button>
       </Inline>
@@ -91,19 +112,37 @@ function GroupMembers({ group }: { group: GroupSummary }) {
           </Stack>
         </SectionMessage>
       ) : null}
-      <Checkbox testId="include-inactive" label="Include inactive users" isChecked={inactive} onChange={(e: FieldEvent) => { setStartAt(0); setInactive(checkedOf(e)); }} />
+      <Checkbox
+        testId="include-inactive"
+        label="Include inactive users"
+        isChecked={inactive}
+        onChange={(e: FieldEvent) => {
+          setStartAt(0);
+          setInactive(checkedOf(e));
+        }}
+      />
       {page ? (
         <>
           <UserTable users={page.members} testId="group-members" />
           <Inline space="space.100" shouldWrap>
             {page.members.map((u) => (
-              <Button key={u.accountId} appearance="subtle" onClick={() => void remove(u)} isDisabled={action.busy} testId={`remove-member-${u.accountId}`}>
+              <Button
+                key={u.accountId}
+                appearance="subtle"
+                onClick={() => void remove(u)}
+                isDisabled={action.busy}
+                testId={`remove-member-${u.accountId}`}
+              >
                 {`Remove ${u.displayName}`}
               </Button>
             ))}
           </Inline>
           <Inline space="space.150" alignBlock="center">
-            <Button isDisabled={startAt === 0} onClick={() => setStartAt(Math.max(startAt - 50, 0))} testId="members-prev">
+            <Button
+              isDisabled={startAt === 0}
+              onClick={() => setStartAt(Math.max(startAt - 50, 0))}
+              testId="members-prev"
+            >
               Previous
             </Button>
             <Text testId="members-info">{`${page.total === 0 ? 0 : startAt + 1}–${startAt + page.members.length} of ${page.total}`}</Text>
@@ -140,22 +179,45 @@ export function GroupsTab() {
   return (
     <Stack space="space.200">
       <Label labelFor="group-search">Search groups</Label>
-      <Textfield id="group-search" testId="group-search" placeholder="Group name" value={input} onChange={(e: FieldEvent) => setInput(valueOf(e))} />
+      <Textfield
+        id="group-search"
+        testId="group-search"
+        placeholder="Group name"
+        value={input}
+        onChange={(e: FieldEvent) => setInput(valueOf(e))}
+      />
       {error ? <ErrorBanner error={error} /> : null}
       {groups ? (
         <DynamicTable
           testId="group-table"
-          head={{ cells: [{ key: 'name', content: 'Group' }, { key: 'grants', content: 'Membership grants' }] }}
+          head={{
+            cells: [
+              { key: 'name', content: 'Group' },
+              { key: 'grants', content: 'Membership grants' },
+            ],
+          }}
           rows={groups.groups.map((g) => ({
             key: g.groupId,
             cells: [
-              { key: 'name', content: <Button appearance="subtle" onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>{g.name}</Button> },
-              { key: 'grants', content: [...g.grantsProducts, ...(g.grantsAdmin ? ['admin rights'] : [])].join(', ') || '—' },
+              {
+                key: 'name',
+                content: (
+                  <Button appearance="subtle" onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>
+                    {g.name}
+                  </Button>
+                ),
+              },
+              {
+                key: 'grants',
+                content: [...g.grantsProducts, ...(g.grantsAdmin ? ['admin rights'] : [])].join(', ') || '—',
+              },
             ],
           }))}
         />
       ) : null}
-      {groups && groups.total > groups.groups.length ? <Text>{`Showing ${groups.groups.length} of ${groups.total} groups; refine the search to see the others.`}</Text> : null}
+      {groups && groups.total > groups.groups.length ? (
+        <Text>{`Showing ${groups.groups.length} of ${groups.total} groups; refine the search to see the others.`}</Text>
+      ) : null}
       {open ? <GroupMembers key={open.groupId} group={open} /> : null}
       <BulkPanel />
     </Stack>

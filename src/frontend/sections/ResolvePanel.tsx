@@ -25,7 +25,12 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
     <Stack space="space.100">
       <Heading size="small">Resolve a list</Heading>
       <Label labelFor="resolve-text">Emails, account IDs or legacy usernames, one per line</Label>
-      <TextArea id="resolve-text" testId="resolve-text" value={text} onChange={(e: FieldEvent) => setText(valueOf(e))} />
+      <TextArea
+        id="resolve-text"
+        testId="resolve-text"
+        value={text}
+        onChange={(e: FieldEvent) => setText(valueOf(e))}
+      />
       <Button onClick={() => void resolve()} isDisabled={!text.trim() || action.busy} testId="resolve-button">
         Resolve
       </Button>
@@ -33,12 +38,25 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
       {rows ? (
         <DynamicTable
           testId="resolve-results"
-          head={{ cells: [{ key: 'input', content: 'Input' }, { key: 'result', content: 'Result' }, { key: 'account', content: 'Account' }] }}
+          head={{
+            cells: [
+              { key: 'input', content: 'Input' },
+              { key: 'result', content: 'Result' },
+              { key: 'account', content: 'Account' },
+            ],
+          }}
           rows={rows.map((r, i) => ({
             key: `${i}`,
             cells: [
               { key: 'input', content: r.input },
-              { key: 'result', content: r.accountId ? <Lozenge appearance="success">{`found by ${r.how}`}</Lozenge> : <Lozenge appearance="removed">not found</Lozenge> },
+              {
+                key: 'result',
+                content: r.accountId ? (
+                  <Lozenge appearance="success">{`found by ${r.how}`}</Lozenge>
+                ) : (
+                  <Lozenge appearance="removed">not found</Lozenge>
+                ),
+              },
               { key: 'account', content: r.accountId ? `${r.displayName ?? ''} ${r.accountId}` : (r.problem ?? '') },
             ],
           }))}

@@ -103,7 +103,12 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               {user.groups.map((g) => (
                 <Inline key={g.groupId} space="space.100" alignBlock="center">
                   <Lozenge>{g.name}</Lozenge>
-                  <Button appearance="subtle" onClick={() => void remove(g)} isDisabled={action.busy} testId={`remove-group-${g.name}`}>
+                  <Button
+                    appearance="subtle"
+                    onClick={() => void remove(g)}
+                    isDisabled={action.busy}
+                    testId={`remove-group-${g.name}`}
+                  >
                     Remove
                   </Button>
                 </Inline>
@@ -112,7 +117,12 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
             <Label labelFor="add-group">Add to group</Label>
             <Inline space="space.100" alignBlock="center">
               <GroupPicker testId="user-panel-group-picker" onPick={setGroup} />
-              <Button appearance="primary" isDisabled={!group || action.busy} onClick={() => void add(false)} testId="user-panel-add-group">
+              <Button
+                appearance="primary"
+                isDisabled={!group || action.busy}
+                onClick={() => void add(false)}
+                testId="user-panel-add-group"
+              >
                 Add
               </Button>
             </Inline>
@@ -130,7 +140,12 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               <Button onClick={() => void resetColumns()} isDisabled={action.busy} testId="reset-columns">
                 Reset issue columns
               </Button>
-              <Button appearance="danger" onClick={() => setDeleting(true)} isDisabled={action.busy} testId="delete-user">
+              <Button
+                appearance="danger"
+                onClick={() => setDeleting(true)}
+                isDisabled={action.busy}
+                testId="delete-user"
+              >
                 Delete user…
               </Button>
             </Inline>
@@ -138,8 +153,18 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               <SectionMessage appearance="error" title="Delete this user from the site?">
                 <Stack space="space.100">
                   <Text>{`This removes ${user.displayName} from the site (site administrators only). Type their display name to confirm.`}</Text>
-                  <Textfield id="confirm-delete" testId="confirm-delete-name" value={confirmName} onChange={(e: FieldEvent) => setConfirmName(valueOf(e))} />
-                  <Button appearance="danger" isDisabled={confirmName !== user.displayName || action.busy} onClick={() => void deleteUser()} testId="confirm-delete">
+                  <Textfield
+                    id="confirm-delete"
+                    testId="confirm-delete-name"
+                    value={confirmName}
+                    onChange={(e: FieldEvent) => setConfirmName(valueOf(e))}
+                  />
+                  <Button
+                    appearance="danger"
+                    isDisabled={confirmName !== user.displayName || action.busy}
+                    onClick={() => void deleteUser()}
+                    testId="confirm-delete"
+                  >
                     Delete
                   </Button>
                 </Stack>

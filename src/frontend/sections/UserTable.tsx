@@ -15,7 +15,15 @@ const HEAD = {
   ],
 };
 
-export function UserTable({ users, onOpen, testId }: { users: UserRow[]; onOpen?: (u: UserRow) => void; testId: string }) {
+export function UserTable({
+  users,
+  onOpen,
+  testId,
+}: {
+  users: UserRow[];
+  onOpen?: (u: UserRow) => void;
+  testId: string;
+}) {
   const rows = users.map((u) => ({
     key: u.accountId,
     cells: [
@@ -37,7 +45,10 @@ export function UserTable({ users, onOpen, testId }: { users: UserRow[]; onOpen?
       },
       { key: 'email', content: u.email ?? '—' },
       { key: 'type', content: u.accountType },
-      { key: 'status', content: <Lozenge appearance={u.active ? 'success' : 'removed'}>{u.active ? 'Active' : 'Inactive'}</Lozenge> },
+      {
+        key: 'status',
+        content: <Lozenge appearance={u.active ? 'success' : 'removed'}>{u.active ? 'Active' : 'Inactive'}</Lozenge>,
+      },
     ],
   }));
   // No element-valued props (such as emptyView): ForgeDoc props must serialise across the bridge.

@@ -4,7 +4,19 @@
  * Paging is honest: Jira's 1,000-result search cap is shown, never hidden.
  */
 import React, { useEffect, useState } from 'react';
-import { Button, Checkbox, Inline, Label, ModalTransition, SectionMessage, Select, Spinner, Stack, Text, Textfield } from '@forge/react';
+import {
+  Button,
+  Checkbox,
+  Inline,
+  Label,
+  ModalTransition,
+  SectionMessage,
+  Select,
+  Spinner,
+  Stack,
+  Text,
+  Textfield,
+} from '@forge/react';
 import type { AppError, GroupSummary, UserFilters, UserPage, UserRow } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf, checkedOf } from '../events';
@@ -18,7 +30,12 @@ import { UserTable } from './UserTable';
 
 const ANY = { label: 'Any', value: '' };
 const STATUS = [ANY, { label: 'Active', value: 'active' }, { label: 'Inactive', value: 'inactive' }];
-const TYPES = [ANY, { label: 'Atlassian', value: 'atlassian' }, { label: 'App', value: 'app' }, { label: 'Customer', value: 'customer' }];
+const TYPES = [
+  ANY,
+  { label: 'Atlassian', value: 'atlassian' },
+  { label: 'App', value: 'app' },
+  { label: 'Customer', value: 'customer' },
+];
 
 export function UsersTab() {
   const [input, setInput] = useState('');
@@ -53,18 +70,49 @@ export function UsersTab() {
   }, [query, filterKey, cursor]);
 
   const set = (patch: Partial<UserFilters>) => setFilters((f) => ({ ...f, ...patch }));
-  const productOptions = [ANY, ...(products.status === 'ready' ? products.data.map((p) => ({ label: p.name, value: p.key })) : [])];
+  const productOptions = [
+    ANY,
+    ...(products.status === 'ready' ? products.data.map((p) => ({ label: p.name, value: p.key })) : []),
+  ];
 
   return (
     <Stack space="space.200">
       <Label labelFor="user-search">Search by name or email (type func for functional accounts)</Label>
-      <Textfield id="user-search" testId="user-search" placeholder="Name or email" value={input} onChange={(e: FieldEvent) => setInput(valueOf(e))} />
+      <Textfield
+        id="user-search"
+        testId="user-search"
+        placeholder="Name or email"
+        value={input}
+        onChange={(e: FieldEvent) => setInput(valueOf(e))}
+      />
       <Inline space="space.150" shouldWrap alignBlock="center">
-        <Select testId="filter-status" placeholder="Status" options={STATUS} onChange={(o: { value: string } | null) => set({ status: (o?.value || undefined) as UserFilters['status'] })} />
-        <Select testId="filter-type" placeholder="Account type" options={TYPES} onChange={(o: { value: string } | null) => set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })} />
-        <Select testId="filter-product" placeholder="Product access" options={productOptions} onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })} />
+        <Select
+          testId="filter-status"
+          placeholder="Status"
+          options={STATUS}
+          onChange={(o: { value: string } | null) => set({ status: (o?.value || undefined) as UserFilters['status'] })}
+        />
+        <Select
+          testId="filter-type"
+          placeholder="Account type"
+          options={TYPES}
+          onChange={(o: { value: string } | null) =>
+            set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })
+          }
+        />
+        <Select
+          testId="filter-product"
+          placeholder="Product access"
+          options={productOptions}
+          onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })}
+        />
         <GroupPicker testId="filter-group" placeholder="Member of group" onPick={setGroup} />
-        <Checkbox testId="filter-functional" label="Functional only" isChecked={!!filters.functional} onChange={(e: FieldEvent) => set({ functional: checkedOf(e) || undefined })} />
+        <Checkbox
+          testId="filter-functional"
+          label="Functional only"
+          isChecked={!!filters.functional}
+          onChange={(e: FieldEvent) => set({ functional: checkedOf(e) || undefined })}
+        />
       </Inline>
       {error ? <ErrorBanner error={error} /> : null}
       {page?.searchCapReached ? (
@@ -76,17 +124,27 @@ export function UsersTab() {
       {page ? <UserTable users={page.users} onOpen={setOpen} testId="user-table" /> : null}
       {page ? (
         <Inline space="space.150" alignBlock="center">
-          <Button isDisabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} testId="users-prev">
+          <Button
+            isDisabled={cursors.length <= 1 || loading}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+            testId="users-prev"
+          >
             Previous
           </Button>
           <Text testId="users-page-info">{`Page ${cursors.length} · ${page.users.length} shown · ${page.scanned} examined${page.nextCursor ? '' : ' · end of list'}`}</Text>
-          <Button isDisabled={!page.nextCursor || loading} onClick={() => setCursors((c) => [...c, page.nextCursor])} testId="users-next">
+          <Button
+            isDisabled={!page.nextCursor || loading}
+            onClick={() => setCursors((c) => [...c, page.nextCursor])}
+            testId="users-next"
+          >
             Next
           </Button>
         </Inline>
       ) : null}
       <ResolvePanel />
-      <ModalTransition>{open ? <UserPanel accountId={open.accountId} onClose={() => setOpen(undefined)} /> : null}</ModalTransition>
+      <ModalTransition>
+        {open ? <UserPanel accountId={open.accountId} onClose={() => setOpen(undefined)} /> : null}
+      </ModalTransition>
     </Stack>
   );
 }
