@@ -21,8 +21,24 @@ describe('every resolver authorizes first', () => {
     site.sim.meter.reset();
     const kvsBefore = site.kvs.keys();
     const membershipsBefore = [...site.sim.state.groups.values()].map((g) => g.members.size);
+    const team = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
+    // Realistic payloads, so a refusal cannot come from validation instead of authorization.
+    const payloads: Partial<Record<(typeof RESOLVER_KEYS)[number], unknown>> = {
+      listUsers: { query: 'a' },
+      getUserDetails: { accountId: NAMED_USERS.siteAdmin.accountId },
+      resolveIdentifiers: { text: NAMED_USERS.siteAdmin.email },
+      resetUserColumns: { accountId: NAMED_USERS.siteAdmin.accountId },
+      deleteUser: { accountId: NAMED_USERS.jiraAdmin.accountId, confirm: 'Jonas Jira-Admin' },
+      searchGroups: { query: 'team' },
+      listGroupMembers: { groupId: team?.groupId },
+      addGroupMember: { groupId: team?.groupId, accountId: NAMED_USERS.regular.accountId, confirmLicence: true },
+      removeGroupMember: { groupId: team?.groupId, accountId: [...(team?.members ?? [])][0] },
+      createBulkJob: { operation: 'add-users-to-group', accountIds: [NAMED_USERS.regular.accountId], groupIds: [team?.groupId], confirmLicence: true },
+      listAudit: {},
+      exportAuditCsv: {},
+    };
     for (const key of RESOLVER_KEYS) {
-      const res = await invokeAs<Envelope<unknown>>(site, accountId, key, {});
+      const res = await invokeAs<Envelope<unknown>>(site, accountId, key, payloads[key] ?? {});
       expect(res).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } });
     }
     // Only the permission check reached Jira; nothing was written to Jira or KVS.

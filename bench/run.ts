@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: measures what the app costs on the local site, in Jira requests, points and wall time:
+ * a page of 50 search results with emails, a full user listing, the site summary, and a bulk job of
+ * 1,000 adds (throughput, invocations, longest invocation). Prints one line per figure.
+ */
+import type { BulkJobView, Envelope, UserPage } from '../src/contract';
+import { NAMED_USERS } from '../local/jira-sim/seed';
+import { startLocalSite } from '../local/local-site';
+
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+
+async function main(): Promise<void> {
+  const site = await startLocalSite({ seed: { users: 5000 } });
+  const invoke = async <T>(key: string, payload: unknown = {}) => {
+    const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;
+    if (!res.ok) throw new Error(`${key}: ${res.error.message}`);
+    return res.data;
+  };
+  const measure = async (label: string, run: () => Promise<unknown>) => {
+    site.sim.meter.reset();
+    const started = performance.now();
+    await run();
+    const ms = performance.now() - started;
+    const requests = site.sim.meter.requests.filter((r) => r.endpoint !== '/rest/api/3/mypermissions');
+    console.info(`${label}: ${ms.toFixed(0)} ms, ${requests.length} Jira requests, ${site.sim.meter.points()} points`);
+  };
+  await invoke('getSiteSummary'); // warm the permission cache and the modules
+  await measure('search page of 50 with emails', () => invoke<UserPage>('listUsers', { query: 'a' }));
+  await measure('site summary (5,000 users)', () => invoke('getSiteSummary'));
+  await measure('list all users, 100 a page', async () => {
+    let cursor: string | undefined;
+    do cursor = (await invoke<UserPage>('listUsers', { cursor, pageSize: 100 })).nextCursor;
+    while (cursor);
+  });
+  const group = [...site.sim.state.groups.values()].find((g) => g.name === 'functional-accounts');
+  const targets = [...site.sim.state.users.values()].filter((u) => u.accountType === 'atlassian' && !group?.members.has(u.accountId)).slice(0, 1000).map((u) => u.accountId);
+  const job = await invoke<BulkJobView>('createBulkJob', { operation: 'add-users-to-group', accountIds: targets, groupIds: [group?.groupId] });
+  const before = site.host.durations.length;
+  await measure('bulk job of 1,000 adds', async () => {
+    let view = job;
+    while (view.status !== 'done') view = await invoke<BulkJobView>('runBulkJob', { jobId: job.jobId });
+  });
+  const durations = site.host.durations.slice(before);
+  console.info(`bulk job invocations: ${durations.length}, longest ${Math.max(...durations)} ms`);
+  await site.close();
+}
+
+void main();
