@@ -17,34 +17,31 @@ async function audited(
   run: () => Promise<void>,
   done: string,
 ): Promise<ChangeResult> {
+  let failure: unknown;
   try {
     await run();
-    await audit.record({
-      actor: base.actor,
-      action: base.action,
-      targetType: 'user',
-      targetId: base.accountId,
-      targetLabel: base.label,
-      result: 'done',
-      detail: done,
-    });
-    return { outcome: 'done', message: done };
   } catch (err) {
-    const message =
-      err instanceof JiraApiError ? err.jiraMessage || `Jira answered ${err.status}.` : 'Unexpected error.';
-    await audit.record({
-      actor: base.actor,
-      action: base.action,
-      targetType: 'user',
-      targetId: base.accountId,
-      targetLabel: base.label,
-      result: 'failed',
-      detail: message,
-    });
-    if (err instanceof JiraApiError && err.status === 403)
-      throw new AppFailure('SITE_ADMIN_REQUIRED', `Jira refused: ${message}`);
-    throw err;
+    failure = err;
   }
+  const message =
+    failure === undefined
+      ? done
+      : failure instanceof JiraApiError
+        ? failure.jiraMessage || `Jira answered ${failure.status}.`
+        : 'Unexpected error.';
+  await audit.record({
+    actor: base.actor,
+    action: base.action,
+    targetType: 'user',
+    targetId: base.accountId,
+    targetLabel: base.label,
+    result: failure === undefined ? 'done' : 'failed',
+    detail: message,
+  });
+  if (failure === undefined) return { outcome: 'done', message };
+  if (failure instanceof JiraApiError && failure.status === 403)
+    throw new AppFailure('SITE_ADMIN_REQUIRED', `Jira refused: ${message}`);
+  throw failure;
 }
 
 export function resetColumns(

@@ -33,7 +33,12 @@ describe('every resolver authorizes first', () => {
       listGroupMembers: { groupId: team?.groupId },
       addGroupMember: { groupId: team?.groupId, accountId: NAMED_USERS.regular.accountId, confirmLicence: true },
       removeGroupMember: { groupId: team?.groupId, accountId: [...(team?.members ?? [])][0] },
-      createBulkJob: { operation: 'add-users-to-group', accountIds: [NAMED_USERS.regular.accountId], groupIds: [team?.groupId], confirmLicence: true },
+      createBulkJob: {
+        operation: 'add-users-to-group',
+        accountIds: [NAMED_USERS.regular.accountId],
+        groupIds: [team?.groupId],
+        confirmLicence: true,
+      },
       listAudit: {},
       exportAuditCsv: {},
     };

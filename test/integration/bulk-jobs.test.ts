@@ -1,15 +1,9 @@
 import type { BulkJobView, Envelope } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
-import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
-
-async function ok<T>(p: Promise<Envelope<T>>): Promise<T> {
-  const res = await p;
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.data;
-}
 
 /**
  * A bulk job of 5,000 adds, run the way the page runs it (one `runBulkJob` invocation after another),

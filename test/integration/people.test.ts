@@ -8,15 +8,9 @@ import type {
   AuditPage,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
-import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
-
-async function ok<T>(p: Promise<Envelope<T>>): Promise<T> {
-  const res = await p;
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.data;
-}
 
 describe('people and groups resolvers against the simulator', () => {
   let site: LocalSite;

@@ -2,13 +2,15 @@
  * The Audit tab: every change the app made (who, when, what, target, result), filtered and paged, and the
  * filtered log as CSV to copy. Entries never hold emails.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { Button, CodeBlock, DynamicTable, Inline, Label, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
-import type { AppError, AuditPage, AuditQueryPayload } from '../../contract';
+import type { AppError, AuditQueryPayload } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
+import { useCursorPages } from '../useCursorPages';
 import { useDebounced } from '../useDebounced';
+import { useResolver } from '../useResolver';
 
 const ANY = { label: 'Any', value: '' };
 const ACTIONS = [
@@ -29,28 +31,13 @@ export function AuditTab() {
   const [filters, setFilters] = useState<AuditQueryPayload>({});
   const [textInput, setTextInput] = useState('');
   const text = useDebounced(textInput);
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<AuditPage | undefined>();
   const [error, setError] = useState<AppError | undefined>();
   const [csv, setCsv] = useState<{ csv: string; rows: number; truncated: boolean } | undefined>();
   const query: AuditQueryPayload = { ...filters, ...(text ? { text } : {}) };
   const key = JSON.stringify(query);
-  const cursor = cursors[cursors.length - 1];
-
-  useEffect(() => setCursors([undefined]), [key]);
-  useEffect(() => {
-    let live = true;
-    void call('listAudit', { ...(JSON.parse(key) as AuditQueryPayload), cursor }).then((res) => {
-      if (!live) return;
-      if (res.ok) {
-        setPage(res.data);
-        setError(undefined);
-      } else setError(res.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [key, cursor]);
+  const pages = useCursorPages(key);
+  const [result] = useResolver('listAudit', { ...query, cursor: pages.cursor });
+  const page = result.status === 'ready' ? result.data : undefined;
 
   const exportCsv = async () => {
     const res = await call('exportAuditCsv', JSON.parse(key) as AuditQueryPayload);
@@ -87,6 +74,7 @@ export function AuditTab() {
           Export CSV
         </Button>
       </Inline>
+      {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {error ? <ErrorBanner error={error} /> : null}
       {page && page.entries.length === 0 ? <Text testId="audit-table">No changes match.</Text> : null}
       {page && page.entries.length > 0 ? (
@@ -121,19 +109,11 @@ export function AuditTab() {
       ) : null}
       {page ? (
         <Inline space="space.150" alignBlock="center">
-          <Button
-            isDisabled={cursors.length <= 1}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-            testId="audit-prev"
-          >
+          <Button isDisabled={!pages.canGoBack} onClick={pages.back} testId="audit-prev">
             Previous
           </Button>
-          <Text>{`Page ${cursors.length}`}</Text>
-          <Button
-            isDisabled={!page.nextCursor}
-            onClick={() => setCursors((c) => [...c, page.nextCursor])}
-            testId="audit-next"
-          >
+          <Text>{`Page ${pages.pageNumber}`}</Text>
+          <Button isDisabled={!page.nextCursor} onClick={() => pages.forward(page.nextCursor)} testId="audit-next">
             Next
           </Button>
         </Inline>

@@ -23,6 +23,7 @@ import type { BulkJobView, BulkOperation, GroupSummary } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
+import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { GroupPicker } from './GroupPicker';
 
@@ -182,14 +183,12 @@ export function BulkPanel() {
         Start
       </Button>
       {confirm ? (
-        <SectionMessage appearance="warning" title="This uses licences">
-          <Stack space="space.100">
-            <Text>{confirm}</Text>
-            <Button appearance="warning" onClick={() => void start(true)} testId="bulk-confirm-licence">
-              Go ahead
-            </Button>
-          </Stack>
-        </SectionMessage>
+        <LicenceConfirm
+          message={confirm}
+          onConfirm={() => void start(true)}
+          testId="bulk-confirm-licence"
+          label="Go ahead"
+        />
       ) : null}
       {unresolved.length > 0 ? (
         <SectionMessage appearance="warning" title="Left out: could not be resolved">

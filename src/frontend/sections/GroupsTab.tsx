@@ -20,8 +20,10 @@ import type { AppError, GroupMembersPage, GroupSummary, UserRow } from '../../co
 import { call } from '../api';
 import { type FieldEvent, valueOf, checkedOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
+import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { useDebounced } from '../useDebounced';
+import { useResolver } from '../useResolver';
 import { BulkPanel } from './BulkPanel';
 import { UserTable } from './UserTable';
 
@@ -103,14 +105,12 @@ function GroupMembers({ group }: { group: GroupSummary }) {
         </Button>
       </Inline>
       {confirm ? (
-        <SectionMessage appearance="warning" title="This uses a licence">
-          <Stack space="space.100">
-            <Text>{confirm}</Text>
-            <Button appearance="warning" onClick={() => void add(true)} testId="confirm-licence">
-              Add anyway
-            </Button>
-          </Stack>
-        </SectionMessage>
+        <LicenceConfirm
+          message={confirm}
+          onConfirm={() => void add(true)}
+          testId="confirm-licence"
+          label="Add anyway"
+        />
       ) : null}
       <Checkbox
         testId="include-inactive"
@@ -159,22 +159,9 @@ function GroupMembers({ group }: { group: GroupSummary }) {
 export function GroupsTab() {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
-  const [groups, setGroups] = useState<{ total: number; groups: GroupSummary[] } | undefined>();
-  const [error, setError] = useState<AppError | undefined>();
+  const [result] = useResolver('searchGroups', { query });
+  const groups = result.status === 'ready' ? result.data : undefined;
   const [open, setOpen] = useState<GroupSummary | undefined>();
-  useEffect(() => {
-    let live = true;
-    void call('searchGroups', { query }).then((res) => {
-      if (!live) return;
-      if (res.ok) {
-        setGroups(res.data);
-        setError(undefined);
-      } else setError(res.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [query]);
 
   return (
     <Stack space="space.200">
@@ -186,7 +173,7 @@ export function GroupsTab() {
         value={input}
         onChange={(e: FieldEvent) => setInput(valueOf(e))}
       />
-      {error ? <ErrorBanner error={error} /> : null}
+      {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {groups ? (
         <DynamicTable
           testId="group-table"

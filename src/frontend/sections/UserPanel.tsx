@@ -24,6 +24,7 @@ import type { AppError, GroupSummary, UserDetails } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
+import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { GroupPicker } from './GroupPicker';
 
@@ -127,14 +128,12 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               </Button>
             </Inline>
             {needsConfirm ? (
-              <SectionMessage appearance="warning" title="This uses a licence">
-                <Stack space="space.100">
-                  <Text>{needsConfirm}</Text>
-                  <Button appearance="warning" onClick={() => void add(true)} testId="confirm-licence">
-                    Add anyway
-                  </Button>
-                </Stack>
-              </SectionMessage>
+              <LicenceConfirm
+                message={needsConfirm}
+                onConfirm={() => void add(true)}
+                testId="confirm-licence"
+                label="Add anyway"
+              />
             ) : null}
             <Inline space="space.100">
               <Button onClick={() => void resetColumns()} isDisabled={action.busy} testId="reset-columns">

@@ -3,7 +3,7 @@
  * status, account type, group, product access and functional; open a user's panel; resolve a pasted list.
  * Paging is honest: Jira's 1,000-result search cap is shown, never hidden.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -17,10 +17,10 @@ import {
   Text,
   Textfield,
 } from '@forge/react';
-import type { AppError, GroupSummary, UserFilters, UserPage, UserRow } from '../../contract';
-import { call } from '../api';
+import type { GroupSummary, UserFilters, UserRow } from '../../contract';
 import { type FieldEvent, valueOf, checkedOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
+import { useCursorPages } from '../useCursorPages';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
 import { GroupPicker } from './GroupPicker';
@@ -42,32 +42,12 @@ export function UsersTab() {
   const query = useDebounced(input, 300);
   const [filters, setFilters] = useState<UserFilters>({});
   const [group, setGroup] = useState<GroupSummary | undefined>();
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<UserPage | undefined>();
-  const [error, setError] = useState<AppError | undefined>();
-  const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<UserRow | undefined>();
   const [products] = useResolver('listProducts', {});
   const effective: UserFilters = { ...filters, ...(group ? { groupId: group.groupId } : {}) };
-  const filterKey = JSON.stringify(effective);
-  const cursor = cursors[cursors.length - 1];
-
-  useEffect(() => setCursors([undefined]), [query, filterKey]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    void call('listUsers', { query, filters: JSON.parse(filterKey) as UserFilters, cursor }).then((res) => {
-      if (!live) return;
-      setLoading(false);
-      if (res.ok) {
-        setPage(res.data);
-        setError(undefined);
-      } else setError(res.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [query, filterKey, cursor]);
+  const pages = useCursorPages(JSON.stringify({ query, effective }));
+  const [result] = useResolver('listUsers', { query, filters: effective, cursor: pages.cursor });
+  const page = result.status === 'ready' ? result.data : undefined;
 
   const set = (patch: Partial<UserFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const productOptions = [
@@ -114,29 +94,21 @@ export function UsersTab() {
           onChange={(e: FieldEvent) => set({ functional: checkedOf(e) || undefined })}
         />
       </Inline>
-      {error ? <ErrorBanner error={error} /> : null}
+      {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {page?.searchCapReached ? (
         <SectionMessage appearance="warning" title="Jira stops at 1,000 matches">
           <Text>Jira's user search returns at most the first 1,000 matches. Narrow the search to see the others.</Text>
         </SectionMessage>
       ) : null}
-      {loading && !page ? <Spinner label="Loading users" /> : null}
+      {result.status === 'loading' ? <Spinner label="Loading users" /> : null}
       {page ? <UserTable users={page.users} onOpen={setOpen} testId="user-table" /> : null}
       {page ? (
         <Inline space="space.150" alignBlock="center">
-          <Button
-            isDisabled={cursors.length <= 1 || loading}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-            testId="users-prev"
-          >
+          <Button isDisabled={!pages.canGoBack} onClick={pages.back} testId="users-prev">
             Previous
           </Button>
-          <Text testId="users-page-info">{`Page ${cursors.length} · ${page.users.length} shown · ${page.scanned} examined${page.nextCursor ? '' : ' · end of list'}`}</Text>
-          <Button
-            isDisabled={!page.nextCursor || loading}
-            onClick={() => setCursors((c) => [...c, page.nextCursor])}
-            testId="users-next"
-          >
+          <Text testId="users-page-info">{`Page ${pages.pageNumber} · ${page.users.length} shown · ${page.scanned} examined${page.nextCursor ? '' : ' · end of list'}`}</Text>
+          <Button isDisabled={!page.nextCursor} onClick={() => pages.forward(page.nextCursor)} testId="users-next">
             Next
           </Button>
         </Inline>
