@@ -16,21 +16,29 @@ export interface ChangeResult {
   message: string;
 }
 
-export type BulkOperation = 'add-users-to-group' | 'add-user-to-groups' | 'remove-users-from-group';
+export type BulkOperation =
+  | 'add-users-to-group'
+  | 'add-user-to-groups'
+  | 'remove-users-from-group'
+  | 'add-customers-to-desk'
+  | 'remove-customers-from-desk';
 
 export interface CreateBulkJobPayload {
   operation: BulkOperation;
-  /** Users: many for the *-users-* operations, exactly one for add-user-to-groups. */
+  /** Users: many, or exactly one for add-user-to-groups. */
   accountIds: string[];
-  /** Groups: exactly one, or many for add-user-to-groups. */
-  groupIds: string[];
+  /** Group operations: exactly one group, or many for add-user-to-groups. */
+  groupIds?: string[];
+  /** Customer operations: the service desk. */
+  deskId?: string;
   confirmLicence?: boolean;
 }
 
 export interface BulkItemView {
   index: number;
   accountId: string;
-  groupId: string;
+  /** The group or service desk. */
+  targetId: string;
   outcome?: ItemOutcome;
   message?: string;
 }

@@ -11,6 +11,13 @@ import type {
   MembershipChangePayload,
 } from './changes';
 import type {
+  DeskCustomersPage,
+  DeskCustomersPayload,
+  ProvisionCustomerPayload,
+  ProvisionResult,
+  ServiceDeskPage,
+} from './customers';
+import type {
   GroupMembersPage,
   GroupMembersPayload,
   GroupSummary,
@@ -24,6 +31,7 @@ import type {
 export * from './envelope';
 export * from './people';
 export * from './changes';
+export * from './customers';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
@@ -53,6 +61,9 @@ export interface ResolverContract {
   retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
   listAudit: { payload: AuditQueryPayload; result: AuditPage };
   exportAuditCsv: { payload: AuditQueryPayload; result: { csv: string; rows: number; truncated: boolean } };
+  listServiceDesks: { payload: { start?: number }; result: ServiceDeskPage };
+  listDeskCustomers: { payload: DeskCustomersPayload; result: DeskCustomersPage };
+  provisionCustomer: { payload: ProvisionCustomerPayload; result: ProvisionResult };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -76,4 +87,7 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'retryBulkFailures',
   'listAudit',
   'exportAuditCsv',
+  'listServiceDesks',
+  'listDeskCustomers',
+  'provisionCustomer',
 ] as const;

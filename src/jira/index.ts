@@ -27,6 +27,11 @@ export const jira = {
   removeUserFromGroup: groups.removeUserFromGroup,
   listApplicationRoles: applicationRoles.listApplicationRoles,
   listServiceDesksPage: servicedesk.listServiceDesksPage,
+  getServiceDesk: servicedesk.getServiceDesk,
+  listDeskCustomersPage: servicedesk.listDeskCustomersPage,
+  createCustomer: servicedesk.createCustomer,
+  addCustomersToDesk: servicedesk.addCustomersToDesk,
+  removeCustomersFromDesk: servicedesk.removeCustomersFromDesk,
 };
 
 export type JiraClient = typeof jira;

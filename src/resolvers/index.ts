@@ -8,7 +8,8 @@ import type { ResolverKey, UserFilters } from '../contract';
 import { jira } from '../jira';
 import { auditStore } from '../store/audit-store';
 import { jobStore } from '../store/job-store';
-import { AppFailure } from '../services/app-error';
+import { AppFailure, invalidInput } from '../services/app-error';
+import { listDeskCustomers, listDesks, provisionCustomer, requireDesk } from '../services/customers';
 import { exportAuditCsv, queryAudit } from '../services/audit';
 import { createAuthorizer } from '../services/authorization';
 import { createJob, getJob, listJobs, retryFailures, runSlice, MAX_JOB_ITEMS } from '../services/bulk-jobs';
@@ -27,7 +28,20 @@ export const authorize = createAuthorizer({
 const bulk = { jira, jobs: jobStore, audit: auditStore };
 const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
 const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
-const BULK_OPERATIONS = ['add-users-to-group', 'add-user-to-groups', 'remove-users-from-group'] as const;
+const BULK_OPERATIONS = [
+  'add-users-to-group',
+  'add-user-to-groups',
+  'remove-users-from-group',
+  'add-customers-to-desk',
+  'remove-customers-from-desk',
+] as const;
+const DESK_ID = /^[0-9]{1,18}$/;
+
+function deskId(p: Record<string, unknown>, name = 'deskId'): string {
+  const v = field.string(p, name, 18);
+  if (!DESK_ID.test(v)) throw invalidInput(`${name} is not a service desk ID.`);
+  return v;
+}
 
 function remainingMs(): number {
   return getAppContext().invocationRemainingTimeInMillis();
@@ -125,8 +139,12 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     const p = asPayload(payload);
     const operation = field.oneOf(p, 'operation', BULK_OPERATIONS, false) as (typeof BULK_OPERATIONS)[number];
     const accountIds = field.ids(p, 'accountIds', 'account', MAX_JOB_ITEMS);
-    const groupIds = field.ids(p, 'groupIds', 'group', 200);
     const confirmLicence = field.bool(p, 'confirmLicence');
+    if (operation === 'add-customers-to-desk' || operation === 'remove-customers-from-desk') {
+      const desk = await requireDesk(jira, deskId(p));
+      return createJob(bulk, { operation, accountIds, deskId: desk.id }, accountId, { [desk.id]: desk.projectName });
+    }
+    const groupIds = field.ids(p, 'groupIds', 'group', 200);
     const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
     const missing = groupIds.filter((g) => !groups.some((x) => x.groupId === g));
     if (missing.length > 0)
@@ -149,6 +167,27 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   retryBulkFailures: ({ payload, accountId }) => retryFailures(bulk, field.jobId(asPayload(payload)), accountId),
   listAudit: ({ payload }) => queryAudit(auditStore, auditQuery(payload)),
   exportAuditCsv: ({ payload }) => exportAuditCsv(auditStore, auditQuery(payload)),
+  listServiceDesks: ({ payload }) => listDesks(jira, field.optionalInt(asPayload(payload), 'start', 0, 1_000_000) ?? 0),
+  listDeskCustomers: ({ payload }) => {
+    const p = asPayload(payload);
+    return listDeskCustomers(
+      jira,
+      deskId(p),
+      field.optionalString(p, 'query', 100) ?? '',
+      field.optionalInt(p, 'start', 0, 10_000_000) ?? 0,
+    );
+  },
+  provisionCustomer: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    const deskIds = p.deskIds;
+    if (!Array.isArray(deskIds) || deskIds.length > 20)
+      throw invalidInput('deskIds must be a list of at most 20 service desks.');
+    return provisionCustomer(jira, auditStore, accountId, {
+      email: field.string(p, 'email', 254),
+      displayName: field.string(p, 'displayName', 255),
+      deskIds: deskIds.map((_, i) => deskId({ d: deskIds[i] }, 'd')),
+    });
+  },
 };
 
 function auditQuery(raw: unknown) {

@@ -1,5 +1,6 @@
 /**
- * Bulk membership jobs: many users into one group, one user into many groups, many users out of a group.
+ * Bulk jobs: many users into one group, one user into many groups, many users out of a group, many
+ * customers onto or off a service desk (what each does to an item is in `bulk-operations.ts`).
  * A job is created in KVS, then advanced by `runSlice` calls, each of which works until its time budget
  * is spent (well inside Forge's 25 s) with bounded concurrency, and checkpoints every batch. An item
  * whose outcome was not checkpointed (a lost invocation) is simply applied again: Jira answers "already a
@@ -10,7 +11,8 @@ import type { BulkItemView, BulkJobView, CreateBulkJobPayload, ItemOutcome } fro
 import type { AuditStore } from '../store/audit-store';
 import { JOB_CHUNK, type JobHeader, type JobItem, type JobStore } from '../store/job-store';
 import { AppFailure, invalidInput } from './app-error';
-import { applyMembership, membershipAudit, RateLimitedFailure, type MembershipJira } from './membership';
+import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
+import { RateLimitedFailure } from './membership';
 
 export const MAX_JOB_ITEMS = 10_000;
 export const BATCH = 25;
@@ -19,7 +21,7 @@ export const CONCURRENCY = 4;
 export const SAFETY_MARGIN_MS = 8_000;
 
 export interface BulkDeps {
-  jira: MembershipJira;
+  jira: BulkJira;
   jobs: JobStore;
   audit: AuditStore;
   now?: () => Date;
@@ -31,14 +33,18 @@ function emptyCounts(): Record<ItemOutcome, number> {
 
 export function expandItems(payload: CreateBulkJobPayload): JobItem[] {
   const users = [...new Set(payload.accountIds)];
-  const groups = [...new Set(payload.groupIds)];
+  if (users.length === 0) throw invalidInput('Choose at least one user.');
+  if (payload.operation === 'add-customers-to-desk' || payload.operation === 'remove-customers-from-desk') {
+    if (!payload.deskId) throw invalidInput('Choose a service desk.');
+    return users.map((a) => ({ a, g: payload.deskId as string }));
+  }
+  const groups = [...new Set(payload.groupIds ?? [])];
   if (payload.operation === 'add-user-to-groups') {
     if (users.length !== 1) throw invalidInput('Choose exactly one user to add to several groups.');
     if (groups.length === 0) throw invalidInput('Choose at least one group.');
     return groups.map((g) => ({ a: users[0] as string, g }));
   }
   if (groups.length !== 1) throw invalidInput('Choose exactly one group.');
-  if (users.length === 0) throw invalidInput('Choose at least one user.');
   return users.map((a) => ({ a, g: groups[0] as string }));
 }
 
@@ -81,7 +87,7 @@ export async function view(deps: BulkDeps, header: JobHeader, maxFailures = 200)
           failures.push({
             index: c * JOB_CHUNK + i,
             accountId: item.a,
-            groupId: item.g,
+            targetId: item.g,
             outcome: 'failed',
             message: o.m,
           });
@@ -116,7 +122,7 @@ export async function runSlice(
   remainingMs: () => number,
 ): Promise<BulkJobView> {
   const header = await mustHeader(deps, jobId);
-  const op = header.operation === 'remove-users-from-group' ? 'remove' : 'add';
+  const spec = BULK_OPERATIONS[header.operation];
   let throttled = false;
   const keepGoing = () => !throttled && remainingMs() > SAFETY_MARGIN_MS;
   while (header.processed < header.total && keepGoing()) {
@@ -136,17 +142,24 @@ export async function runSlice(
       saving = saving.then(() => deps.jobs.checkpoint(copy, chunk, snapshot));
       return saving;
     };
-    // A pool of workers takes the next item without an outcome until the chunk, the time or Jira's patience ends.
+    /** The next up to `spec.batch` items without an outcome. */
+    const take = (): number[] => {
+      const taken: number[] = [];
+      while (cursor < items.length && taken.length < spec.batch) {
+        if (!outcomes[cursor]) taken.push(cursor);
+        cursor += 1;
+      }
+      return taken;
+    };
+    // A pool of workers takes the next items until the chunk, the time or Jira's patience ends.
     const worker = async () => {
       while (keepGoing()) {
-        while (cursor < items.length && outcomes[cursor]) cursor += 1;
-        if (cursor >= items.length) return;
-        const i = cursor;
-        cursor += 1;
-        const item = items[i] as JobItem;
-        let result;
+        const indices = take();
+        if (indices.length === 0) return;
+        const batch = indices.map((i) => items[i] as JobItem);
+        let results;
         try {
-          result = await applyMembership(deps.jira, op, item.g, item.a);
+          results = await spec.apply(deps.jira, batch);
         } catch (err) {
           if (err instanceof RateLimitedFailure) {
             throttled = true;
@@ -154,17 +167,29 @@ export async function runSlice(
           }
           throw err;
         }
-        const index = chunk * JOB_CHUNK + i;
-        await deps.audit.record(
-          membershipAudit(
-            { actor, op, groupId: item.g, groupName: header.labels[item.g], accountId: item.a, jobId },
-            result,
-          ),
-          { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
-        );
-        outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };
-        header.counts[result.outcome] += 1;
-        sinceCheckpoint += 1;
+        for (const [k, i] of indices.entries()) {
+          const item = batch[k] as JobItem;
+          const result = results[k] as { outcome: ItemOutcome; message: string };
+          const index = chunk * JOB_CHUNK + i;
+          await deps.audit.record(
+            {
+              actor,
+              action: spec.action,
+              targetType: 'user',
+              targetId: item.a,
+              objectType: spec.objectType,
+              objectId: item.g,
+              objectLabel: header.labels[item.g],
+              result: result.outcome,
+              detail: result.message,
+              jobId,
+            },
+            { at: new Date(header.createdAt), id: `${jobId}-${String(index).padStart(6, '0')}` },
+          );
+          outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: result.message } : {}) };
+          header.counts[result.outcome] += 1;
+          sinceCheckpoint += 1;
+        }
         if (sinceCheckpoint >= BATCH) await checkpoint();
       }
     };
@@ -192,7 +217,7 @@ export async function retryFailures(deps: BulkDeps, jobId: string, actor: string
   };
   await deps.jobs.create(
     retry,
-    failed.map((f) => ({ a: f.accountId, g: f.groupId })),
+    failed.map((f) => ({ a: f.accountId, g: f.targetId })),
   );
   return view(deps, retry);
 }

@@ -51,7 +51,7 @@ function JobProgress({ job }: { job: BulkJobView }) {
           rows={job.failures.map((f) => ({
             key: String(f.index),
             cells: [
-              { key: 'item', content: `${f.accountId} → ${f.groupId}` },
+              { key: 'item', content: `${f.accountId} → ${f.targetId}` },
               { key: 'reason', content: f.message ?? '' },
             ],
           }))}

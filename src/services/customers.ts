@@ -1,0 +1,171 @@
+/**
+ * Jira Service Management customers: list desks and a desk's customers page by page (the shared
+ * pagination helper, `start/limit`), and provision a customer in one step: create the account (or link
+ * the existing one when the email already has an account, and say so), then add it to each chosen desk.
+ * Every change is audited; unknown desks and invalid emails are refused before anything changes.
+ */
+import type {
+  DeskCustomersPage,
+  ProvisionCustomerPayload,
+  ProvisionResult,
+  ServiceDeskPage,
+  ServiceDeskView,
+} from '../contract';
+import type { JiraClient } from '../jira';
+import { JiraApiError } from '../jira/errors';
+import { collect } from '../jira/pagination';
+import { JSM_PAGE_MAX, type JsmUser } from '../jira/servicedesk';
+import type { JiraServiceDesk } from '../jira/types';
+import { USERS_SEARCH_PAGE_MAX } from '../jira/users';
+import type { AuditStore } from '../store/audit-store';
+import { looksLikeEmail } from '../store/redact';
+import { AppFailure, invalidInput } from './app-error';
+import { withEmails } from './directory';
+
+export type CustomersJira = Pick<
+  JiraClient,
+  | 'listServiceDesksPage'
+  | 'getServiceDesk'
+  | 'listDeskCustomersPage'
+  | 'createCustomer'
+  | 'addCustomersToDesk'
+  | 'getEmailsBulk'
+  | 'searchUsersPage'
+  | 'listUsersPage'
+>;
+
+const deskView = (d: JiraServiceDesk): ServiceDeskView => ({
+  id: d.id,
+  projectKey: d.projectKey,
+  projectName: d.projectName,
+});
+
+export async function listDesks(jira: CustomersJira, start: number): Promise<ServiceDeskPage> {
+  const page = await jira.listServiceDesksPage(start, JSM_PAGE_MAX);
+  return { desks: page.items.map(deskView), start, isLast: page.isLast };
+}
+
+/** The desk, or NOT_FOUND with a clear message (Jira answers 404 for unknown and invisible desks alike). */
+export async function requireDesk(jira: Pick<JiraClient, 'getServiceDesk'>, deskId: string): Promise<JiraServiceDesk> {
+  try {
+    return await jira.getServiceDesk(deskId);
+  } catch (err) {
+    if (err instanceof JiraApiError && err.status === 404)
+      throw new AppFailure('NOT_FOUND', `There is no service desk ${deskId} (or you cannot see it).`);
+    throw err;
+  }
+}
+
+function asUserRows(users: JsmUser[]) {
+  return users.map((u) => ({
+    accountId: u.accountId,
+    displayName: u.displayName,
+    emailAddress: u.emailAddress,
+    active: u.active,
+    accountType: 'unknown' as const,
+  }));
+}
+
+export async function listDeskCustomers(
+  jira: CustomersJira,
+  deskId: string,
+  query: string,
+  start: number,
+): Promise<DeskCustomersPage> {
+  const desk = await requireDesk(jira, deskId);
+  const page = await jira.listDeskCustomersPage(deskId, query, start, JSM_PAGE_MAX);
+  const rows = await withEmails(jira, asUserRows(page.items));
+  return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
+}
+
+/** The account that has this email: a targeted search first, then (for hidden emails) a scan with asApp emails. */
+async function accountForEmail(jira: CustomersJira, email: string): Promise<string | undefined> {
+  const wanted = email.toLowerCase();
+  const hits = await jira.searchUsersPage(email, 0, 10);
+  const exact = (await jira.getEmailsBulk(hits.items.map((u) => u.accountId))).find(
+    (e) => e.email.toLowerCase() === wanted,
+  );
+  if (exact) return exact.accountId;
+  const all = await collect((o, n) => jira.listUsersPage(o, n), USERS_SEARCH_PAGE_MAX);
+  const emails = await jira.getEmailsBulk(all.items.filter((u) => u.accountType !== 'app').map((u) => u.accountId));
+  return emails.find((e) => e.email.toLowerCase() === wanted)?.accountId;
+}
+
+export async function provisionCustomer(
+  jira: CustomersJira,
+  audit: AuditStore,
+  actor: string,
+  p: ProvisionCustomerPayload,
+): Promise<ProvisionResult> {
+  const email = p.email.trim();
+  const displayName = p.displayName.trim();
+  if (!looksLikeEmail(email)) throw invalidInput('Enter a valid email address.');
+  if (!displayName) throw invalidInput('Enter a display name.');
+  const deskIds = [...new Set(p.deskIds)];
+  if (deskIds.length === 0) throw invalidInput('Choose at least one service desk.');
+  // Every desk must exist before anything is created.
+  const desks = await Promise.all(deskIds.map((id) => requireDesk(jira, id)));
+
+  let accountId: string;
+  let created: boolean;
+  try {
+    accountId = (await jira.createCustomer(email, displayName)).accountId;
+    created = true;
+  } catch (err) {
+    if (
+      !(err instanceof JiraApiError) ||
+      !(err.status === 409 || (err.status === 400 && /already exists/i.test(err.jiraMessage)))
+    ) {
+      if (err instanceof JiraApiError && err.status === 403)
+        throw new AppFailure('FORBIDDEN', 'Creating customers needs Jira administrator rights.');
+      throw err;
+    }
+    const existing = await accountForEmail(jira, email);
+    if (!existing)
+      throw new AppFailure('CONFLICT', 'Jira says this email already has an account, but the app cannot see it.');
+    accountId = existing;
+    created = false;
+  }
+  await audit.record({
+    actor,
+    action: created ? 'customer.create' : 'customer.link',
+    targetType: 'user',
+    targetId: accountId,
+    targetLabel: displayName,
+    result: created ? 'done' : 'already',
+    detail: created ? 'Customer account created.' : 'The email already had an account; it was linked instead.',
+  });
+
+  const results: ProvisionResult['desks'] = [];
+  for (const desk of desks) {
+    let result: ProvisionResult['desks'][number];
+    try {
+      await jira.addCustomersToDesk(desk.id, [accountId]);
+      result = { deskId: desk.id, outcome: 'done', message: `On ${desk.projectName}.` };
+    } catch (err) {
+      if (!(err instanceof JiraApiError)) throw err;
+      result = { deskId: desk.id, outcome: 'failed', message: err.jiraMessage || `Jira answered ${err.status}.` };
+    }
+    results.push(result);
+    await audit.record({
+      actor,
+      action: 'servicedesk.customer.add',
+      targetType: 'user',
+      targetId: accountId,
+      targetLabel: displayName,
+      objectType: 'servicedesk',
+      objectId: desk.id,
+      objectLabel: desk.projectName,
+      result: result.outcome,
+      detail: result.message,
+    });
+  }
+  return {
+    accountId,
+    created,
+    message: created
+      ? `Created customer ${displayName}.`
+      : `${email} already had an account: linked it instead of creating a new one.`,
+    desks: results,
+  };
+}
