@@ -33,8 +33,15 @@ async function main(): Promise<void> {
     while (cursor);
   });
   const group = [...site.sim.state.groups.values()].find((g) => g.name === 'functional-accounts');
-  const targets = [...site.sim.state.users.values()].filter((u) => u.accountType === 'atlassian' && !group?.members.has(u.accountId)).slice(0, 1000).map((u) => u.accountId);
-  const job = await invoke<BulkJobView>('createBulkJob', { operation: 'add-users-to-group', accountIds: targets, groupIds: [group?.groupId] });
+  const targets = [...site.sim.state.users.values()]
+    .filter((u) => u.accountType === 'atlassian' && !group?.members.has(u.accountId))
+    .slice(0, 1000)
+    .map((u) => u.accountId);
+  const job = await invoke<BulkJobView>('createBulkJob', {
+    operation: 'add-users-to-group',
+    accountIds: targets,
+    groupIds: [group?.groupId],
+  });
   const before = site.host.durations.length;
   await measure('bulk job of 1,000 adds', async () => {
     let view = job;

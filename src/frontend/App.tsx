@@ -6,6 +6,7 @@ import React, { useState } from 'react';
 import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs, Text } from '@forge/react';
 import { ErrorBanner } from './ErrorBanner';
 import { AuditTab } from './sections/AuditTab';
+import { CustomersTab } from './sections/CustomersTab';
 import { GroupsTab } from './sections/GroupsTab';
 import { SiteSummaryPanel } from './sections/SiteSummaryPanel';
 import { UsersTab } from './sections/UsersTab';
@@ -32,9 +33,7 @@ export function App() {
         </TabList>
         <TabPanel>{selected === 0 ? <UsersTab /> : null}</TabPanel>
         <TabPanel>{selected === 1 ? <GroupsTab /> : null}</TabPanel>
-        <TabPanel>
-          <Text>{`${s.serviceDesks} service desks on this site. Customer management is not available in this version yet.`}</Text>
-        </TabPanel>
+        <TabPanel>{selected === 2 ? <CustomersTab /> : null}</TabPanel>
         <TabPanel>
           <Text>Functional account tracking is not available in this version yet.</Text>
         </TabPanel>

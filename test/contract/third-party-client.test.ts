@@ -63,4 +63,22 @@ describe('jira.js against the simulator', () => {
     expect(customers.values?.length).toBe(5);
     expect(customers.isLastPage).toBe(false);
   });
+
+  it('creates a customer, adds them to two desks and removes them from one', async () => {
+    const created = await jsm.customer.createCustomer({
+      email: 'jira.js.client@clients.example.org',
+      displayName: 'Jira JS Client',
+    });
+    expect(created.accountId).toBeDefined();
+    await jsm.serviceDesk.addCustomers({ serviceDeskId: '1', accountIds: [created.accountId as string] });
+    await jsm.serviceDesk.addCustomers({ serviceDeskId: '2', accountIds: [created.accountId as string] });
+    await jsm.serviceDesk.removeCustomers({ serviceDeskId: '2', accountIds: [created.accountId as string] });
+    const onFirst = await jsm.serviceDesk.getCustomers({ serviceDeskId: '1', query: 'Jira JS' });
+    const onSecond = await jsm.serviceDesk.getCustomers({ serviceDeskId: '2', query: 'Jira JS' });
+    expect(onFirst.values?.map((u) => u.accountId)).toEqual([created.accountId]);
+    expect(onSecond.values).toEqual([]);
+    await expect(
+      jsm.customer.createCustomer({ email: 'jira.js.client@clients.example.org', displayName: 'Again' }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
 });

@@ -40,6 +40,9 @@ describe('every resolver authorizes first', () => {
         confirmLicence: true,
       },
       listAudit: {},
+      listServiceDesks: {},
+      listDeskCustomers: { deskId: '1' },
+      provisionCustomer: { email: 'sneaky@clients.example.org', displayName: 'Sneaky', deskIds: ['1'] },
       exportAuditCsv: {},
     };
     for (const key of RESOLVER_KEYS) {

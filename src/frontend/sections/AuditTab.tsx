@@ -15,7 +15,16 @@ import { useResolver } from '../useResolver';
 const ANY = { label: 'Any', value: '' };
 const ACTIONS = [
   ANY,
-  ...['group.member.add', 'group.member.remove', 'user.columns.reset', 'user.delete'].map((a) => ({
+  ...[
+    'group.member.add',
+    'group.member.remove',
+    'user.columns.reset',
+    'user.delete',
+    'customer.create',
+    'customer.link',
+    'servicedesk.customer.add',
+    'servicedesk.customer.remove',
+  ].map((a) => ({
     label: a,
     value: a,
   })),

@@ -4,21 +4,8 @@
  * per-item outcomes and a retry of the failures. A job's state lives in KVS: coming back to the page shows
  * the true state of recent jobs, and an unfinished one can be resumed.
  */
-import React, { useEffect, useRef, useState } from 'react';
-import {
-  Button,
-  DynamicTable,
-  Heading,
-  Inline,
-  Label,
-  Lozenge,
-  ProgressBar,
-  SectionMessage,
-  Select,
-  Stack,
-  Text,
-  TextArea,
-} from '@forge/react';
+import React, { useEffect, useState } from 'react';
+import { Button, Heading, Inline, Label, Lozenge, SectionMessage, Select, Stack, Text, TextArea } from '@forge/react';
 import type { BulkJobView, BulkOperation, GroupSummary } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
@@ -26,6 +13,8 @@ import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { GroupPicker } from './GroupPicker';
+import { JobProgress } from './JobProgress';
+import { useBulkJob } from '../useBulkJob';
 
 const OPERATIONS: Array<{ label: string; value: BulkOperation }> = [
   { label: 'Add many users to one group', value: 'add-users-to-group' },
@@ -33,71 +22,22 @@ const OPERATIONS: Array<{ label: string; value: BulkOperation }> = [
   { label: 'Remove many users from one group', value: 'remove-users-from-group' },
 ];
 
-function JobProgress({ job }: { job: BulkJobView }) {
-  const pct = job.total === 0 ? 1 : job.processed / job.total;
-  return (
-    <Stack space="space.100">
-      <ProgressBar value={pct} ariaLabel="Bulk change progress" testId="bulk-progress" />
-      <Text testId="bulk-status">{`${job.processed} of ${job.total} processed · ${job.counts.done} done · ${job.counts.already} already so · ${job.counts.failed} failed${job.status === 'done' ? ' · finished' : ''}`}</Text>
-      {job.failures.length > 0 ? (
-        <DynamicTable
-          testId="bulk-failures"
-          head={{
-            cells: [
-              { key: 'item', content: 'Item' },
-              { key: 'reason', content: 'Jira’s reason' },
-            ],
-          }}
-          rows={job.failures.map((f) => ({
-            key: String(f.index),
-            cells: [
-              { key: 'item', content: `${f.accountId} → ${f.targetId}` },
-              { key: 'reason', content: f.message ?? '' },
-            ],
-          }))}
-        />
-      ) : null}
-    </Stack>
-  );
-}
-
 export function BulkPanel() {
   const [operation, setOperation] = useState<BulkOperation>('add-users-to-group');
   const [usersText, setUsersText] = useState('');
   const [groups, setGroups] = useState<GroupSummary[]>([]);
   const [picked, setPicked] = useState<GroupSummary | undefined>();
-  const [job, setJob] = useState<BulkJobView | undefined>();
   const [confirm, setConfirm] = useState<string | undefined>();
   const [unresolved, setUnresolved] = useState<string[]>([]);
   const [recent, setRecent] = useState<BulkJobView[]>([]);
-  const running = useRef(false);
   const action = useAction();
+  const { job, pump, running } = useBulkJob(action.run);
 
   useEffect(() => {
     void call('listBulkJobs', {}).then((res) => {
       if (res.ok) setRecent(res.data);
     });
   }, []);
-
-  const pump = async (start: BulkJobView) => {
-    if (running.current) return;
-    running.current = true;
-    let current = start;
-    setJob(current);
-    try {
-      while (current.status !== 'done') {
-        const res = await action.run(() => call('runBulkJob', { jobId: current.jobId }));
-        if (!res.ok) return;
-        const stalled = res.data.processed === current.processed;
-        current = res.data;
-        setJob(current);
-        // Jira is rate limiting: wait a little before the next slice.
-        if (stalled) await new Promise((r) => setTimeout(r, 2000));
-      }
-    } finally {
-      running.current = false;
-    }
-  };
 
   const start = async (confirmLicence: boolean) => {
     const resolved = await action.run(() => call('resolveIdentifiers', { text: usersText }));
@@ -176,7 +116,7 @@ export function BulkPanel() {
       ) : null}
       <Button
         appearance="primary"
-        isDisabled={action.busy || running.current || !usersText.trim()}
+        isDisabled={action.busy || running || !usersText.trim()}
         onClick={() => void start(false)}
         testId="bulk-start"
       >

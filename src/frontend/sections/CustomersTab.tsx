@@ -1,0 +1,218 @@
+/**
+ * The Customers tab: pick a service desk; list and search its customers page by page; create a customer
+ * and add them to one or more desks in one step (an email that already has an account is linked, and the
+ * page says so); add or remove customers in bulk with progress and per-item outcomes. Removing a customer
+ * from a desk never deactivates their account.
+ */
+import React, { useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Heading,
+  Inline,
+  Label,
+  SectionMessage,
+  Select,
+  Spinner,
+  Stack,
+  Text,
+  TextArea,
+  Textfield,
+} from '@forge/react';
+import type { ProvisionResult, ServiceDeskView } from '../../contract';
+import { call } from '../api';
+import { ErrorBanner } from '../ErrorBanner';
+import { type FieldEvent, checkedOf, valueOf } from '../events';
+import { useAction } from '../useAction';
+import { useBulkJob } from '../useBulkJob';
+import { useDebounced } from '../useDebounced';
+import { useResolver } from '../useResolver';
+import { JobProgress } from './JobProgress';
+import { UserTable } from './UserTable';
+
+function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
+  const [input, setInput] = useState('');
+  const query = useDebounced(input);
+  const [start, setStart] = useState(0);
+  const [result] = useResolver('listDeskCustomers', { deskId: desk.id, query, start });
+  const page = result.status === 'ready' ? result.data : undefined;
+  return (
+    <Stack space="space.100">
+      <Label labelFor="customer-search">{`Search customers of ${desk.projectName}`}</Label>
+      <Textfield
+        id="customer-search"
+        testId="customer-search"
+        value={input}
+        onChange={(e: FieldEvent) => {
+          setStart(0);
+          setInput(valueOf(e));
+        }}
+      />
+      {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
+      {result.status === 'loading' ? <Spinner label="Loading customers" /> : null}
+      {page ? <UserTable users={page.customers} testId="desk-customers" /> : null}
+      {page ? (
+        <Inline space="space.150" alignBlock="center">
+          <Button isDisabled={start === 0} onClick={() => setStart(Math.max(start - 50, 0))} testId="customers-prev">
+            Previous
+          </Button>
+          <Text testId="customers-info">{`${page.customers.length === 0 ? 0 : start + 1}–${start + page.customers.length}${page.isLast ? ' (end of list)' : ''}`}</Text>
+          <Button
+            isDisabled={page.isLast}
+            onClick={() => setStart(start + page.customers.length)}
+            testId="customers-next"
+          >
+            Next
+          </Button>
+        </Inline>
+      ) : null}
+    </Stack>
+  );
+}
+
+function Provision({ desks }: { desks: ServiceDeskView[] }) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [result, setResult] = useState<ProvisionResult | undefined>();
+  const action = useAction();
+  const submit = async () => {
+    const res = await action.run(() => call('provisionCustomer', { email, displayName: name, deskIds: chosen }));
+    if (res.ok) setResult(res.data);
+  };
+  return (
+    <Stack space="space.100">
+      <Heading size="small">Create a customer and add them to desks</Heading>
+      <Label labelFor="provision-email">Email</Label>
+      <Textfield
+        id="provision-email"
+        testId="provision-email"
+        value={email}
+        onChange={(e: FieldEvent) => setEmail(valueOf(e))}
+      />
+      <Label labelFor="provision-name">Display name</Label>
+      <Textfield
+        id="provision-name"
+        testId="provision-name"
+        value={name}
+        onChange={(e: FieldEvent) => setName(valueOf(e))}
+      />
+      <Inline space="space.150" shouldWrap>
+        {desks.map((d) => (
+          <Checkbox
+            key={d.id}
+            testId={`provision-desk-${d.projectKey}`}
+            label={d.projectName}
+            isChecked={chosen.includes(d.id)}
+            onChange={(e: FieldEvent) => setChosen((c) => (checkedOf(e) ? [...c, d.id] : c.filter((x) => x !== d.id)))}
+          />
+        ))}
+      </Inline>
+      <Button
+        appearance="primary"
+        isDisabled={action.busy || !email || !name || chosen.length === 0}
+        onClick={() => void submit()}
+        testId="provision-submit"
+      >
+        Create and add
+      </Button>
+      {action.error ? <ErrorBanner error={action.error} /> : null}
+      {result ? (
+        <SectionMessage
+          appearance={result.created ? 'success' : 'information'}
+          title={result.created ? 'Customer created' : 'Existing account linked'}
+        >
+          <Stack space="space.050">
+            <Text testId="provision-result">{result.message}</Text>
+            {result.desks.map((d) => (
+              <Text
+                key={d.deskId}
+              >{`${desks.find((x) => x.id === d.deskId)?.projectName ?? d.deskId}: ${d.outcome === 'failed' ? `failed: ${d.message}` : d.message}`}</Text>
+            ))}
+          </Stack>
+        </SectionMessage>
+      ) : null}
+    </Stack>
+  );
+}
+
+function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
+  const [text, setText] = useState('');
+  const [unresolved, setUnresolved] = useState<string[]>([]);
+  const action = useAction();
+  const { job, pump, running } = useBulkJob(action.run);
+  const start = async (operation: 'add-customers-to-desk' | 'remove-customers-from-desk') => {
+    const resolved = await action.run(() => call('resolveIdentifiers', { text }));
+    if (!resolved.ok) return;
+    setUnresolved(resolved.data.filter((r) => !r.accountId).map((r) => `${r.input}: ${r.problem ?? 'not found'}`));
+    const accountIds = resolved.data.map((r) => r.accountId).filter((x): x is string => !!x);
+    const created = await action.run(() => call('createBulkJob', { operation, accountIds, deskId: desk.id }));
+    if (created.ok) await pump(created.data);
+  };
+  return (
+    <Stack space="space.100">
+      <Heading size="small">{`Add or remove customers on ${desk.projectName}`}</Heading>
+      <Label labelFor="bulk-customers">Customers (emails or account IDs, one per line)</Label>
+      <TextArea
+        id="bulk-customers"
+        testId="bulk-customers"
+        value={text}
+        onChange={(e: FieldEvent) => setText(valueOf(e))}
+      />
+      <Inline space="space.100">
+        <Button
+          appearance="primary"
+          isDisabled={!text.trim() || running || action.busy}
+          onClick={() => void start('add-customers-to-desk')}
+          testId="customers-add"
+        >
+          Add to desk
+        </Button>
+        <Button
+          isDisabled={!text.trim() || running || action.busy}
+          onClick={() => void start('remove-customers-from-desk')}
+          testId="customers-remove"
+        >
+          Remove from desk
+        </Button>
+      </Inline>
+      <Text>
+        Removing a customer from a desk never deactivates their account: they keep access to other desks and their
+        requests.
+      </Text>
+      {unresolved.length > 0 ? (
+        <SectionMessage appearance="warning" title="Left out: could not be resolved">
+          <Text testId="customers-unresolved">{unresolved.join('; ')}</Text>
+        </SectionMessage>
+      ) : null}
+      {action.error ? <ErrorBanner error={action.error} /> : null}
+      {job ? <JobProgress job={job} /> : null}
+    </Stack>
+  );
+}
+
+export function CustomersTab() {
+  const [start, setStart] = useState(0);
+  const [result] = useResolver('listServiceDesks', { start });
+  const [desk, setDesk] = useState<ServiceDeskView | undefined>();
+  if (result.status === 'loading') return <Spinner label="Loading service desks" />;
+  if (result.status === 'error') return <ErrorBanner error={result.error} />;
+  const desks = result.data.desks;
+  return (
+    <Stack space="space.200">
+      <Inline space="space.100" alignBlock="center">
+        <Select
+          testId="desk-picker"
+          placeholder="Choose a service desk"
+          options={desks.map((d) => ({ label: `${d.projectName} (${d.projectKey})`, value: d.id }))}
+          onChange={(o: { value: string } | null) => setDesk(desks.find((d) => d.id === o?.value))}
+        />
+        {start > 0 ? <Button onClick={() => setStart(Math.max(start - 50, 0))}>Previous desks</Button> : null}
+        {!result.data.isLast ? <Button onClick={() => setStart(start + desks.length)}>More desks</Button> : null}
+      </Inline>
+      {desk ? <DeskCustomers key={desk.id} desk={desk} /> : <Text>Choose a service desk to see its customers.</Text>}
+      <Provision desks={desks} />
+      {desk ? <BulkCustomers key={`bulk-${desk.id}`} desk={desk} /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,64 @@
+import type { LocalSite } from '../../local/local-site';
+import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import { NAMED_USERS, startTestSite } from '../support/site';
+import { ui } from '../support/ui';
+
+/**
+ * The Customers tab through the UI Kit tree: create a customer, provision them to two desks, remove them
+ * from one; the simulator holds exactly that.
+ */
+describe('customers flows in the UI Kit page', () => {
+  let site: LocalSite;
+  let bridge: FakeBridge;
+  let page: ReturnType<typeof ui>;
+  const desk = (key: string) => [...site.sim.state.serviceDesks.values()].find((d) => d.projectKey === key);
+
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 400, groups: 12, serviceDesks: 3 } });
+    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
+    page = ui(bridge);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/frontend/index');
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await site.close();
+  });
+
+  it('creates a customer, provisions them to two desks, removes them from one', async () => {
+    await page.tab(2);
+    await page.type('provision-email', 'pat.client@clients.example.org');
+    await page.type('provision-name', 'Pat Client');
+    await page.check('provision-desk-ITH', true);
+    await page.check('provision-desk-HRS', true);
+    await page.click('provision-submit');
+    expect(await page.text('provision-result')).toBe('Created customer Pat Client.');
+    const pat = [...site.sim.state.users.values()].find((u) => u.email === 'pat.client@clients.example.org');
+    expect(pat?.accountType).toBe('customer');
+    expect(desk('ITH')?.customers.has(pat?.accountId ?? '')).toBe(true);
+    expect(desk('HRS')?.customers.has(pat?.accountId ?? '')).toBe(true);
+
+    const hrs = desk('HRS');
+    await page.pick('desk-picker', { label: 'HR Services (HRS)', value: hrs?.id ?? '' });
+    await page.type('customer-search', 'Pat');
+    expect(await page.text('desk-customers', (t) => t.includes('Pat Client'))).toContain(
+      'pat.client@clients.example.org',
+    );
+    await page.type('bulk-customers', 'pat.client@clients.example.org');
+    await page.click('customers-remove');
+    expect(await page.text('bulk-status', (t) => t.includes('finished'))).toContain('1 of 1 processed · 1 done');
+    expect(desk('HRS')?.customers.has(pat?.accountId ?? '')).toBe(false);
+    expect(desk('ITH')?.customers.has(pat?.accountId ?? '')).toBe(true);
+    expect(site.sim.state.users.get(pat?.accountId ?? '')?.active).toBe(true);
+  });
+
+  it('links an existing account instead of failing, and says so', async () => {
+    await page.type('provision-email', NAMED_USERS.regular.email);
+    await page.type('provision-name', 'Rita as customer');
+    await page.click('provision-submit');
+    expect(await page.text('provision-result', (t) => t.includes('already had an account'))).toContain(
+      'linked it instead',
+    );
+    expect(desk('ITH')?.customers.has(NAMED_USERS.regular.accountId)).toBe(true);
+  });
+});
