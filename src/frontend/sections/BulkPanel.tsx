@@ -5,7 +5,7 @@
  * the true state of recent jobs, and an unfinished one can be resumed.
  */
 import React, { useEffect, useState } from 'react';
-import { Button, Heading, Inline, Label, Lozenge, SectionMessage, Select, Stack, Text, TextArea } from '@forge/react';
+import { Button, Heading, Inline, Label, Lozenge, SectionMessage, Select, Stack, TextArea } from '@forge/react';
 import type { BulkJobView, BulkOperation, GroupSummary } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
@@ -14,6 +14,7 @@ import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { GroupPicker } from './GroupPicker';
 import { JobProgress } from './JobProgress';
+import { UnresolvedWarning } from '../UnresolvedWarning';
 import { useBulkJob } from '../useBulkJob';
 
 const OPERATIONS: Array<{ label: string; value: BulkOperation }> = [
@@ -130,11 +131,7 @@ export function BulkPanel() {
           label="Go ahead"
         />
       ) : null}
-      {unresolved.length > 0 ? (
-        <SectionMessage appearance="warning" title="Left out: could not be resolved">
-          <Text testId="bulk-unresolved">{unresolved.join('; ')}</Text>
-        </SectionMessage>
-      ) : null}
+      <UnresolvedWarning entries={unresolved} testId="bulk-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} /> : null}
       {job && job.status === 'done' && job.counts.failed > 0 ? (

@@ -28,6 +28,8 @@ import { useBulkJob } from '../useBulkJob';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
 import { JobProgress } from './JobProgress';
+import { OffsetPager } from '../OffsetPager';
+import { UnresolvedWarning } from '../UnresolvedWarning';
 import { UserTable } from './UserTable';
 
 function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
@@ -52,19 +54,13 @@ function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
       {result.status === 'loading' ? <Spinner label="Loading customers" /> : null}
       {page ? <UserTable users={page.customers} testId="desk-customers" /> : null}
       {page ? (
-        <Inline space="space.150" alignBlock="center">
-          <Button isDisabled={start === 0} onClick={() => setStart(Math.max(start - 50, 0))} testId="customers-prev">
-            Previous
-          </Button>
-          <Text testId="customers-info">{`${page.customers.length === 0 ? 0 : start + 1}–${start + page.customers.length}${page.isLast ? ' (end of list)' : ''}`}</Text>
-          <Button
-            isDisabled={page.isLast}
-            onClick={() => setStart(start + page.customers.length)}
-            testId="customers-next"
-          >
-            Next
-          </Button>
-        </Inline>
+        <OffsetPager
+          start={start}
+          shown={page.customers.length}
+          isLast={page.isLast}
+          onMove={setStart}
+          testId="customers"
+        />
       ) : null}
     </Stack>
   );
@@ -180,11 +176,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
         Removing a customer from a desk never deactivates their account: they keep access to other desks and their
         requests.
       </Text>
-      {unresolved.length > 0 ? (
-        <SectionMessage appearance="warning" title="Left out: could not be resolved">
-          <Text testId="customers-unresolved">{unresolved.join('; ')}</Text>
-        </SectionMessage>
-      ) : null}
+      <UnresolvedWarning entries={unresolved} testId="customers-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} /> : null}
     </Stack>

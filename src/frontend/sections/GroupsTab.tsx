@@ -25,6 +25,7 @@ import { useAction } from '../useAction';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
 import { BulkPanel } from './BulkPanel';
+import { OffsetPager } from '../OffsetPager';
 import { UserTable } from './UserTable';
 
 function GroupMembers({ group }: { group: GroupSummary }) {
@@ -137,19 +138,14 @@ function GroupMembers({ group }: { group: GroupSummary }) {
               </Button>
             ))}
           </Inline>
-          <Inline space="space.150" alignBlock="center">
-            <Button
-              isDisabled={startAt === 0}
-              onClick={() => setStartAt(Math.max(startAt - 50, 0))}
-              testId="members-prev"
-            >
-              Previous
-            </Button>
-            <Text testId="members-info">{`${page.total === 0 ? 0 : startAt + 1}–${startAt + page.members.length} of ${page.total}`}</Text>
-            <Button isDisabled={page.isLast} onClick={() => setStartAt(startAt + 50)} testId="members-next">
-              Next
-            </Button>
-          </Inline>
+          <OffsetPager
+            start={startAt}
+            shown={page.members.length}
+            isLast={page.isLast}
+            total={page.total}
+            onMove={setStartAt}
+            testId="members"
+          />
         </>
       ) : null}
     </Stack>
