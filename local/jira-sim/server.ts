@@ -42,6 +42,11 @@ export interface SimulatorOptions {
   rateLimits?: RateLimitOptions;
   faults?: FaultOptions;
   apps?: AppInstallation[];
+  /**
+   * POST /rest/api/3/user says "This API does not support Forge apps": by default a request that comes
+   * through the Forge proxy is refused with 403. `true` simulates a site where Atlassian allows it.
+   */
+  allowForgeUserCreation?: boolean;
 }
 
 export interface Simulator {
@@ -192,6 +197,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         if (!scopesSatisfied(method, endpoint, auth.appScopes)) {
           return finish(401, { code: 401, message: 'Unauthorized; scope does not match' });
         }
+      }
+      if (auth.appScopes && method === 'POST' && endpoint === '/rest/api/3/user' && !options.allowForgeUserCreation) {
+        // The operation's reference: "Note: This API does not support Forge apps."
+        return finish(403, errorBody(dialect, new SimHttpError(403, 'This API does not support Forge apps.')));
       }
       if (
         path.startsWith('/rest/servicedeskapi/') &&

@@ -137,3 +137,34 @@ describe('a scope missing from the manifest', () => {
     expect(refused.map((r) => r.endpoint)).toEqual(['/rest/servicedeskapi/servicedesk']);
   });
 });
+
+describe('user creation from a Forge app', () => {
+  let site: LocalSite;
+  beforeAll(async () => {
+    site = await startTestSite({
+      seed: { users: 50 },
+      scopes: ['read:jira-user', 'read:jira-work', 'manage:jira-configuration'],
+    });
+  });
+  afterAll(() => site.close());
+
+  it('is refused as Jira documents ("This API does not support Forge apps"), and creates nothing', async () => {
+    const before = site.sim.state.users.size;
+    const res = await runInvocation(
+      { accountId: NAMED_USERS.siteAdmin.accountId, moduleKey: 'test', timeoutMs: 5000 },
+      async () => {
+        const r = await api.asUser().requestJira(route`/rest/api/3/user`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ emailAddress: 'robot@example.com', products: [] }),
+        });
+        return { status: r.status, body: (await r.json()) as { errorMessages: string[] } };
+      },
+    );
+    expect(res).toEqual({
+      status: 403,
+      body: { errorMessages: ['This API does not support Forge apps.'], errors: {} },
+    });
+    expect(site.sim.state.users.size).toBe(before);
+  });
+});
