@@ -23,6 +23,10 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function page(state: SiteState, actAs: string): string {
   const roles: Array<[string, string]> = [
     [NAMED_USERS.siteAdmin.accountId, 'Ada Admin (site admin)'],
@@ -40,7 +44,8 @@ function page(state: SiteState, actAs: string): string {
 .jira-bar{display:flex;gap:16px;align-items:center;padding:8px 24px;background:#1d2125;color:#fff;font-size:14px}
 .jira-bar select{font-size:14px}#app{padding:24px 32px;max-width:1280px}</style></head>
 <body><header class="jira-bar"><strong>Jira settings › Apps › User Admin</strong><span>local site ${state.siteName}</span>
-<label>Act as <select id="act-as" onchange="location.search='?as='+encodeURIComponent(this.value)">${options}</select></label></header>
+<label>Act as <select id="act-as" onchange="location.search='?as='+encodeURIComponent(this.value)">${options}${roles.some(([id]) => id === actAs) ? '' : `<option value="${escapeHtml(actAs)}" selected>${escapeHtml(actAs)}</option>`}</select></label>
+<form onsubmit="location.search='?as='+encodeURIComponent(this.elements.id.value);return false"><input name="id" placeholder="or any account ID" size="40"></form></header>
 <main id="app" data-testid="forge-app"></main><script src="/host.js"></script></body></html>`;
 }
 
