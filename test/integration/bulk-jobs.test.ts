@@ -101,6 +101,26 @@ describe('bulk membership job of 5,000 under injected faults', () => {
     expect(listed[1]).toMatchObject({ jobId: job.jobId, status: 'done' });
   });
 
+  it('asks for confirmation before a bulk add to a licence-granting group, and creates nothing until then', async () => {
+    const licensed = [...site.sim.state.groups.values()].find((g) => g.name === 'jira-servicemanagement-users');
+    const payload = {
+      operation: 'add-users-to-group',
+      accountIds: [NAMED_USERS.noAccess.accountId],
+      groupIds: [licensed?.groupId],
+    };
+    const jobsBefore = site.kvs.keys().filter((k) => k.startsWith('job'));
+    const refused = await invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', payload);
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'CONFIRMATION_REQUIRED', message: expect.stringContaining('Jira Service Management') },
+    });
+    expect(site.kvs.keys().filter((k) => k.startsWith('job'))).toEqual(jobsBefore);
+    const confirmed = await ok(
+      invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'createBulkJob', { ...payload, confirmLicence: true }),
+    );
+    expect(confirmed.total).toBe(1);
+  });
+
   it('lets a non-admin neither create, run nor read a job', async () => {
     const group = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
     const res = await invokeAs<Envelope<BulkJobView>>(site, NAMED_USERS.regular.accountId, 'createBulkJob', {

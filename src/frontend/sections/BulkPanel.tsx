@@ -12,6 +12,7 @@ import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
+import { useLicenceConfirmation } from '../useLicenceConfirmation';
 import { GroupPicker } from './GroupPicker';
 import { JobProgress } from './JobProgress';
 import { UnresolvedWarning } from '../UnresolvedWarning';
@@ -28,10 +29,10 @@ export function BulkPanel() {
   const [usersText, setUsersText] = useState('');
   const [groups, setGroups] = useState<GroupSummary[]>([]);
   const [picked, setPicked] = useState<GroupSummary | undefined>();
-  const [confirm, setConfirm] = useState<string | undefined>();
   const [unresolved, setUnresolved] = useState<string[]>([]);
   const [recent, setRecent] = useState<BulkJobView[]>([]);
   const action = useAction();
+  const licence = useLicenceConfirmation(action);
   const { job, pump, running } = useBulkJob(action.run);
 
   useEffect(() => {
@@ -46,14 +47,10 @@ export function BulkPanel() {
     setUnresolved(resolved.data.filter((r) => !r.accountId).map((r) => `${r.input}: ${r.problem ?? 'not found'}`));
     const accountIds = resolved.data.map((r) => r.accountId).filter((x): x is string => !!x);
     const groupIds = (operation === 'add-user-to-groups' ? groups : picked ? [picked] : []).map((g) => g.groupId);
-    const created = await action.run(() => call('createBulkJob', { operation, accountIds, groupIds, confirmLicence }));
-    if (!created.ok && created.error.code === 'CONFIRMATION_REQUIRED') {
-      action.setError(undefined);
-      setConfirm(created.error.message);
-      return;
-    }
-    setConfirm(undefined);
-    if (created.ok) await pump(created.data);
+    const created = await licence.attempt(() =>
+      call('createBulkJob', { operation, accountIds, groupIds, confirmLicence }),
+    );
+    if (created?.ok) await pump(created.data);
   };
 
   const retry = async () => {
@@ -123,9 +120,9 @@ export function BulkPanel() {
       >
         Start
       </Button>
-      {confirm ? (
+      {licence.message ? (
         <LicenceConfirm
-          message={confirm}
+          message={licence.message}
           onConfirm={() => void start(true)}
           testId="bulk-confirm-licence"
           label="Go ahead"

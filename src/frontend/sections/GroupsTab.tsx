@@ -22,6 +22,7 @@ import { type FieldEvent, valueOf, checkedOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
+import { useLicenceConfirmation } from '../useLicenceConfirmation';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
 import { BulkPanel } from './BulkPanel';
@@ -34,9 +35,9 @@ function GroupMembers({ group }: { group: GroupSummary }) {
   const [page, setPage] = useState<GroupMembersPage | undefined>();
   const [error, setError] = useState<AppError | undefined>();
   const [who, setWho] = useState('');
-  const [confirm, setConfirm] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const action = useAction();
+  const licence = useLicenceConfirmation(action);
 
   const load = useCallback(async () => {
     const res = await call('listGroupMembers', { groupId: group.groupId, startAt, includeInactive: inactive });
@@ -57,16 +58,10 @@ function GroupMembers({ group }: { group: GroupSummary }) {
       action.setError({ code: 'NOT_FOUND', message: target?.problem ?? 'No such user.' });
       return;
     }
-    const res = await action.run(() =>
+    const res = await licence.attempt(() =>
       call('addGroupMember', { groupId: group.groupId, accountId: target.accountId as string, confirmLicence }),
     );
-    if (!res.ok && res.error.code === 'CONFIRMATION_REQUIRED') {
-      action.setError(undefined);
-      setConfirm(res.error.message);
-      return;
-    }
-    setConfirm(undefined);
-    if (res.ok) {
+    if (res?.ok) {
       setNotice(`${target.displayName ?? target.input}: ${res.data.message}`);
       await load();
     }
@@ -105,9 +100,9 @@ function GroupMembers({ group }: { group: GroupSummary }) {
           Add
         </Button>
       </Inline>
-      {confirm ? (
+      {licence.message ? (
         <LicenceConfirm
-          message={confirm}
+          message={licence.message}
           onConfirm={() => void add(true)}
           testId="confirm-licence"
           label="Add anyway"

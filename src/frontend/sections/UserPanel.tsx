@@ -26,6 +26,7 @@ import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
+import { useLicenceConfirmation } from '../useLicenceConfirmation';
 import { GroupPicker } from './GroupPicker';
 
 export function UserPanel({ accountId, onClose }: { accountId: string; onClose: () => void }) {
@@ -33,10 +34,10 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   const [loadError, setLoadError] = useState<AppError | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [group, setGroup] = useState<GroupSummary | undefined>();
-  const [needsConfirm, setNeedsConfirm] = useState<string | undefined>();
   const [confirmName, setConfirmName] = useState('');
   const [deleting, setDeleting] = useState(false);
   const action = useAction();
+  const licence = useLicenceConfirmation(action);
 
   const load = useCallback(async () => {
     const res = await call('getUserDetails', { accountId });
@@ -49,14 +50,10 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
 
   const add = async (confirmLicence: boolean) => {
     if (!group) return;
-    const res = await action.run(() => call('addGroupMember', { groupId: group.groupId, accountId, confirmLicence }));
-    if (!res.ok && res.error.code === 'CONFIRMATION_REQUIRED') {
-      action.setError(undefined);
-      setNeedsConfirm(res.error.message);
-      return;
-    }
-    setNeedsConfirm(undefined);
-    if (res.ok) {
+    const res = await licence.attempt(() =>
+      call('addGroupMember', { groupId: group.groupId, accountId, confirmLicence }),
+    );
+    if (res?.ok) {
       setNotice(`${group.name}: ${res.data.message}`);
       await load();
     }
@@ -127,9 +124,9 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
                 Add
               </Button>
             </Inline>
-            {needsConfirm ? (
+            {licence.message ? (
               <LicenceConfirm
-                message={needsConfirm}
+                message={licence.message}
                 onConfirm={() => void add(true)}
                 testId="confirm-licence"
                 label="Add anyway"
