@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KvsStore } from './forge-runtime/kvs-store';
-import { installForgeRuntime } from './forge-runtime/runtime';
+import { FORGE_LIMITS } from './forge-runtime/limits';
+import { installForgeRuntime, runInvocation } from './forge-runtime/runtime';
 import { createResolverHost, type ForgeHandler, type ResolverHost } from './host/resolver-host';
 import { startSimulator, type Simulator, type SimulatorOptions } from './jira-sim/server';
 import { readManifest } from './manifest';
@@ -22,6 +23,8 @@ export interface LocalSite {
   kvs: KvsStore;
   host: ResolverHost;
   siteUrl: string;
+  /** Fires a `scheduledTrigger` module as Forge does: no user, the consumer timeout, the trigger's context. */
+  runScheduledTrigger(triggerKey: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -45,5 +48,22 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     moduleKey,
     timeoutMs: options.resolverTimeoutMs,
   });
-  return { sim, kvs, host, siteUrl: sim.url, close: () => sim.close() };
+  const runScheduledTrigger = async (triggerKey: string) => {
+    const trigger = manifest.modules.scheduledTrigger?.find((t) => t.key === triggerKey);
+    const fn = manifest.modules.function?.find((f) => f.key === trigger?.function);
+    if (!trigger || !fn) throw new Error(`manifest.yml has no scheduled trigger ${triggerKey}`);
+    const exportName = String(fn.handler).split('.')[1] as string;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const handlerFn = (require('../src/index') as Record<string, (req: unknown, ctx: unknown) => Promise<unknown>>)[
+      exportName
+    ];
+    if (!handlerFn) throw new Error(`src/index.ts does not export ${exportName}`);
+    return runInvocation({ moduleKey: triggerKey, timeoutMs: FORGE_LIMITS.consumerTimeoutMs }, () =>
+      handlerFn(
+        { context: { cloudId: sim.state.cloudId, moduleKey: triggerKey } },
+        { installContext: `ari:cloud:jira::site/${sim.state.cloudId}` },
+      ),
+    );
+  };
+  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, close: () => sim.close() };
 }

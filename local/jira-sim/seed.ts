@@ -38,7 +38,8 @@ export const NAMED_USERS = {
 } as const;
 
 export const DEFAULT_API_TOKEN = 'local-dev-token';
-export const SITE_ID = 'LOCAL1';
+/** The seeded site's SiteId: the first eight characters of its cloudId, upper case (as the app derives it). */
+export const SITE_ID = 'A1B2C3D4';
 
 const FIRST = [
   'Alex',

@@ -18,6 +18,19 @@ import type {
   ServiceDeskPage,
 } from './customers';
 import type {
+  CreateFunctionalPayload,
+  CreateFunctionalResult,
+  CredentialPayload,
+  FunctionalAccountView,
+  HealthRun,
+  RegisterPayload,
+  RegistryFilter,
+  RegistryPage,
+  RoleView,
+  RotatePayload,
+  SaveRolePayload,
+} from './functional';
+import type {
   GroupMembersPage,
   GroupMembersPayload,
   GroupSummary,
@@ -32,6 +45,7 @@ export * from './envelope';
 export * from './people';
 export * from './changes';
 export * from './customers';
+export * from './functional';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
@@ -64,6 +78,16 @@ export interface ResolverContract {
   listServiceDesks: { payload: { start?: number }; result: ServiceDeskPage };
   listDeskCustomers: { payload: DeskCustomersPayload; result: DeskCustomersPage };
   provisionCustomer: { payload: ProvisionCustomerPayload; result: ProvisionResult };
+  listRoles: { payload: Empty; result: RoleView[] };
+  saveRole: { payload: SaveRolePayload; result: RoleView };
+  deleteRole: { payload: { roleId: string }; result: ChangeResult };
+  listFunctional: { payload: RegistryFilter; result: RegistryPage };
+  registerFunctional: { payload: RegisterPayload; result: FunctionalAccountView };
+  unregisterFunctional: { payload: { accountId: string }; result: ChangeResult };
+  createFunctional: { payload: CreateFunctionalPayload; result: CreateFunctionalResult };
+  addCredential: { payload: CredentialPayload; result: FunctionalAccountView };
+  rotateCredential: { payload: RotatePayload; result: FunctionalAccountView };
+  runHealthCheck: { payload: Empty; result: HealthRun };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -90,4 +114,14 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'listServiceDesks',
   'listDeskCustomers',
   'provisionCustomer',
+  'listRoles',
+  'saveRole',
+  'deleteRole',
+  'listFunctional',
+  'registerFunctional',
+  'unregisterFunctional',
+  'createFunctional',
+  'addCredential',
+  'rotateCredential',
+  'runHealthCheck',
 ] as const;

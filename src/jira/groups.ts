@@ -38,33 +38,39 @@ export async function getGroupsById(groupIds: string[]): Promise<JiraGroup[]> {
   return body.values;
 }
 
-/** asUser. Groups whose name contains `query`. Scope: read:jira-user. */
-export async function findGroups(query: string, maxResults: number): Promise<{ total: number; groups: JiraGroup[] }> {
+/** Groups whose name contains `query`. asUser by default; asApp for the scheduled health check. Scope: read:jira-user. */
+export async function findGroups(
+  query: string,
+  maxResults: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<{ total: number; groups: JiraGroup[] }> {
   const body = await execute<{ total: number; groups: Array<{ name: string; groupId: string }> }>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}`, {
-        headers: ACCEPT_JSON,
-      }),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}`,
+        {
+          headers: ACCEPT_JSON,
+        },
+      ),
     { operation: 'Find groups', idempotent: true },
   );
   return { total: body.total, groups: body.groups.map((g) => ({ name: g.name, groupId: g.groupId })) };
 }
 
-/** asUser. One page of a group's members (≤ 50), inactive ones on request. Scope: read:jira-user. */
+/** One page of a group's members (≤ 50), inactive ones on request. asUser by default; asApp for the health check. Scope: read:jira-user. */
 export async function listGroupMembersPage(
   groupId: string,
   startAt: number,
   maxResults: number,
   includeInactive: boolean,
+  identity: 'user' | 'app' = 'user',
 ): Promise<Page<JiraUser>> {
   const body = await execute<{ values: JiraUser[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      api
-        .asUser()
-        .requestJira(
-          route`/rest/api/3/group/member?groupId=${groupId}&startAt=${startAt}&maxResults=${maxResults}&includeInactiveUsers=${String(includeInactive)}`,
-          { headers: ACCEPT_JSON },
-        ),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/group/member?groupId=${groupId}&startAt=${startAt}&maxResults=${maxResults}&includeInactiveUsers=${String(includeInactive)}`,
+        { headers: ACCEPT_JSON },
+      ),
     { operation: 'List group members', idempotent: true },
   );
   return fromPageBean(body);

@@ -19,6 +19,7 @@ export const jira = {
   migrateLegacyIds: users.migrateLegacyIds,
   resetUserColumns: users.resetUserColumns,
   deleteUser: users.deleteUser,
+  createUser: users.createUser,
   listGroupsPage: groups.listGroupsPage,
   getGroupsById: groups.getGroupsById,
   findGroups: groups.findGroups,

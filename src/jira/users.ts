@@ -5,7 +5,7 @@
  * email endpoints, which Forge serves to asApp only.
  */
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, execute } from './executor';
+import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
 import { fromArray, fromPageBean, type Page } from './pagination';
 import type { JiraUser } from './types';
 
@@ -59,14 +59,25 @@ function accountIdQuery(accountIds: string[]): URLSearchParams {
   return q;
 }
 
-/** asUser. Users by account id, one page of up to `USER_BULK_PAGE`; unknown ids are left out. Scope: read:jira-user. */
-export async function getUsersBulkPage(accountIds: string[], startAt: number): Promise<Page<JiraUser>> {
+/**
+ * Users by account id, one page of up to `USER_BULK_PAGE`; unknown (deleted) ids are left out.
+ * Identity: asUser by default; asApp for the scheduled health check, which runs without a user.
+ * Scope: read:jira-user.
+ */
+export async function getUsersBulkPage(
+  accountIds: string[],
+  startAt: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<Page<JiraUser>> {
   const ids = accountIdQuery(accountIds);
   const body = await execute<{ values: JiraUser[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/user/bulk?${ids}&startAt=${startAt}&maxResults=${USER_BULK_PAGE}`, {
-        headers: ACCEPT_JSON,
-      }),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/user/bulk?${ids}&startAt=${startAt}&maxResults=${USER_BULK_PAGE}`,
+        {
+          headers: ACCEPT_JSON,
+        },
+      ),
     { operation: 'Get users', idempotent: true },
   );
   return fromPageBean(body);
@@ -106,6 +117,24 @@ export async function migrateLegacyIds(
         headers: ACCEPT_JSON,
       }),
     { operation: 'Resolve legacy usernames', idempotent: true },
+  );
+}
+
+/**
+ * asUser (Administer Jira and organization admin). Creates an Atlassian account from an email, without
+ * product access; Jira names it after the email and ignores any display name. The reference notes this
+ * API "does not support Forge apps", so expect a refusal on real sites. Not retried: a repeat would not
+ * be harmless. Scope: manage:jira-configuration.
+ */
+export async function createUser(email: string): Promise<JiraUser> {
+  return execute<JiraUser>(
+    () =>
+      api.asUser().requestJira(route`/rest/api/3/user`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ emailAddress: email, products: [] }),
+      }),
+    { operation: 'Create user', idempotent: false },
   );
 }
 

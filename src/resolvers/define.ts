@@ -8,10 +8,13 @@ import { fail, ok } from '../contract';
 import { JiraApiError } from '../jira/errors';
 import { AppFailure } from '../services/app-error';
 import type { Authorizer } from '../services/authorization';
+import { siteIdOf } from '../services/functional-health';
 
 export interface ResolverRequest<K extends ResolverKey> {
   payload: ResolverContract[K]['payload'];
   accountId: string;
+  /** The site's short id (`<Name>_Func_<SiteId>`), from the invocation context's cloudId. */
+  siteId: string;
 }
 
 export type ResolverImpl<K extends ResolverKey> = (req: ResolverRequest<K>) => Promise<ResolverContract[K]['result']>;
@@ -44,12 +47,14 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
 export function defineResolver<K extends ResolverKey>(authorize: Authorizer, impl: ResolverImpl<K>) {
   return async (req: {
     payload: unknown;
-    context: { accountId?: string };
+    context: { accountId?: string; cloudId?: string };
   }): Promise<Envelope<ResolverContract[K]['result']>> => {
     try {
       await authorize(req.context.accountId);
       const payload = (req.payload ?? {}) as ResolverContract[K]['payload'];
-      return ok(await impl({ payload, accountId: req.context.accountId as string }));
+      return ok(
+        await impl({ payload, accountId: req.context.accountId as string, siteId: siteIdOf(req.context.cloudId) }),
+      );
     } catch (err) {
       return toEnvelopeError(err);
     }

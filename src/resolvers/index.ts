@@ -17,6 +17,19 @@ import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../se
 import { loadGroupAccess } from '../services/group-access';
 import { changeMembership } from '../services/membership';
 import { getSiteSummary } from '../services/site-summary';
+import {
+  addCredential,
+  createFunctional,
+  deleteRole,
+  listRegistry,
+  listRoles,
+  register,
+  rotateCredential,
+  saveRole,
+  unregister,
+} from '../services/functional-accounts';
+import { runHealthCheck } from '../services/functional-health';
+import { functionalStore } from '../store/functional-store';
 import { deleteUser, resetColumns } from '../services/user-actions';
 import { defineResolver, type ResolverImpl } from './define';
 import { asPayload, field } from './validate';
@@ -26,6 +39,8 @@ export const authorize = createAuthorizer({
 });
 
 const bulk = { jira, jobs: jobStore, audit: auditStore };
+const functional = { jira, store: functionalStore, audit: auditStore };
+const CREDENTIAL_TYPES = ['api-token', 'oauth-client', 'other'] as const;
 const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
 const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
 const BULK_OPERATIONS = [
@@ -177,6 +192,74 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
       field.optionalInt(p, 'start', 0, 10_000_000) ?? 0,
     );
   },
+  listRoles: () => listRoles(functional),
+  saveRole: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return saveRole(functional, accountId, {
+      roleId: p.roleId === undefined ? undefined : field.jobId({ jobId: p.roleId }),
+      name: field.string(p, 'name', 80),
+      groupIds: field.ids(p, 'groupIds', 'group', 50),
+    });
+  },
+  deleteRole: async ({ payload, accountId }) => {
+    await deleteRole(functional, accountId, field.jobId({ jobId: asPayload(payload).roleId }));
+    return { outcome: 'done', message: 'Role deleted.' };
+  },
+  listFunctional: ({ payload }) => {
+    const p = asPayload(payload);
+    return listRegistry(functional, {
+      finding: field.oneOf(p, 'finding', ['expiring', 'orphaned', 'any'] as const),
+      owningGroupId: p.owningGroupId === undefined ? undefined : field.groupId(p, 'owningGroupId'),
+      cursor: field.optionalString(p, 'cursor', 2000),
+    });
+  },
+  registerFunctional: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return register(functional, accountId, {
+      accountId: field.accountId(p),
+      ownerAccountId: field.accountId(p, 'ownerAccountId'),
+      owningGroupId: field.groupId(p, 'owningGroupId'),
+      purpose: field.string(p, 'purpose', 500),
+      integration: field.string(p, 'integration', 200),
+      roleId: p.roleId === undefined ? undefined : field.jobId({ jobId: p.roleId }),
+    });
+  },
+  unregisterFunctional: async ({ payload, accountId }) => {
+    await unregister(functional, accountId, field.accountId(asPayload(payload)));
+    return { outcome: 'done', message: 'Removed from the registry; the Jira account is unchanged.' };
+  },
+  createFunctional: ({ payload, accountId, siteId }) => {
+    const p = asPayload(payload);
+    return createFunctional(functional, accountId, siteId, {
+      name: field.string(p, 'name', 40),
+      roleId: field.jobId({ jobId: p.roleId }),
+      email: field.optionalString(p, 'email', 254),
+      ownerAccountId: field.accountId(p, 'ownerAccountId'),
+      owningGroupId: field.groupId(p, 'owningGroupId'),
+      purpose: field.string(p, 'purpose', 500),
+      integration: field.string(p, 'integration', 200),
+    });
+  },
+  addCredential: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return addCredential(functional, accountId, {
+      accountId: field.accountId(p),
+      type: field.oneOf(p, 'type', CREDENTIAL_TYPES, false) as (typeof CREDENTIAL_TYPES)[number],
+      label: field.string(p, 'label', 80),
+      createdAt: field.optionalString(p, 'createdAt', 40),
+      expiresAt: field.optionalString(p, 'expiresAt', 40),
+    });
+  },
+  rotateCredential: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return rotateCredential(functional, accountId, {
+      accountId: field.accountId(p),
+      credentialId: field.jobId({ jobId: p.credentialId }),
+      label: field.optionalString(p, 'label', 80),
+      expiresAt: field.optionalString(p, 'expiresAt', 40),
+    });
+  },
+  runHealthCheck: ({ accountId, siteId }) => runHealthCheck({ ...functional, siteId }, accountId),
   provisionCustomer: ({ payload, accountId }) => {
     const p = asPayload(payload);
     const deskIds = p.deskIds;

@@ -1,0 +1,131 @@
+/**
+ * Contract types for functional (non-human) accounts: roles, the registry, credentials and health.
+ */
+export interface RoleView {
+  roleId: string;
+  name: string;
+  groups: Array<{ groupId: string; name: string; grantsProducts: string[]; grantsAdmin: boolean }>;
+  /** Warnings about what the role's groups grant (licences, admin rights). */
+  warnings: string[];
+}
+
+export interface SaveRolePayload {
+  roleId?: string;
+  name: string;
+  groupIds: string[];
+}
+
+export type CredentialType = 'api-token' | 'oauth-client' | 'other';
+export type CredentialStatus = 'active' | 'expired';
+
+export interface CredentialView {
+  credentialId: string;
+  type: CredentialType;
+  label: string;
+  createdAt: string;
+  expiresAt?: string;
+  lastRotatedAt?: string;
+  status: CredentialStatus;
+  /** When it stopped being valid (expiry passed, or replaced by a rotation). */
+  expiredAt?: string;
+}
+
+export type FindingKind =
+  | 'credential-expired'
+  | 'credential-expiring-1'
+  | 'credential-expiring-7'
+  | 'credential-expiring-30'
+  | 'owner-inactive'
+  | 'owner-deleted'
+  | 'account-inactive'
+  | 'account-deleted'
+  | 'naming'
+  | 'admin-group';
+
+export interface FindingView {
+  kind: FindingKind;
+  detail: string;
+  /** First check that found it. */
+  since: string;
+}
+
+export interface FunctionalAccountView {
+  accountId: string;
+  displayName: string;
+  ownerAccountId: string;
+  ownerName?: string;
+  owningGroupId: string;
+  owningGroupName: string;
+  purpose: string;
+  integration: string;
+  roleId?: string;
+  registeredAt: string;
+  registeredBy: string;
+  credentials: CredentialView[];
+  nextExpiry?: string;
+  findings: FindingView[];
+  checkedAt?: string;
+}
+
+export interface RegisterPayload {
+  accountId: string;
+  ownerAccountId: string;
+  owningGroupId: string;
+  purpose: string;
+  integration: string;
+  roleId?: string;
+}
+
+export interface CreateFunctionalPayload {
+  name: string;
+  roleId: string;
+  email?: string;
+  ownerAccountId: string;
+  owningGroupId: string;
+  purpose: string;
+  integration: string;
+}
+
+export interface CreateFunctionalResult {
+  accountId: string;
+  displayName: string;
+  /** The name the convention asks for; Jira may name a new account after its email until it is renamed. */
+  conventionName: string;
+  groups: Array<{ groupId: string; name: string; outcome: 'done' | 'already' | 'failed'; message: string }>;
+  message: string;
+}
+
+export interface CredentialPayload {
+  accountId: string;
+  type: CredentialType;
+  label: string;
+  /** ISO date; defaults to now. */
+  createdAt?: string;
+  expiresAt?: string;
+}
+
+export interface RotatePayload {
+  accountId: string;
+  credentialId: string;
+  label?: string;
+  expiresAt?: string;
+}
+
+export interface RegistryFilter {
+  finding?: 'expiring' | 'orphaned' | 'any';
+  owningGroupId?: string;
+  cursor?: string;
+}
+
+export interface RegistryPage {
+  accounts: FunctionalAccountView[];
+  nextCursor?: string;
+  lastCheck?: { at: string; accounts: number; findings: number; jiraRequests: number };
+}
+
+export interface HealthRun {
+  at: string;
+  accounts: number;
+  findings: number;
+  jiraRequests: number;
+}

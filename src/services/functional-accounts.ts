@@ -1,0 +1,503 @@
+/**
+ * The functional-account registry: roles (named sets of groups), registering existing accounts (owner
+ * person and owning group, purpose, integration), creating new ones, and credential records with
+ * rotation. Credentials are metadata only: the app never asks for or stores a secret, and refuses labels
+ * that look like one. Every change is audited.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  CreateFunctionalPayload,
+  CreateFunctionalResult,
+  CredentialPayload,
+  CredentialView,
+  FunctionalAccountView,
+  RegisterPayload,
+  RegistryFilter,
+  RegistryPage,
+  RoleView,
+  RotatePayload,
+  SaveRolePayload,
+} from '../contract';
+import type { JiraClient } from '../jira';
+import { JiraApiError } from '../jira/errors';
+import type { AuditStore } from '../store/audit-store';
+import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
+import { looksLikeEmail } from '../store/redact';
+import { AppFailure, invalidInput } from './app-error';
+import { loadGroupAccess } from './group-access';
+import { conventionName } from './functional-health';
+import { applyMembership } from './membership';
+
+export type FunctionalJira = Pick<
+  JiraClient,
+  | 'getGroupsById'
+  | 'listApplicationRoles'
+  | 'getUsersBulkPage'
+  | 'createUser'
+  | 'addUserToGroup'
+  | 'removeUserFromGroup'
+>;
+
+export interface FunctionalDeps {
+  jira: FunctionalJira;
+  store: FunctionalStore;
+  audit: AuditStore;
+  now?: () => Date;
+}
+
+const DAY = 86_400_000;
+/** Atlassian API tokens expire after at most 365 days. */
+export const API_TOKEN_MAX_DAYS = 365;
+const NAME = /^[A-Za-z][A-Za-z0-9]{1,39}$/;
+/** Long unbroken runs of token-like characters (Atlassian tokens start ATATT): never a label. */
+const SECRET_LIKE = /(ATATT[A-Za-z0-9_\-=]{10,}|[A-Za-z0-9_\-+/=]{32,})/;
+
+function nowOf(deps: FunctionalDeps): Date {
+  return deps.now?.() ?? new Date();
+}
+
+function text(value: string, field: string, max: number): string {
+  const v = value.trim();
+  if (!v) throw invalidInput(`${field} is required.`);
+  if (v.length > max) throw invalidInput(`${field} is too long (${max} characters at most).`);
+  if (looksLikeEmail(v) || /@/.test(v)) throw invalidInput(`${field} must not contain an email address.`);
+  return v;
+}
+
+// ---- roles -------------------------------------------------------------------------------------
+
+export async function describeRole(
+  deps: FunctionalDeps,
+  role: { roleId: string; name: string; groupIds: string[] },
+): Promise<RoleView> {
+  const [groups, access] = await Promise.all([deps.jira.getGroupsById(role.groupIds), loadGroupAccess(deps.jira)]);
+  const described = groups.map((g) => access.describe(g));
+  const warnings = described.flatMap((g) => [
+    ...(g.grantsProducts.length > 0
+      ? [`${g.name} gives access to ${g.grantsProducts.join(', ')} (uses a licence).`]
+      : []),
+    ...(g.grantsAdmin ? [`${g.name} grants administration rights.`] : []),
+  ]);
+  return {
+    roleId: role.roleId,
+    name: role.name,
+    groups: described.map((g) => ({
+      groupId: g.groupId,
+      name: g.name,
+      grantsProducts: g.grantsProducts,
+      grantsAdmin: g.grantsAdmin,
+    })),
+    warnings,
+  };
+}
+
+export async function saveRole(deps: FunctionalDeps, actor: string, p: SaveRolePayload): Promise<RoleView> {
+  const name = text(p.name, 'Role name', 80);
+  const groupIds = [...new Set(p.groupIds)];
+  if (groupIds.length === 0) throw invalidInput('A role needs at least one group.');
+  const groups = await deps.jira.getGroupsById(groupIds);
+  if (groups.length !== groupIds.length)
+    throw new AppFailure('NOT_FOUND', 'Some of the chosen groups no longer exist.');
+  if (p.roleId && !(await deps.store.role(p.roleId))) throw new AppFailure('NOT_FOUND', 'No such role.');
+  const role = {
+    roleId: p.roleId ?? randomUUID(),
+    name,
+    groupIds,
+    updatedAt: nowOf(deps).toISOString(),
+    updatedBy: actor,
+  };
+  await deps.store.putRole(role);
+  await deps.audit.record({
+    actor,
+    action: p.roleId ? 'functional.role.update' : 'functional.role.create',
+    targetType: 'role',
+    targetId: role.roleId,
+    targetLabel: name,
+    result: 'done',
+    detail: `Groups: ${groups.map((g) => g.name).join(', ')}.`,
+  });
+  return describeRole(deps, role);
+}
+
+export async function listRoles(deps: FunctionalDeps): Promise<RoleView[]> {
+  return Promise.all((await deps.store.roles()).map((r) => describeRole(deps, r)));
+}
+
+export async function deleteRole(deps: FunctionalDeps, actor: string, roleId: string): Promise<void> {
+  const role = await deps.store.role(roleId);
+  if (!role) throw new AppFailure('NOT_FOUND', 'No such role.');
+  await deps.store.removeRole(roleId);
+  await deps.audit.record({
+    actor,
+    action: 'functional.role.delete',
+    targetType: 'role',
+    targetId: roleId,
+    targetLabel: role.name,
+    result: 'done',
+  });
+}
+
+// ---- registry ----------------------------------------------------------------------------------
+
+function nextExpiry(credentials: CredentialView[]): string | undefined {
+  return credentials
+    .filter((c) => c.status === 'active' && c.expiresAt)
+    .map((c) => c.expiresAt as string)
+    .sort()[0];
+}
+
+/** Credential status as of `now`: expired once its expiry has passed. */
+function withStatus(c: CredentialView, now: Date): CredentialView {
+  if (c.status === 'active' && c.expiresAt && Date.parse(c.expiresAt) <= now.getTime())
+    return { ...c, status: 'expired', expiredAt: c.expiresAt };
+  return c;
+}
+
+export function toView(r: FunctionalRecord, now: Date, names: Map<string, string> = new Map()): FunctionalAccountView {
+  const credentials = r.credentials.map((c) => withStatus(c, now));
+  return { ...r, ownerName: names.get(r.ownerAccountId), credentials, nextExpiry: nextExpiry(credentials) };
+}
+
+async function mustRecord(deps: FunctionalDeps, accountId: string): Promise<FunctionalRecord> {
+  const r = await deps.store.get(accountId);
+  if (!r) throw new AppFailure('NOT_FOUND', 'That account is not registered as functional.');
+  return r;
+}
+
+export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter): Promise<RegistryPage> {
+  const now = nowOf(deps);
+  const keep = (v: FunctionalAccountView) =>
+    (!filter.owningGroupId || v.owningGroupId === filter.owningGroupId) &&
+    (!filter.finding ||
+      (filter.finding === 'any' && v.findings.length > 0) ||
+      (filter.finding === 'expiring' && v.findings.some((f) => f.kind.startsWith('credential-'))) ||
+      (filter.finding === 'orphaned' && v.findings.some((f) => f.kind.startsWith('owner-'))));
+  const page = await deps.store.page(filter.cursor, 100);
+  const owners = [...new Set(page.items.map((r) => r.ownerAccountId))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < owners.length; i += 100) {
+    (await deps.jira.getUsersBulkPage(owners.slice(i, i + 100), 0)).items.forEach((u) =>
+      names.set(u.accountId, u.displayName),
+    );
+  }
+  return {
+    accounts: page.items.map((r) => toView(r, now, names)).filter(keep),
+    nextCursor: page.nextCursor,
+    lastCheck: await deps.store.lastHealth(),
+  };
+}
+
+async function verifyPeopleAndGroup(
+  deps: FunctionalDeps,
+  accountId: string,
+  ownerAccountId: string,
+  owningGroupId: string,
+) {
+  const [users, groups] = await Promise.all([
+    deps.jira.getUsersBulkPage([...new Set([accountId, ownerAccountId])], 0),
+    deps.jira.getGroupsById([owningGroupId]),
+  ]);
+  const account = users.items.find((u) => u.accountId === accountId);
+  const owner = users.items.find((u) => u.accountId === ownerAccountId);
+  const group = groups[0];
+  if (!account) throw new AppFailure('NOT_FOUND', 'The account to register does not exist.');
+  if (!owner) throw new AppFailure('NOT_FOUND', 'The owner does not exist.');
+  if (owner.accountType !== 'atlassian')
+    throw invalidInput('The owner must be a person (an Atlassian account), not an app or customer.');
+  if (ownerAccountId === accountId) throw invalidInput('A functional account cannot own itself.');
+  if (!group) throw new AppFailure('NOT_FOUND', 'The owning group does not exist.');
+  return { account, owner, group };
+}
+
+export async function register(
+  deps: FunctionalDeps,
+  actor: string,
+  p: RegisterPayload,
+): Promise<FunctionalAccountView> {
+  const purpose = text(p.purpose, 'Purpose', 500);
+  const integration = text(p.integration, 'Integration', 200);
+  if (p.roleId && !(await deps.store.role(p.roleId))) throw new AppFailure('NOT_FOUND', 'No such role.');
+  if (await deps.store.get(p.accountId))
+    throw new AppFailure('CONFLICT', 'That account is already registered as functional.');
+  const { account, group } = await verifyPeopleAndGroup(deps, p.accountId, p.ownerAccountId, p.owningGroupId);
+  if (account.accountType === 'customer')
+    throw invalidInput('A customer (portal-only) account cannot be a functional account.');
+  const record: FunctionalRecord = {
+    accountId: account.accountId,
+    displayName: account.displayName,
+    ownerAccountId: p.ownerAccountId,
+    owningGroupId: group.groupId,
+    owningGroupName: group.name,
+    purpose,
+    integration,
+    roleId: p.roleId,
+    registeredAt: nowOf(deps).toISOString(),
+    registeredBy: actor,
+    credentials: [],
+    findings: [],
+  };
+  await deps.store.put(record);
+  await deps.audit.record({
+    actor,
+    action: 'functional.register',
+    targetType: 'user',
+    targetId: account.accountId,
+    targetLabel: account.displayName,
+    objectType: 'group',
+    objectId: group.groupId,
+    objectLabel: group.name,
+    result: 'done',
+    detail: `Owner ${p.ownerAccountId}; integration ${integration}.`,
+  });
+  return toView(record, nowOf(deps));
+}
+
+export async function unregister(deps: FunctionalDeps, actor: string, accountId: string): Promise<void> {
+  const record = await mustRecord(deps, accountId);
+  await deps.store.remove(accountId);
+  await deps.audit.record({
+    actor,
+    action: 'functional.unregister',
+    targetType: 'user',
+    targetId: accountId,
+    targetLabel: record.displayName,
+    result: 'done',
+    detail: 'Removed from the registry; the Jira account is unchanged.',
+  });
+}
+
+// ---- credentials -------------------------------------------------------------------------------
+
+function credentialDates(type: string, createdAt: Date, expiresAt: string | undefined): string | undefined {
+  if (expiresAt === undefined) {
+    if (type === 'api-token')
+      throw invalidInput('API tokens expire: give the expiry date (at most 365 days after creation).');
+    return undefined;
+  }
+  const exp = Date.parse(expiresAt);
+  if (Number.isNaN(exp)) throw invalidInput('The expiry is not a date.');
+  if (exp <= createdAt.getTime()) throw invalidInput('The expiry must be after the creation date.');
+  if (type === 'api-token' && exp - createdAt.getTime() > API_TOKEN_MAX_DAYS * DAY)
+    throw invalidInput('Atlassian API tokens expire at most 365 days after they are created.');
+  return new Date(exp).toISOString();
+}
+
+function label(raw: string): string {
+  const v = text(raw, 'Label', 80);
+  if (SECRET_LIKE.test(v))
+    throw invalidInput(
+      'That label looks like a secret. Record only a name for the credential: the app never stores secrets.',
+    );
+  return v;
+}
+
+export async function addCredential(
+  deps: FunctionalDeps,
+  actor: string,
+  p: CredentialPayload,
+): Promise<FunctionalAccountView> {
+  const record = await mustRecord(deps, p.accountId);
+  if (record.credentials.length >= 200) throw invalidInput('This account already has 200 credential records.');
+  const createdAt = p.createdAt ? new Date(p.createdAt) : nowOf(deps);
+  if (Number.isNaN(createdAt.getTime())) throw invalidInput('The creation date is not a date.');
+  const credential: CredentialView = {
+    credentialId: randomUUID(),
+    type: p.type,
+    label: label(p.label),
+    createdAt: createdAt.toISOString(),
+    expiresAt: credentialDates(p.type, createdAt, p.expiresAt),
+    status: 'active',
+  };
+  const updated = { ...record, credentials: [...record.credentials, credential] };
+  await deps.store.put(updated);
+  await deps.audit.record({
+    actor,
+    action: 'functional.credential.add',
+    targetType: 'user',
+    targetId: record.accountId,
+    targetLabel: record.displayName,
+    result: 'done',
+    detail: `${credential.type} "${credential.label}"${credential.expiresAt ? `, expires ${credential.expiresAt.slice(0, 10)}` : ''}.`,
+  });
+  return toView(updated, nowOf(deps));
+}
+
+/** Records a rotation: the previous credential expires at this instant, and a new one takes its place. */
+export async function rotateCredential(
+  deps: FunctionalDeps,
+  actor: string,
+  p: RotatePayload,
+): Promise<FunctionalAccountView> {
+  const record = await mustRecord(deps, p.accountId);
+  const previous = record.credentials.find((c) => c.credentialId === p.credentialId);
+  if (!previous) throw new AppFailure('NOT_FOUND', 'No such credential on this account.');
+  if (previous.status !== 'active') throw invalidInput('Only an active credential can be rotated.');
+  const now = nowOf(deps);
+  const fresh: CredentialView = {
+    credentialId: randomUUID(),
+    type: previous.type,
+    label: p.label ? label(p.label) : previous.label,
+    createdAt: now.toISOString(),
+    expiresAt: credentialDates(
+      previous.type,
+      now,
+      p.expiresAt ??
+        (previous.type === 'api-token' ? new Date(now.getTime() + API_TOKEN_MAX_DAYS * DAY).toISOString() : undefined),
+    ),
+    lastRotatedAt: now.toISOString(),
+    status: 'active',
+  };
+  const credentials = record.credentials.map((c) =>
+    c.credentialId === previous.credentialId ? { ...c, status: 'expired' as const, expiredAt: now.toISOString() } : c,
+  );
+  const updated = { ...record, credentials: [...credentials, fresh] };
+  await deps.store.put(updated);
+  await deps.audit.record({
+    actor,
+    action: 'functional.credential.rotate',
+    targetType: 'user',
+    targetId: record.accountId,
+    targetLabel: record.displayName,
+    result: 'done',
+    detail: `"${previous.label}" expired at rotation; new credential "${fresh.label}".`,
+  });
+  return toView(updated, now);
+}
+
+// ---- creation ----------------------------------------------------------------------------------
+
+/**
+ * Creates the account in Jira, puts it in the role's groups and registers it. Jira's reference for
+ * `POST /rest/api/3/user` says the API "does not support Forge apps", and Jira names new accounts after
+ * their email (display names cannot be set through REST): both are reported as they are. A half-done
+ * creation (created, but not in every group) is reported group by group, and still registered.
+ */
+export async function createFunctional(
+  deps: FunctionalDeps,
+  actor: string,
+  siteId: string,
+  p: CreateFunctionalPayload,
+): Promise<CreateFunctionalResult> {
+  if (!NAME.test(p.name))
+    throw invalidInput('The name must start with a letter and hold only letters and digits (2 to 40).');
+  const email = p.email?.trim();
+  if (!email)
+    throw invalidInput(
+      'Jira creates an account from an email address: give the mailbox the account will use, or register an existing account instead.',
+    );
+  if (!looksLikeEmail(email)) throw invalidInput('Enter a valid email address.');
+  const purpose = text(p.purpose, 'Purpose', 500);
+  const integration = text(p.integration, 'Integration', 200);
+  const role = await deps.store.role(p.roleId);
+  if (!role) throw new AppFailure('NOT_FOUND', 'No such role.');
+  const [owners, groups] = await Promise.all([
+    deps.jira.getUsersBulkPage([p.ownerAccountId], 0),
+    deps.jira.getGroupsById([...new Set([p.owningGroupId, ...role.groupIds])]),
+  ]);
+  const owner = owners.items[0];
+  if (!owner || owner.accountType !== 'atlassian')
+    throw new AppFailure('NOT_FOUND', 'The owner must be an existing person.');
+  const owningGroup = groups.find((g) => g.groupId === p.owningGroupId);
+  if (!owningGroup) throw new AppFailure('NOT_FOUND', 'The owning group does not exist.');
+  const wanted = conventionName(p.name, siteId);
+
+  let created;
+  try {
+    created = await deps.jira.createUser(email);
+  } catch (err) {
+    const reason =
+      err instanceof JiraApiError ? err.jiraMessage || `Jira answered ${err.status}.` : 'Unexpected error.';
+    await deps.audit.record({
+      actor,
+      action: 'functional.create',
+      targetType: 'user',
+      targetId: wanted,
+      targetLabel: wanted,
+      result: 'failed',
+      detail: reason,
+    });
+    if (err instanceof JiraApiError && err.status === 403 && /forge/i.test(reason)) {
+      throw new AppFailure(
+        'FORBIDDEN',
+        `Jira does not let apps create accounts ("${reason}"). Create ${wanted} in admin.atlassian.com, then register it here.`,
+      );
+    }
+    if (err instanceof JiraApiError && err.status === 403)
+      throw new AppFailure(
+        'SITE_ADMIN_REQUIRED',
+        `Jira refused: ${reason} Creating accounts needs an organization admin.`,
+      );
+    if (err instanceof JiraApiError && err.status === 400) throw new AppFailure('CONFLICT', `Jira refused: ${reason}`);
+    throw err;
+  }
+  await deps.audit.record({
+    actor,
+    action: 'functional.create',
+    targetType: 'user',
+    targetId: created.accountId,
+    targetLabel: wanted,
+    result: 'done',
+    detail: `Created in Jira; role ${role.name}.`,
+  });
+
+  const results: CreateFunctionalResult['groups'] = [];
+  for (const gid of role.groupIds) {
+    const g = groups.find((x) => x.groupId === gid);
+    const r = await applyMembership(deps.jira, 'add', gid, created.accountId);
+    results.push({ groupId: gid, name: g?.name ?? gid, ...r });
+    await deps.audit.record({
+      actor,
+      action: 'group.member.add',
+      targetType: 'user',
+      targetId: created.accountId,
+      targetLabel: wanted,
+      objectType: 'group',
+      objectId: gid,
+      objectLabel: g?.name,
+      result: r.outcome,
+      detail: r.message,
+    });
+  }
+  const record: FunctionalRecord = {
+    accountId: created.accountId,
+    displayName: created.displayName,
+    ownerAccountId: owner.accountId,
+    owningGroupId: owningGroup.groupId,
+    owningGroupName: owningGroup.name,
+    purpose,
+    integration,
+    roleId: role.roleId,
+    registeredAt: nowOf(deps).toISOString(),
+    registeredBy: actor,
+    credentials: [],
+    findings: [],
+  };
+  await deps.store.put(record);
+  await deps.audit.record({
+    actor,
+    action: 'functional.register',
+    targetType: 'user',
+    targetId: created.accountId,
+    targetLabel: wanted,
+    objectType: 'group',
+    objectId: owningGroup.groupId,
+    objectLabel: owningGroup.name,
+    result: 'done',
+    detail: `Owner ${owner.accountId}; integration ${integration}.`,
+  });
+  const failed = results.filter((r) => r.outcome === 'failed');
+  const renamed =
+    created.displayName === wanted
+      ? ''
+      : ` Jira named it "${created.displayName}" after its email: rename it to ${wanted} in admin.atlassian.com.`;
+  return {
+    accountId: created.accountId,
+    displayName: created.displayName,
+    conventionName: wanted,
+    groups: results,
+    message:
+      failed.length > 0
+        ? `Created and registered, but not added to ${failed.map((f) => f.name).join(', ')}.${renamed}`
+        : `Created, added to the role's groups and registered.${renamed}`,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The functional-account health check: credentials expiring within 30, 7 or 1 days or already expired,
+ * owners inactive or deleted (orphaned accounts), accounts inactive or deleted, display names off the
+ * `<Name>_Func_<SiteId>` convention, and membership of an admin group. It reads the registry's accounts
+ * and owners with `user/bulk` (never a scan of the directory), runs asApp (the daily trigger has no user),
+ * keeps each finding with the date it was first seen, and drops findings that no longer hold.
+ */
+import type { FindingKind, FindingView, HealthRun } from '../contract';
+import type { JiraClient } from '../jira';
+import { GROUP_MEMBER_PAGE_MAX } from '../jira/groups';
+import { collect } from '../jira/pagination';
+import type { JiraUser } from '../jira/types';
+import { USER_BULK_PAGE } from '../jira/users';
+import type { AuditStore } from '../store/audit-store';
+import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
+import { isAdminGroupName } from './group-access';
+
+export type HealthJira = Pick<JiraClient, 'getUsersBulkPage' | 'findGroups' | 'listGroupMembersPage'>;
+
+const DAY = 86_400_000;
+
+/** SiteId in functional account names: the first eight characters of the site's cloudId, upper case. */
+export function siteIdOf(cloudId: string | undefined): string {
+  return (cloudId ?? 'unknown')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 8)
+    .toUpperCase();
+}
+
+export function conventionName(name: string, siteId: string): string {
+  return `${name}_Func_${siteId}`;
+}
+
+export function followsConvention(displayName: string, siteId: string): boolean {
+  return new RegExp(`^[A-Za-z0-9]+_Func_${siteId.replace(/[^A-Za-z0-9]/g, '')}$`).test(displayName);
+}
+
+/** The findings for one account, given what Jira says now. Pure: no I/O. */
+export function findingsFor(
+  record: FunctionalRecord,
+  users: Map<string, JiraUser>,
+  adminMembers: Map<string, string>,
+  siteId: string,
+  now: Date,
+): Array<{ kind: FindingKind; detail: string }> {
+  const out: Array<{ kind: FindingKind; detail: string }> = [];
+  for (const c of record.credentials) {
+    if (c.status !== 'active' || !c.expiresAt) continue;
+    const left = Date.parse(c.expiresAt) - now.getTime();
+    if (left <= 0)
+      out.push({ kind: 'credential-expired', detail: `${c.label} expired on ${c.expiresAt.slice(0, 10)}.` });
+    else if (left <= DAY)
+      out.push({
+        kind: 'credential-expiring-1',
+        detail: `${c.label} expires within a day (${c.expiresAt.slice(0, 10)}).`,
+      });
+    else if (left <= 7 * DAY)
+      out.push({
+        kind: 'credential-expiring-7',
+        detail: `${c.label} expires within 7 days (${c.expiresAt.slice(0, 10)}).`,
+      });
+    else if (left <= 30 * DAY)
+      out.push({
+        kind: 'credential-expiring-30',
+        detail: `${c.label} expires within 30 days (${c.expiresAt.slice(0, 10)}).`,
+      });
+  }
+  const owner = users.get(record.ownerAccountId);
+  if (!owner) out.push({ kind: 'owner-deleted', detail: 'The owner no longer exists: the account is orphaned.' });
+  else if (!owner.active)
+    out.push({
+      kind: 'owner-inactive',
+      detail: `The owner ${owner.displayName} is inactive: the account is orphaned.`,
+    });
+  const account = users.get(record.accountId);
+  if (!account) out.push({ kind: 'account-deleted', detail: 'The account no longer exists in Jira.' });
+  else {
+    if (!account.active) out.push({ kind: 'account-inactive', detail: 'The account is inactive.' });
+    if (!followsConvention(account.displayName, siteId))
+      out.push({ kind: 'naming', detail: `"${account.displayName}" does not follow <Name>_Func_${siteId}.` });
+  }
+  const admin = adminMembers.get(record.accountId);
+  if (admin) out.push({ kind: 'admin-group', detail: `Member of the admin group ${admin}.` });
+  return out;
+}
+
+/** Keeps the first-seen date of findings that persist; new ones start today. */
+export function mergeFindings(
+  previous: FindingView[],
+  current: Array<{ kind: FindingKind; detail: string }>,
+  now: Date,
+): FindingView[] {
+  return current.map((f) => ({ ...f, since: previous.find((p) => p.kind === f.kind)?.since ?? now.toISOString() }));
+}
+
+export interface HealthDeps {
+  jira: HealthJira;
+  store: FunctionalStore;
+  audit: AuditStore;
+  siteId: string;
+  now?: () => Date;
+}
+
+/** Checks every registered account; returns the run's summary (also kept in KVS and the audit log). */
+export async function runHealthCheck(deps: HealthDeps, actor: string): Promise<HealthRun> {
+  const now = deps.now?.() ?? new Date();
+  let requests = 0;
+  const records: FunctionalRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.page(cursor, 100);
+    records.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+
+  const ids = [...new Set(records.flatMap((r) => [r.accountId, r.ownerAccountId]))];
+  const users = new Map<string, JiraUser>();
+  for (let i = 0; i < ids.length; i += USER_BULK_PAGE) {
+    const chunk = ids.slice(i, i + USER_BULK_PAGE);
+    const page = await deps.jira.getUsersBulkPage(chunk, 0, 'app');
+    requests += 1;
+    page.items.forEach((u) => users.set(u.accountId, u));
+  }
+  const adminMembers = new Map<string, string>();
+  if (records.length > 0) {
+    const groups = (await deps.jira.findGroups('admin', 50, 'app')).groups.filter((g) => isAdminGroupName(g.name));
+    requests += 1;
+    for (const g of groups) {
+      const members = await collect(async (o, n) => {
+        requests += 1;
+        return deps.jira.listGroupMembersPage(g.groupId, o, n, true, 'app');
+      }, GROUP_MEMBER_PAGE_MAX);
+      members.items.forEach((m) => adminMembers.set(m.accountId, g.name));
+    }
+  }
+
+  let findings = 0;
+  for (const record of records) {
+    const current = findingsFor(record, users, adminMembers, deps.siteId, now);
+    const updated: FunctionalRecord = {
+      ...record,
+      findings: mergeFindings(record.findings, current, now),
+      checkedAt: now.toISOString(),
+    };
+    findings += updated.findings.length;
+    await deps.store.put(updated);
+  }
+  const run: HealthRun = { at: now.toISOString(), accounts: records.length, findings, jiraRequests: requests };
+  await deps.store.putHealth(run);
+  await deps.audit.record({
+    actor,
+    action: 'functional.health-check',
+    targetType: 'registry',
+    targetId: 'functional-accounts',
+    result: 'done',
+    detail: `${records.length} accounts checked, ${findings} findings, ${requests} Jira requests.`,
+  });
+  return run;
+}
