@@ -61,7 +61,12 @@ describe('functional accounts through the resolvers', () => {
         roleId: role.roleId,
       }),
     );
-    expect(view).toMatchObject({ displayName: 'Slack', owningGroupName: 'team-security', credentials: [], findings: [] });
+    expect(view).toMatchObject({
+      displayName: 'Slack',
+      owningGroupName: 'team-security',
+      credentials: [],
+      findings: [],
+    });
     expect(
       await call('registerFunctional', {
         accountId: slack?.accountId,
@@ -301,7 +306,10 @@ describe('creating a functional account where Jira allows it', () => {
 
   it('reports a half-done creation exactly', async () => {
     const role = await ok(
-      call<RoleView>('saveRole', { name: 'Half', groupIds: [group('team-web')?.groupId, group('team-legal')?.groupId] }),
+      call<RoleView>('saveRole', {
+        name: 'Half',
+        groupIds: [group('team-web')?.groupId, group('team-legal')?.groupId],
+      }),
     );
     // The second group disappears between saving the role and creating the account.
     const qa = group('team-legal');
