@@ -3,10 +3,11 @@
  * accounts, Audit). `jira:adminPage` with UI Kit is a single page, so sections are tabs.
  */
 import React, { useState } from 'react';
-import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs, Text } from '@forge/react';
+import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import { ErrorBanner } from './ErrorBanner';
 import { AuditTab } from './sections/AuditTab';
 import { CustomersTab } from './sections/CustomersTab';
+import { FunctionalTab } from './sections/FunctionalTab';
 import { GroupsTab } from './sections/GroupsTab';
 import { SiteSummaryPanel } from './sections/SiteSummaryPanel';
 import { UsersTab } from './sections/UsersTab';
@@ -34,9 +35,7 @@ export function App() {
         <TabPanel>{selected === 0 ? <UsersTab /> : null}</TabPanel>
         <TabPanel>{selected === 1 ? <GroupsTab /> : null}</TabPanel>
         <TabPanel>{selected === 2 ? <CustomersTab /> : null}</TabPanel>
-        <TabPanel>
-          <Text>Functional account tracking is not available in this version yet.</Text>
-        </TabPanel>
+        <TabPanel>{selected === 3 ? <FunctionalTab /> : null}</TabPanel>
         <TabPanel>{selected === 4 ? <AuditTab /> : null}</TabPanel>
       </Tabs>
     </Stack>

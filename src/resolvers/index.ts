@@ -40,6 +40,10 @@ export const authorize = createAuthorizer({
 
 const bulk = { jira, jobs: jobStore, audit: auditStore };
 const functional = { jira, store: functionalStore, audit: auditStore };
+const registry = {
+  registered: async (ids: string[]) => new Set((await functionalStore.getMany(ids)).map((r) => r.accountId)),
+  all: () => functionalStore.allIds(),
+};
 const CREDENTIAL_TYPES = ['api-token', 'oauth-client', 'other'] as const;
 const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
 const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
@@ -108,12 +112,16 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   getSiteSummary: () => getSiteSummary(jira),
   listUsers: ({ payload }) => {
     const p = asPayload(payload);
-    return listUsers(jira, {
-      query: field.optionalString(p, 'query', 100),
-      filters: filtersOf(p.filters),
-      cursor: field.optionalString(p, 'cursor', 500),
-      pageSize: field.optionalInt(p, 'pageSize', 1, 100),
-    });
+    return listUsers(
+      jira,
+      {
+        query: field.optionalString(p, 'query', 100),
+        filters: filtersOf(p.filters),
+        cursor: field.optionalString(p, 'cursor', 500),
+        pageSize: field.optionalInt(p, 'pageSize', 1, 100),
+      },
+      registry,
+    );
   },
   getUserDetails: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload))),
   resolveIdentifiers: ({ payload }) => resolveIdentifiers(jira, field.string(asPayload(payload), 'text', 100_000)),

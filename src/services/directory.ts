@@ -57,11 +57,24 @@ function matchesQuery(u: JiraUser, query: string): boolean {
   );
 }
 
-function localPredicate(filters: UserFilters, query: string | undefined, source: Source): (u: JiraUser) => boolean {
+/** Which accounts are registered as functional (the registry in KVS), for the badge and the filter. */
+export interface FunctionalRegistry {
+  registered(accountIds: string[]): Promise<Set<string>>;
+  all(): Promise<Set<string>>;
+}
+
+export const NO_REGISTRY: FunctionalRegistry = { registered: async () => new Set(), all: async () => new Set() };
+
+function localPredicate(
+  filters: UserFilters,
+  query: string | undefined,
+  source: Source,
+  functionalIds: Set<string>,
+): (u: JiraUser) => boolean {
   return (u) =>
     (filters.status === undefined || (filters.status === 'active') === u.active) &&
     (filters.accountType === undefined || u.accountType === filters.accountType) &&
-    (!filters.functional || looksFunctional(u.displayName)) &&
+    (!filters.functional || looksFunctional(u.displayName) || functionalIds.has(u.accountId)) &&
     (!query || source === 'search' || matchesQuery(u, query));
 }
 
@@ -92,7 +105,11 @@ async function productGroups(jira: DirectoryJira, product: string): Promise<stri
   return role.groups.map((name) => byName.get(name)).filter((id): id is string => !!id);
 }
 
-export async function listUsers(jira: DirectoryJira, payload: ListUsersPayload): Promise<UserPage> {
+export async function listUsers(
+  jira: DirectoryJira,
+  payload: ListUsersPayload,
+  registry: FunctionalRegistry = NO_REGISTRY,
+): Promise<UserPage> {
   const pageSize = payload.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
     throw invalidInput('pageSize must be between 1 and 100.');
@@ -114,7 +131,7 @@ export async function listUsers(jira: DirectoryJira, payload: ListUsersPayload):
   const cursor = decodeCursor(payload.cursor, isCursor) ?? { s: source, o: 0, g: 0 };
   if (cursor.s !== source) throw invalidInput('The filters changed; start from the first page.');
 
-  const keep = localPredicate(filters, query, source);
+  const keep = localPredicate(filters, query, source, filters.functional ? await registry.all() : new Set());
   const found: JiraUser[] = [];
   let scanned = 0;
   let offset = cursor.o;
@@ -180,7 +197,11 @@ export async function listUsers(jira: DirectoryJira, payload: ListUsersPayload):
       break;
     }
   }
-  const users = await withEmails(jira, found);
+  const [rows, registered] = await Promise.all([
+    withEmails(jira, found),
+    registry.registered(found.map((u) => u.accountId)),
+  ]);
+  const users = rows.map((r) => (registered.has(r.accountId) ? { ...r, functional: true } : r));
   return {
     users,
     nextCursor: exhausted ? undefined : encodeCursor({ s: source, o: offset, g: groupIndex }),

@@ -54,6 +54,8 @@ export interface FunctionalStore {
   putRole(role: RoleRecord): Promise<void>;
   removeRole(roleId: string): Promise<void>;
   roles(): Promise<RoleRecord[]>;
+  /** Ids of every registered account (key-only scan of the registry). */
+  allIds(): Promise<Set<string>>;
   lastHealth(): Promise<HealthRun | undefined>;
   putHealth(run: HealthRun): Promise<void>;
 }
@@ -85,6 +87,16 @@ export const functionalStore: FunctionalStore = {
       cursor = page.nextCursor;
     } while (cursor);
     return all;
+  },
+  async allIds() {
+    const ids = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await pageOf<FunctionalRecord>(ACCOUNT_PREFIX, cursor, 100);
+      page.items.forEach((r) => ids.add(r.accountId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
   },
   lastHealth: () => kvs.get<HealthRun>(HEALTH_KEY),
   putHealth: (run) => kvs.set(HEALTH_KEY, run),
