@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures what the app costs on the local site, in Jira requests, points and wall time:
  * a page of 50 search results with emails, a full user listing, the site summary, and a bulk job of
- * 1,000 adds (throughput, invocations, longest invocation). Prints one line per figure.
+ * 1,000 adds (throughput, invocations, longest invocation), and the daily health check of 500 registered
+ * functional accounts. Prints one line per figure.
  */
 import type { BulkJobView, Envelope, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
@@ -49,6 +50,25 @@ async function main(): Promise<void> {
   });
   const durations = site.host.durations.slice(before);
   console.info(`bulk job invocations: ${durations.length}, longest ${Math.max(...durations)} ms`);
+
+  const owners: string[] = [NAMED_USERS.regular.accountId, NAMED_USERS.jiraAdmin.accountId];
+  const functional = [...site.sim.state.users.values()]
+    .filter((u) => u.accountType === 'atlassian' && !owners.includes(u.accountId) && u.accountId !== ADMIN)
+    .slice(0, 500);
+  for (const [i, u] of functional.entries())
+    await invoke('registerFunctional', {
+      accountId: u.accountId,
+      ownerAccountId: owners[i % owners.length],
+      owningGroupId: group?.groupId,
+      purpose: 'Bench',
+      integration: 'Bench',
+    });
+  await measure('health check of 500 registered accounts (2 owners)', () =>
+    site.runScheduledTrigger('daily-functional-health'),
+  );
+  const byEndpoint = new Map<string, number>();
+  for (const r of site.sim.meter.requests) byEndpoint.set(r.endpoint, (byEndpoint.get(r.endpoint) ?? 0) + 1);
+  console.info(`health check requests by endpoint: ${JSON.stringify(Object.fromEntries(byEndpoint))}`);
   await site.close();
 }
 

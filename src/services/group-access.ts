@@ -1,8 +1,10 @@
 /**
  * What a group's membership grants: product access (from the application roles' groups, so adding
  * someone consumes a licence) and administration rights. Jira's REST API does not list which groups hold
- * global permissions, so "admin group" is judged by name (`admin` in it, e.g. site-admins,
- * jira-administrators), which is the convention Jira's own groups follow.
+ * global permissions with their members, so "admin group" is judged by name (`admin` in it, e.g. site-admins,
+ * jira-administrators, atlassian-addons-admin), the convention Jira's own groups follow. `group/bulk` can
+ * filter by `accessType` (site-admin, admin), but judging by name costs no request where groups are shown
+ * and a single `groups/picker` lookup in the daily health check, where the two accessType lookups cost two.
  */
 import type { GroupSummary } from '../contract';
 import type { JiraClient } from '../jira';

@@ -24,7 +24,10 @@ const USER_NOT_FOUND = 'Specified user does not exist or you do not have require
 export const USER_SEARCH_CAP = 1000;
 /** `users/search`: "The maximum number of items to return (limited to 1000)". */
 export const USERS_SEARCH_MAX = 1000;
-/** `user/bulk` page size cap (Atlassian caps bulk user lookups at 100 per page). */
+/**
+ * `user/bulk` page size cap. The v3 reference gives no number in the parameter text; its documented
+ * response example for this operation reports `"maxResults":100`, so 100 it is.
+ */
 export const USER_BULK_MAX = 100;
 
 function expandOf(req: SimRequest): string[] {
