@@ -244,8 +244,29 @@ describe('functional accounts through the resolvers', () => {
     expect(site.sim.meter.requests.every((r) => r.principal === 'app')).toBe(true);
   });
 
-  it('lets a non-admin do none of it', async () => {
+  it('lets a non-admin do none of it, and changes nothing', async () => {
+    const before = await ok(call<RegistryPage>('listFunctional'));
+    const roles = await ok(call<RoleView[]>('listRoles'));
+    const someone = before.accounts[0]?.accountId;
+    site.sim.meter.reset();
     for (const [key, payload] of [
+      ['listRoles', {}],
+      ['deleteRole', { roleId: roles[0]?.roleId }],
+      ['unregisterFunctional', { accountId: someone }],
+      ['addCredential', { accountId: someone, type: 'other', label: 'x' }],
+      ['rotateCredential', { accountId: someone, credentialId: 'x' }],
+      [
+        'createFunctional',
+        {
+          name: 'Nope',
+          roleId: roles[0]?.roleId,
+          email: 'nope.func@example.com',
+          ownerAccountId: NAMED_USERS.regular.accountId,
+          owningGroupId: group('team-security')?.groupId,
+          purpose: 'x',
+          integration: 'y',
+        },
+      ],
       ['listFunctional', {}],
       ['saveRole', { name: 'x', groupIds: [group('team-security')?.groupId] }],
       [
@@ -265,6 +286,10 @@ describe('functional accounts through the resolvers', () => {
         error: { code: 'FORBIDDEN' },
       });
     }
+    expect(site.sim.meter.writes()).toEqual([]);
+    const after = await ok(call<RegistryPage>('listFunctional'));
+    expect(after.accounts).toEqual(before.accounts);
+    expect(await ok(call<RoleView[]>('listRoles'))).toEqual(roles);
   });
 });
 

@@ -101,6 +101,12 @@ describe('functional account flows in the UI Kit page', () => {
     await page.text('registry', (t) => t.includes('report.func'));
   });
 
+  it('keeps no email in KVS: owners and accounts are stored by account ID', () => {
+    const stored = site.kvs.keys().map((k) => JSON.stringify(site.kvs.peek(k)));
+    expect(stored.filter((v) => v.includes('"ownerAccountId"')).length).toBeGreaterThanOrEqual(2);
+    expect(stored.join('\n')).not.toMatch(/@example\.com/);
+  });
+
   it('shows the functional badge in the Users tab, and func finds registered accounts', async () => {
     await page.tab(0);
     await page.type('user-search', 'func');
