@@ -61,6 +61,17 @@ describe('browser host in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('renders the Functional accounts tab and runs a health check from it', async () => {
+    await page.getByRole('tab', { name: 'Functional accounts' }).click();
+    await page.getByTestId('health-check-now').click({ timeout: 20_000 });
+    await page.getByTestId('last-check').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('last-check').innerText()).toMatch(/0 accounts, 0 findings/);
+    await page.getByTestId('role-name').waitFor();
+    await page.getByTestId('enrol-owner').waitFor();
+    await page.screenshot({ path: 'test-results/functional.png' });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows a non-admin the refusal', async () => {
     await page.goto(`${web.url}/?as=${encodeURIComponent(NAMED_USERS.regular.accountId)}`);
     await page.getByText('Only Jira administrators can use User Admin.').waitFor({ timeout: 20_000 });

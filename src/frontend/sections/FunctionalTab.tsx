@@ -38,6 +38,10 @@ const FILTERS = [
   { label: 'Credentials expiring or expired', value: 'expiring' },
   { label: 'Orphaned (owner inactive or deleted)', value: 'orphaned' },
 ];
+const ENROL_MODES = [
+  { label: 'Register an existing account', value: 'register' },
+  { label: 'Create a new account from a role', value: 'create' },
+];
 const CREDENTIAL_TYPES = [
   { label: 'API token', value: 'api-token' },
   { label: 'OAuth client', value: 'oauth-client' },
@@ -78,6 +82,7 @@ function Registry({ version, onChanged }: { version: number; onChanged: () => vo
         <Select
           testId="functional-filter"
           options={FILTERS}
+          placeholder="All accounts"
           onChange={(o: { value: string } | null) =>
             setFilter({ finding: (o?.value || undefined) as RegistryFilter['finding'] })
           }
@@ -88,7 +93,7 @@ function Registry({ version, onChanged }: { version: number; onChanged: () => vo
         </Button>
       </Inline>
       {page?.lastCheck ? (
-        <Text testId="last-check">{`Last check ${page.lastCheck.at.replace('T', ' ').slice(0, 16)}: ${page.lastCheck.accounts} accounts, ${page.lastCheck.findings} findings.`}</Text>
+        <Text testId="last-check">{`Last check ${page.lastCheck.at.replace('T', ' ').slice(0, 16)} UTC: ${page.lastCheck.accounts} accounts, ${page.lastCheck.findings} findings.`}</Text>
       ) : (
         <Text>No health check has run yet.</Text>
       )}
@@ -136,7 +141,7 @@ function Registry({ version, onChanged }: { version: number; onChanged: () => vo
           }))}
         />
       ) : null}
-      <Credentials accounts={known} onChanged={onChanged} />
+      {known.length > 0 ? <Credentials accounts={known} onChanged={onChanged} /> : null}
     </Stack>
   );
 }
@@ -325,10 +330,8 @@ function Enrol({ roles, onChanged }: { roles: RoleView[]; onChanged: () => void 
       <Heading size="small">Add a functional account</Heading>
       <Select
         testId="enrol-mode"
-        options={[
-          { label: 'Register an existing account', value: 'register' },
-          { label: 'Create a new account from a role', value: 'create' },
-        ]}
+        options={ENROL_MODES}
+        value={ENROL_MODES.find((m) => m.value === mode)}
         onChange={(o: { value: string } | null) => setMode((o?.value as 'register' | 'create') ?? 'register')}
       />
       {mode === 'register'
