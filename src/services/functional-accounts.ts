@@ -33,6 +33,8 @@ export type FunctionalJira = Pick<
   | 'getGroupsById'
   | 'listApplicationRoles'
   | 'getUsersBulkPage'
+  | 'searchUsersPage'
+  | 'getEmailsBulk'
   | 'createUser'
   | 'addUserToGroup'
   | 'removeUserFromGroup'
@@ -366,6 +368,15 @@ export async function rotateCredential(
 
 // ---- creation ----------------------------------------------------------------------------------
 
+/** The account (active, as Jira's user search sees it) whose email is exactly `email`, if any. */
+async function accountWithEmail(jira: FunctionalJira, email: string): Promise<{ displayName: string } | undefined> {
+  const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
+  if (hits.length === 0) return undefined;
+  const emails = await jira.getEmailsBulk(hits.map((u) => u.accountId));
+  const match = emails.find((e) => e.email.toLowerCase() === email.toLowerCase());
+  return match ? hits.find((u) => u.accountId === match.accountId) : undefined;
+}
+
 /**
  * Creates the account in Jira, puts it in the role's groups and registers it. Jira's reference for
  * `POST /rest/api/3/user` says the API "does not support Forge apps", and Jira names new accounts after
@@ -400,6 +411,15 @@ export async function createFunctional(
   const owningGroup = groups.find((g) => g.groupId === p.owningGroupId);
   if (!owningGroup) throw new AppFailure('NOT_FOUND', 'The owning group does not exist.');
   const wanted = conventionName(p.name, siteId);
+  // Jira answers 201 with the existing account when the email already has one with Jira access (the
+  // reference for POST /rest/api/3/user), so a person's account could be taken for a new functional one:
+  // look the email up first (matched exactly, asApp, so hidden emails count) and refuse.
+  const taken = await accountWithEmail(deps.jira, email);
+  if (taken)
+    throw new AppFailure(
+      'CONFLICT',
+      `An account already uses this email (${taken.displayName}). Register that account instead, or use another mailbox.`,
+    );
 
   let created;
   try {
@@ -429,6 +449,22 @@ export async function createFunctional(
       );
     if (err instanceof JiraApiError && err.status === 400) throw new AppFailure('CONFLICT', `Jira refused: ${reason}`);
     throw err;
+  }
+  if (!created.active) {
+    // Jira handed back an existing, deactivated account (user search does not list inactive ones).
+    await deps.audit.record({
+      actor,
+      action: 'functional.create',
+      targetType: 'user',
+      targetId: created.accountId,
+      targetLabel: wanted,
+      result: 'failed',
+      detail: `The email belongs to the existing, inactive account ${created.displayName}; nothing was changed.`,
+    });
+    throw new AppFailure(
+      'CONFLICT',
+      `An inactive account already uses this email (${created.displayName}). Reactivate and register it, or use another mailbox.`,
+    );
   }
   await deps.audit.record({
     actor,

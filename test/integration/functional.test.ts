@@ -7,6 +7,7 @@ import type {
   RoleView,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
+import { hasProductAccess } from '../../local/jira-sim/model';
 import { SITE_ID } from '../../local/jira-sim/seed';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
@@ -355,5 +356,51 @@ describe('creating a functional account where Jira allows it', () => {
       [qa?.groupId, 'failed'],
     ]);
     expect(res.data.message).toMatch(/not added to/);
+  });
+
+  it('refuses an email Jira already has an account for, and creates, adds and registers nothing', async () => {
+    const role = await ok(call<RoleView[]>('listRoles')).then((roles) => roles[0]);
+    const before = (await ok(call<RegistryPage>('listFunctional'))).accounts.length;
+    site.sim.meter.reset();
+    const res = await call<CreateFunctionalResult>('createFunctional', {
+      name: 'Dup',
+      roleId: role?.roleId,
+      email: NAMED_USERS.regular.email,
+      ownerAccountId: NAMED_USERS.regular.accountId,
+      owningGroupId: group('team-web')?.groupId,
+      purpose: 'x',
+      integration: 'y',
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    if (res.ok) return;
+    // Rita has Jira access, so Jira itself would answer 201 with her own account: the app must not take it.
+    expect(res.error.message).toBe(
+      'An account already uses this email (Rita Regular). Register that account instead, or use another mailbox.',
+    );
+    expect(site.sim.meter.writes()).toEqual([]);
+    expect((await ok(call<RegistryPage>('listFunctional'))).accounts).toHaveLength(before);
+  });
+
+  it('refuses an email that belongs to an inactive account Jira hands back, and changes nothing', async () => {
+    const role = (await ok(call<RoleView[]>('listRoles')))[0];
+    const inactive = [...site.sim.state.users.values()].find(
+      (u) => !u.active && u.accountType === 'atlassian' && hasProductAccess(site.sim.state, u.accountId),
+    );
+    const before = (await ok(call<RegistryPage>('listFunctional'))).accounts.length;
+    site.sim.meter.reset();
+    const res = await call<CreateFunctionalResult>('createFunctional', {
+      name: 'Old',
+      roleId: role?.roleId,
+      email: inactive?.email,
+      ownerAccountId: NAMED_USERS.regular.accountId,
+      owningGroupId: group('team-web')?.groupId,
+      purpose: 'x',
+      integration: 'y',
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    if (res.ok) return;
+    expect(res.error.message).toContain(`inactive account already uses this email (${inactive?.displayName})`);
+    expect(site.sim.meter.writes().filter((w) => w.endpoint !== '/rest/api/3/user')).toEqual([]);
+    expect((await ok(call<RegistryPage>('listFunctional'))).accounts).toHaveLength(before);
   });
 });

@@ -16,7 +16,7 @@ import {
   callerId,
 } from '../access';
 import type { SimUser } from '../model';
-import { groupByName, groupsOfUser, newUuid } from '../model';
+import { groupByName, groupsOfUser, hasProductAccess, newUuid } from '../model';
 import { groupName, pageBean, userJson } from '../representations';
 
 const USER_NOT_FOUND = 'Specified user does not exist or you do not have required permissions';
@@ -94,9 +94,12 @@ export const userRoutes: Route[] = [
         if (!role) throw new SimHttpError(400, '', { products: `Invalid product key: ${String(p)}` });
         return role;
       });
-      if ([...req.state.users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase())) {
-        throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
-      }
+      // The reference: "If the user exists and has access to Jira, the operation returns a 201 status. If
+      // the user exists but does not have access to Jira, the operation returns a 400 status."
+      const existing = [...req.state.users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
+      if (existing && hasProductAccess(req.state, existing.accountId))
+        return { status: 201, body: userJson(req.state, req.baseUrl, existing), objects: 1 };
+      if (existing) throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
       const login = email.split('@')[0] as string;
       // NewUserDetails.displayName "is no longer available": the person sets their own name, so a new
       // account is named after its email until then (the spec's property description).
