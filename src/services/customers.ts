@@ -20,7 +20,7 @@ import { USERS_SEARCH_PAGE_MAX } from '../jira/users';
 import type { AuditStore } from '../store/audit-store';
 import { looksLikeEmail } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
-import { withEmails } from './directory';
+import { searchAccountByEmail, withEmails } from './directory';
 
 export type CustomersJira = Pick<
   JiraClient,
@@ -80,12 +80,9 @@ export async function listDeskCustomers(
 
 /** The account that has this email: a targeted search first, then (for hidden emails) a scan with asApp emails. */
 async function accountForEmail(jira: CustomersJira, email: string): Promise<string | undefined> {
-  const wanted = email.toLowerCase();
-  const hits = await jira.searchUsersPage(email, 0, 10);
-  const exact = (await jira.getEmailsBulk(hits.items.map((u) => u.accountId))).find(
-    (e) => e.email.toLowerCase() === wanted,
-  );
+  const exact = await searchAccountByEmail(jira, email);
   if (exact) return exact.accountId;
+  const wanted = email.toLowerCase();
   const all = await collect((o, n) => jira.listUsersPage(o, n), USERS_SEARCH_PAGE_MAX);
   const emails = await jira.getEmailsBulk(all.items.filter((u) => u.accountType !== 'app').map((u) => u.accountId));
   return emails.find((e) => e.email.toLowerCase() === wanted)?.accountId;

@@ -90,6 +90,20 @@ function toRow(u: JiraUser, emails: Map<string, string>): UserRow {
   };
 }
 
+/**
+ * The account whose email is exactly `email` among Jira's user-search hits for it, if any. Emails come
+ * asApp, so hidden ones count; user search lists active accounts only, so an inactive one is not found.
+ */
+export async function searchAccountByEmail(
+  jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
+  email: string,
+): Promise<JiraUser | undefined> {
+  const wanted = email.toLowerCase();
+  const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
+  const match = (await jira.getEmailsBulk(hits.map((u) => u.accountId))).find((e) => e.email.toLowerCase() === wanted);
+  return match ? hits.find((u) => u.accountId === match.accountId) : undefined;
+}
+
 export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users: JiraUser[]): Promise<UserRow[]> {
   const needing = users.filter((u) => u.accountType !== 'app').map((u) => u.accountId);
   const emails = new Map((await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]));

@@ -24,6 +24,7 @@ import type { AuditStore } from '../store/audit-store';
 import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
 import { looksLikeEmail } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
+import { searchAccountByEmail } from './directory';
 import { loadGroupAccess } from './group-access';
 import { conventionName } from './functional-health';
 import { applyMembership } from './membership';
@@ -368,15 +369,6 @@ export async function rotateCredential(
 
 // ---- creation ----------------------------------------------------------------------------------
 
-/** The account (active, as Jira's user search sees it) whose email is exactly `email`, if any. */
-async function accountWithEmail(jira: FunctionalJira, email: string): Promise<{ displayName: string } | undefined> {
-  const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
-  if (hits.length === 0) return undefined;
-  const emails = await jira.getEmailsBulk(hits.map((u) => u.accountId));
-  const match = emails.find((e) => e.email.toLowerCase() === email.toLowerCase());
-  return match ? hits.find((u) => u.accountId === match.accountId) : undefined;
-}
-
 /**
  * Creates the account in Jira, puts it in the role's groups and registers it. Jira's reference for
  * `POST /rest/api/3/user` says the API "does not support Forge apps", and Jira names new accounts after
@@ -413,8 +405,8 @@ export async function createFunctional(
   const wanted = conventionName(p.name, siteId);
   // Jira answers 201 with the existing account when the email already has one with Jira access (the
   // reference for POST /rest/api/3/user), so a person's account could be taken for a new functional one:
-  // look the email up first (matched exactly, asApp, so hidden emails count) and refuse.
-  const taken = await accountWithEmail(deps.jira, email);
+  // look the email up first and refuse.
+  const taken = await searchAccountByEmail(deps.jira, email);
   if (taken)
     throw new AppFailure(
       'CONFLICT',
