@@ -403,6 +403,16 @@ export async function createFunctional(
   const owningGroup = groups.find((g) => g.groupId === p.owningGroupId);
   if (!owningGroup) throw new AppFailure('NOT_FOUND', 'The owning group does not exist.');
   const wanted = conventionName(p.name, siteId);
+  const auditCreate = (targetId: string, result: 'done' | 'failed', detail: string) =>
+    deps.audit.record({
+      actor,
+      action: 'functional.create',
+      targetType: 'user',
+      targetId,
+      targetLabel: wanted,
+      result,
+      detail,
+    });
   // Jira answers 201 with the existing account when the email already has one with Jira access (the
   // reference for POST /rest/api/3/user), so a person's account could be taken for a new functional one:
   // look the email up first and refuse.
@@ -419,15 +429,7 @@ export async function createFunctional(
   } catch (err) {
     const reason =
       err instanceof JiraApiError ? err.jiraMessage || `Jira answered ${err.status}.` : 'Unexpected error.';
-    await deps.audit.record({
-      actor,
-      action: 'functional.create',
-      targetType: 'user',
-      targetId: wanted,
-      targetLabel: wanted,
-      result: 'failed',
-      detail: reason,
-    });
+    await auditCreate(wanted, 'failed', reason);
     if (err instanceof JiraApiError && err.status === 403 && /forge/i.test(reason)) {
       throw new AppFailure(
         'FORBIDDEN',
@@ -444,29 +446,17 @@ export async function createFunctional(
   }
   if (!created.active) {
     // Jira handed back an existing, deactivated account (user search does not list inactive ones).
-    await deps.audit.record({
-      actor,
-      action: 'functional.create',
-      targetType: 'user',
-      targetId: created.accountId,
-      targetLabel: wanted,
-      result: 'failed',
-      detail: `The email belongs to the existing, inactive account ${created.displayName}; nothing was changed.`,
-    });
+    await auditCreate(
+      created.accountId,
+      'failed',
+      `The email belongs to the existing, inactive account ${created.displayName}; nothing was changed.`,
+    );
     throw new AppFailure(
       'CONFLICT',
       `An inactive account already uses this email (${created.displayName}). Reactivate and register it, or use another mailbox.`,
     );
   }
-  await deps.audit.record({
-    actor,
-    action: 'functional.create',
-    targetType: 'user',
-    targetId: created.accountId,
-    targetLabel: wanted,
-    result: 'done',
-    detail: `Created in Jira; role ${role.name}.`,
-  });
+  await auditCreate(created.accountId, 'done', `Created in Jira; role ${role.name}.`);
 
   const results: CreateFunctionalResult['groups'] = [];
   for (const gid of role.groupIds) {
