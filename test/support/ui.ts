@@ -2,8 +2,34 @@
  * Driving the UI Kit page in Node: find elements by test id in the ForgeDoc and act on them through the
  * real handlers the page registered, as the product does when an administrator types, picks or clicks.
  */
-import type { FakeBridge } from '../../local/host/fake-bridge';
+import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
 import { byTestId, findAll, textOf, type ForgeDoc } from '../../local/host/forge-doc';
+import type { LocalSite, LocalSiteOptions } from '../../local/local-site';
+import { startTestSite } from './site';
+
+export interface UiPage {
+  site: LocalSite;
+  bridge: FakeBridge;
+  page: UiDriver;
+  /** Closes the bridge, then the site. */
+  close(): Promise<void>;
+}
+
+/** Starts a test site and renders the app's UI Kit page in Node through a fake bridge, signed in as `accountId`. */
+export async function openUiPage(accountId: string, options?: LocalSiteOptions): Promise<UiPage> {
+  const site = await startTestSite(options);
+  const bridge = installFakeBridge(site.host, accountId);
+  // The page renders when its module loads, as in Forge's iframe: the bridge has to be there first.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../src/frontend/index');
+  const close = async () => {
+    await bridge.close();
+    await site.close();
+  };
+  return { site, bridge, page: ui(bridge), close };
+}
+
+export type UiDriver = ReturnType<typeof ui>;
 
 export function ui(bridge: FakeBridge) {
   const one = (testId: string) => bridge.waitFor((doc) => findAll(doc, byTestId(testId))[0]);

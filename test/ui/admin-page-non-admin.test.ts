@@ -1,21 +1,15 @@
-import type { LocalSite } from '../../local/local-site';
-import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import type { FakeBridge } from '../../local/host/fake-bridge';
 import { byType, findAll, textOf } from '../../local/host/forge-doc';
-import { NAMED_USERS, startTestSite } from '../support/site';
+import { NAMED_USERS } from '../support/site';
+import { openUiPage } from '../support/ui';
 
 describe('the admin page for a non-admin', () => {
-  let site: LocalSite;
   let bridge: FakeBridge;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    site = await startTestSite();
-    bridge = installFakeBridge(site.host, NAMED_USERS.regular.accountId);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/frontend/index');
+    ({ bridge, close } = await openUiPage(NAMED_USERS.regular.accountId));
   });
-  afterAll(async () => {
-    await bridge.close();
-    await site.close();
-  });
+  afterAll(() => close());
 
   it('shows the refusal instead of an empty page', async () => {
     const message = await bridge.waitFor((doc) => findAll(doc, byType('SectionMessage'))[0]);

@@ -1,21 +1,17 @@
 import type { LocalSite } from '../../local/local-site';
-import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import type { FakeBridge } from '../../local/host/fake-bridge';
 import { byTestId, byType, findAll, textOf, withText } from '../../local/host/forge-doc';
-import { NAMED_USERS, startTestSite } from '../support/site';
+import { NAMED_USERS } from '../support/site';
+import { openUiPage } from '../support/ui';
 
 describe('the UI Kit admin page rendered through a fake bridge', () => {
   let site: LocalSite;
   let bridge: FakeBridge;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    site = await startTestSite();
-    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/frontend/index');
+    ({ site, bridge, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId));
   });
-  afterAll(async () => {
-    await bridge.close();
-    await site.close();
-  });
+  afterAll(() => close());
 
   it('shows the resolver’s site summary and the five section tabs', async () => {
     const users = await bridge.waitFor((doc) => findAll(doc, byTestId('summary-users'))[0]);

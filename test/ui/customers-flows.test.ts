@@ -1,7 +1,6 @@
 import type { LocalSite } from '../../local/local-site';
-import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
-import { NAMED_USERS, startTestSite } from '../support/site';
-import { ui } from '../support/ui';
+import { NAMED_USERS } from '../support/site';
+import { openUiPage, type UiDriver } from '../support/ui';
 
 /**
  * The Customers tab through the UI Kit tree: create a customer, provision them to two desks, remove them
@@ -9,21 +8,16 @@ import { ui } from '../support/ui';
  */
 describe('customers flows in the UI Kit page', () => {
   let site: LocalSite;
-  let bridge: FakeBridge;
-  let page: ReturnType<typeof ui>;
+  let close: () => Promise<void>;
+  let page: UiDriver;
   const desk = (key: string) => [...site.sim.state.serviceDesks.values()].find((d) => d.projectKey === key);
 
   beforeAll(async () => {
-    site = await startTestSite({ seed: { users: 400, groups: 12, serviceDesks: 3 } });
-    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
-    page = ui(bridge);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/frontend/index');
+    ({ site, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
+      seed: { users: 400, groups: 12, serviceDesks: 3 },
+    }));
   });
-  afterAll(async () => {
-    await bridge.close();
-    await site.close();
-  });
+  afterAll(() => close());
 
   it('creates a customer, provisions them to two desks, removes them from one', async () => {
     await page.tab(2);

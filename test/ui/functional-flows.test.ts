@@ -1,8 +1,8 @@
 import type { LocalSite } from '../../local/local-site';
-import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import type { FakeBridge } from '../../local/host/fake-bridge';
 import { SITE_ID } from '../../local/jira-sim/seed';
-import { NAMED_USERS, startTestSite } from '../support/site';
-import { ui } from '../support/ui';
+import { NAMED_USERS } from '../support/site';
+import { openUiPage, type UiDriver } from '../support/ui';
 
 /**
  * The Functional accounts tab through the UI Kit tree: define a role, create an account from it, register
@@ -12,7 +12,8 @@ import { ui } from '../support/ui';
 describe('functional account flows in the UI Kit page', () => {
   let site: LocalSite;
   let bridge: FakeBridge;
-  let page: ReturnType<typeof ui>;
+  let close: () => Promise<void>;
+  let page: UiDriver;
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
   const pickGroup = async (testId: string, name: string) => {
     const opts = await page.options(testId, (o) => o.some((x) => x.label.startsWith(name)));
@@ -21,16 +22,12 @@ describe('functional account flows in the UI Kit page', () => {
 
   beforeAll(async () => {
     // A site where Jira lets the app create accounts (the default simulator refuses, as Jira documents).
-    site = await startTestSite({ seed: { users: 300, groups: 20 }, allowForgeUserCreation: true });
-    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
-    page = ui(bridge);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/frontend/index');
+    ({ site, bridge, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
+      seed: { users: 300, groups: 20 },
+      allowForgeUserCreation: true,
+    }));
   });
-  afterAll(async () => {
-    await bridge.close();
-    await site.close();
-  });
+  afterAll(() => close());
 
   it('defines a role, creates an account from it and registers another', async () => {
     await page.tab(3);

@@ -1,8 +1,8 @@
 import type { LocalSite } from '../../local/local-site';
-import { installFakeBridge, type FakeBridge } from '../../local/host/fake-bridge';
+import type { FakeBridge } from '../../local/host/fake-bridge';
 import { byType, findAll } from '../../local/host/forge-doc';
-import { NAMED_USERS, startTestSite } from '../support/site';
-import { ui } from '../support/ui';
+import { NAMED_USERS } from '../support/site';
+import { openUiPage, type UiDriver } from '../support/ui';
 
 /**
  * The Users, Groups and Audit tabs driven through the UI Kit tree (fake bridge) against the simulator,
@@ -11,20 +11,16 @@ import { ui } from '../support/ui';
 describe('people and groups flows in the UI Kit page', () => {
   let site: LocalSite;
   let bridge: FakeBridge;
-  let page: ReturnType<typeof ui>;
+  let close: () => Promise<void>;
+  let page: UiDriver;
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
 
   beforeAll(async () => {
-    site = await startTestSite({ seed: { users: 400, groups: 20 } });
-    bridge = installFakeBridge(site.host, NAMED_USERS.siteAdmin.accountId);
-    page = ui(bridge);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/frontend/index');
+    ({ site, bridge, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
+      seed: { users: 400, groups: 20 },
+    }));
   });
-  afterAll(async () => {
-    await bridge.close();
-    await site.close();
-  });
+  afterAll(() => close());
 
   it('searches as you type, shows emails even when hidden, and filters', async () => {
     await page.type('user-search', 'Rita');
