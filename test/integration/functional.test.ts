@@ -298,6 +298,15 @@ describe('creating a functional account where Jira allows it', () => {
   let site: LocalSite;
   const call = <T>(key: string, payload: unknown = {}) => invokeAs<Envelope<T>>(site, ADMIN, key, payload);
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
+  /** createFunctional owned by Rita and team-web unless `fields` say otherwise. */
+  const create = (fields: { name: string; roleId: string | undefined; email: string | undefined }) =>
+    call<CreateFunctionalResult>('createFunctional', {
+      ownerAccountId: NAMED_USERS.regular.accountId,
+      owningGroupId: group('team-web')?.groupId,
+      purpose: 'x',
+      integration: 'y',
+      ...fields,
+    });
   beforeAll(async () => {
     site = await startTestSite({ seed: { users: 200, groups: 20 }, allowForgeUserCreation: true });
   });
@@ -340,15 +349,7 @@ describe('creating a functional account where Jira allows it', () => {
     // The second group disappears between saving the role and creating the account.
     const qa = group('team-legal');
     if (qa) site.sim.state.groups.delete(qa.groupId);
-    const res = await call<CreateFunctionalResult>('createFunctional', {
-      name: 'Half',
-      roleId: role.roleId,
-      email: 'half.func@example.com',
-      ownerAccountId: NAMED_USERS.regular.accountId,
-      owningGroupId: group('team-web')?.groupId,
-      purpose: 'x',
-      integration: 'y',
-    });
+    const res = await create({ name: 'Half', roleId: role.roleId, email: 'half.func@example.com' });
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     expect(res.data.groups.map((g) => [g.name, g.outcome])).toEqual([
@@ -359,18 +360,10 @@ describe('creating a functional account where Jira allows it', () => {
   });
 
   it('refuses an email Jira already has an account for, and creates, adds and registers nothing', async () => {
-    const role = await ok(call<RoleView[]>('listRoles')).then((roles) => roles[0]);
+    const role = (await ok(call<RoleView[]>('listRoles')))[0];
     const before = (await ok(call<RegistryPage>('listFunctional'))).accounts.length;
     site.sim.meter.reset();
-    const res = await call<CreateFunctionalResult>('createFunctional', {
-      name: 'Dup',
-      roleId: role?.roleId,
-      email: NAMED_USERS.regular.email,
-      ownerAccountId: NAMED_USERS.regular.accountId,
-      owningGroupId: group('team-web')?.groupId,
-      purpose: 'x',
-      integration: 'y',
-    });
+    const res = await create({ name: 'Dup', roleId: role?.roleId, email: NAMED_USERS.regular.email });
     expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     if (res.ok) return;
     // Rita has Jira access, so Jira itself would answer 201 with her own account: the app must not take it.
@@ -388,15 +381,7 @@ describe('creating a functional account where Jira allows it', () => {
     );
     const before = (await ok(call<RegistryPage>('listFunctional'))).accounts.length;
     site.sim.meter.reset();
-    const res = await call<CreateFunctionalResult>('createFunctional', {
-      name: 'Old',
-      roleId: role?.roleId,
-      email: inactive?.email,
-      ownerAccountId: NAMED_USERS.regular.accountId,
-      owningGroupId: group('team-web')?.groupId,
-      purpose: 'x',
-      integration: 'y',
-    });
+    const res = await create({ name: 'Old', roleId: role?.roleId, email: inactive?.email });
     expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     if (res.ok) return;
     expect(res.error.message).toContain(`inactive account already uses this email (${inactive?.displayName})`);
