@@ -6,6 +6,7 @@
  */
 import type { BulkJobView, Envelope, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
+import { registerFunctionalLoad } from '../local/functional-load';
 import { startLocalSite } from '../local/local-site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -52,17 +53,7 @@ async function main(): Promise<void> {
   console.info(`bulk job invocations: ${durations.length}, longest ${Math.max(...durations)} ms`);
 
   const owners: string[] = [NAMED_USERS.regular.accountId, NAMED_USERS.jiraAdmin.accountId];
-  const functional = [...site.sim.state.users.values()]
-    .filter((u) => u.accountType === 'atlassian' && !owners.includes(u.accountId) && u.accountId !== ADMIN)
-    .slice(0, 500);
-  for (const [i, u] of functional.entries())
-    await invoke('registerFunctional', {
-      accountId: u.accountId,
-      ownerAccountId: owners[i % owners.length],
-      owningGroupId: group?.groupId,
-      purpose: 'Bench',
-      integration: 'Bench',
-    });
+  await registerFunctionalLoad(site, { admin: ADMIN, count: 500, owners, owningGroupId: group?.groupId ?? '' });
   await measure('health check of 500 registered accounts (2 owners)', () =>
     site.runScheduledTrigger('daily-functional-health'),
   );

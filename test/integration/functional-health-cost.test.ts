@@ -1,4 +1,5 @@
-import type { Envelope, FunctionalAccountView, HealthRun, RegistryPage } from '../../src/contract';
+import type { Envelope, HealthRun, RegistryPage } from '../../src/contract';
+import { registerFunctionalLoad } from '../../local/functional-load';
 import type { LocalSite } from '../../local/local-site';
 import { USER_BULK_MAX } from '../../local/jira-sim/routes/users';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
@@ -20,20 +21,7 @@ describe('health check cost for 500 registered accounts', () => {
   beforeAll(async () => {
     site = await startTestSite({ seed: { users: 1200, groups: 20 } });
     const team = [...site.sim.state.groups.values()].find((g) => g.name === 'team-data');
-    const accounts = [...site.sim.state.users.values()]
-      .filter((u) => u.accountType === 'atlassian' && !owners.includes(u.accountId) && u.accountId !== ADMIN)
-      .slice(0, REGISTERED);
-    for (const [i, u] of accounts.entries()) {
-      await ok(
-        invokeAs<Envelope<FunctionalAccountView>>(site, ADMIN, 'registerFunctional', {
-          accountId: u.accountId,
-          ownerAccountId: owners[i % owners.length],
-          owningGroupId: team?.groupId,
-          purpose: 'Load test',
-          integration: 'Bench',
-        }),
-      );
-    }
+    await registerFunctionalLoad(site, { admin: ADMIN, count: REGISTERED, owners, owningGroupId: team?.groupId ?? '' });
     site.sim.meter.reset();
     await site.runScheduledTrigger('daily-functional-health');
     const page = await ok(invokeAs<Envelope<RegistryPage>>(site, ADMIN, 'listFunctional', {}));
