@@ -58,10 +58,48 @@ export interface BulkJobView {
   failures: BulkItemView[];
 }
 
+/**
+ * Every action the app writes to the audit log, with the words the Audit tab shows for it. The Action
+ * filter offers exactly this list; a unit test checks that every action the services log is here.
+ */
+export const AUDIT_ACTIONS = [
+  { action: 'group.member.add', label: 'Added to group' },
+  { action: 'group.member.remove', label: 'Removed from group' },
+  { action: 'user.columns.reset', label: 'Issue columns reset' },
+  { action: 'user.delete', label: 'User deleted' },
+  { action: 'customer.create', label: 'Customer created' },
+  { action: 'customer.link', label: 'Customer linked to existing account' },
+  { action: 'servicedesk.customer.add', label: 'Customer added to service desk' },
+  { action: 'servicedesk.customer.remove', label: 'Customer removed from service desk' },
+  { action: 'functional.create', label: 'Functional account created' },
+  { action: 'functional.register', label: 'Functional account registered' },
+  { action: 'functional.update', label: 'Functional account edited' },
+  { action: 'functional.unregister', label: 'Functional account unregistered' },
+  { action: 'functional.credential.add', label: 'Credential recorded' },
+  { action: 'functional.credential.rotate', label: 'Credential rotated' },
+  { action: 'functional.role.create', label: 'Role created' },
+  { action: 'functional.role.update', label: 'Role changed' },
+  { action: 'functional.role.delete', label: 'Role deleted' },
+  { action: 'functional.health-check', label: 'Health check run' },
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]['action'];
+
+/** The Audit tab's words for an action; an action this build does not know shows as logged. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTIONS.find((a) => a.action === action)?.label ?? action;
+}
+
 export interface AuditEntryView {
   id: string;
   at: string;
+  /** The administrator's account ID. */
   actor: string;
+  /**
+   * Read-time only (never stored): the actor's display name from Jira, emails redacted. Absent when Jira
+   * no longer knows the account.
+   */
+  actorName?: string;
   action: string;
   targetType: string;
   targetId: string;
@@ -78,7 +116,7 @@ export interface AuditQueryPayload {
   action?: string;
   actor?: string;
   result?: 'done' | 'already' | 'failed';
-  /** Matches target or object id/label. */
+  /** Matches target or object id/label, and the people whose name starts with it (as actor or target). */
   text?: string;
   cursor?: string;
   pageSize?: number;

@@ -11,6 +11,7 @@ import { jobStore } from '../store/job-store';
 import { AppFailure, invalidInput } from '../services/app-error';
 import { listDeskCustomers, listDesks, provisionCustomer, requireDesk } from '../services/customers';
 import { exportAuditCsv, queryAudit } from '../services/audit';
+import { nameAuditEntries, peopleNamed } from '../services/audit-names';
 import { createAuthorizer } from '../services/authorization';
 import { createJob, getJob, listJobs, retryFailures, runSlice, MAX_JOB_ITEMS } from '../services/bulk-jobs';
 import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../services/directory';
@@ -188,7 +189,11 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   getBulkJob: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))),
   listBulkJobs: () => listJobs(bulk),
   retryBulkFailures: ({ payload, accountId }) => retryFailures(bulk, field.jobId(asPayload(payload)), accountId),
-  listAudit: ({ payload }) => queryAudit(auditStore, auditQuery(payload)),
+  listAudit: async ({ payload }) => {
+    const q = auditQuery(payload);
+    const page = await queryAudit(auditStore, q, undefined, await peopleNamed(jira, q.text));
+    return { ...page, entries: await nameAuditEntries(jira, page.entries) };
+  },
   exportAuditCsv: ({ payload }) => exportAuditCsv(auditStore, auditQuery(payload)),
   listServiceDesks: ({ payload }) => listDesks(jira, field.optionalInt(asPayload(payload), 'start', 0, 1_000_000) ?? 0),
   listDeskCustomers: ({ payload }) => {

@@ -11,21 +11,29 @@ const KVS_PAGE = 100;
 const MAX_KVS_PAGES_PER_CALL = 20;
 export const CSV_MAX_ROWS = 5000;
 
-function matcher(q: AuditQueryPayload): (e: AuditEntryView) => boolean {
+/** `people`: account IDs the text names (see audit-names.ts), matched as actor or user target. */
+function matcher(q: AuditQueryPayload, people: Set<string>): (e: AuditEntryView) => boolean {
   const text = q.text?.trim().toLowerCase();
   return (e) =>
     (!q.action || e.action === q.action) &&
     (!q.actor || e.actor === q.actor) &&
     (!q.result || e.result === q.result) &&
     (!text ||
-      [e.targetId, e.targetLabel, e.objectId, e.objectLabel, e.jobId].some((v) => v?.toLowerCase().includes(text)));
+      [e.targetId, e.targetLabel, e.objectId, e.objectLabel, e.jobId].some((v) => v?.toLowerCase().includes(text)) ||
+      people.has(e.actor) ||
+      (e.targetType === 'user' && people.has(e.targetId)));
 }
 
-export async function queryAudit(store: AuditStore, q: AuditQueryPayload, maxRows?: number): Promise<AuditPage> {
+export async function queryAudit(
+  store: AuditStore,
+  q: AuditQueryPayload,
+  maxRows?: number,
+  people: Set<string> = new Set(),
+): Promise<AuditPage> {
   const pageSize = maxRows ?? q.pageSize ?? 50;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CSV_MAX_ROWS)
     throw invalidInput('pageSize is out of range.');
-  const keep = matcher(q);
+  const keep = matcher(q, people);
   const entries: AuditEntryView[] = [];
   let cursor = q.cursor;
   for (
