@@ -9,7 +9,7 @@ import type { JiraClient } from '../jira';
 import { collect } from '../jira/pagination';
 import type { JiraUser } from '../jira/types';
 import { GROUP_MEMBER_PAGE_MAX } from '../jira/groups';
-import { USER_SEARCH_RESULT_CAP, USERS_SEARCH_PAGE_MAX } from '../jira/users';
+import { USER_BULK_PAGE, USER_SEARCH_RESULT_CAP, USERS_SEARCH_PAGE_MAX } from '../jira/users';
 import { invalidInput } from './app-error';
 import { decodeCursor, encodeCursor } from './cursor';
 import { isFunctionalQuery, looksFunctional } from './functional-naming';
@@ -91,21 +91,54 @@ function toRow(u: JiraUser, emails: Map<string, string>): UserRow {
 }
 
 /**
- * The account whose email is exactly `email` among Jira's user-search hits for it, if any. Emails come
- * asApp, so hidden ones count; user search lists active accounts only, so an inactive one is not found.
+ * Accounts by exact email through Jira's user search: an email-shaped query matches the account with
+ * that email even when profile visibility hides it (see the simulator's `matchesUserSearch` for the
+ * source), so each email costs one search. A hit whose email Jira shows is confirmed from the response;
+ * only hits whose email is hidden are confirmed with the asApp email lookup, 100 a request. User search
+ * lists active accounts only, so an inactive account is not found this way (the directory index finds it).
  */
+export async function searchAccountsByEmail(
+  jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
+  emails: string[],
+  concurrency = 4,
+): Promise<Map<string, JiraUser>> {
+  const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+  const found = new Map<string, JiraUser>();
+  const hidden = new Map<string, JiraUser>();
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted.length) {
+      const email = wanted[next++] as string;
+      const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
+      for (const u of hits) {
+        if (u.emailAddress === undefined) hidden.set(u.accountId, u);
+        else if (u.emailAddress.toLowerCase() === email) found.set(email, u);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, worker));
+  if (hidden.size > 0) {
+    const set = new Set(wanted);
+    for (const e of await jira.getEmailsBulk([...hidden.keys()])) {
+      const email = e.email.toLowerCase();
+      const user = hidden.get(e.accountId);
+      if (user && set.has(email) && !found.has(email)) found.set(email, user);
+    }
+  }
+  return found;
+}
+
+/** The account whose email is exactly `email` (active accounts; see `searchAccountsByEmail`). */
 export async function searchAccountByEmail(
   jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
   email: string,
 ): Promise<JiraUser | undefined> {
-  const wanted = email.toLowerCase();
-  const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
-  const match = (await jira.getEmailsBulk(hits.map((u) => u.accountId))).find((e) => e.email.toLowerCase() === wanted);
-  return match ? hits.find((u) => u.accountId === match.accountId) : undefined;
+  return (await searchAccountsByEmail(jira, [email])).get(email.trim().toLowerCase());
 }
 
 export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users: JiraUser[]): Promise<UserRow[]> {
-  const needing = users.filter((u) => u.accountType !== 'app').map((u) => u.accountId);
+  // Only rows whose email Jira hid need the asApp lookup; app accounts have none.
+  const needing = users.filter((u) => u.accountType !== 'app' && !u.emailAddress).map((u) => u.accountId);
   const emails = new Map((await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]));
   return users.map((u) => toRow(u, emails));
 }
@@ -236,6 +269,67 @@ export async function getUserDetails(jira: DirectoryJira, accountId: string): Pr
   };
 }
 
+/** Looks pasted emails up in the directory index (keyed hashes), when one is built. */
+export interface EmailIndex {
+  /** Account ids by lower-cased email, or undefined while no index has been built. */
+  lookup(emails: string[]): Promise<Map<string, string> | undefined>;
+}
+
+/** Up to this many emails resolve by one user search each when there is no index to look them up in. */
+export const SEARCH_EMAILS_MAX = 50;
+
+/**
+ * Emails to accounts. With a built index: one KVS lookup, then the asApp email lookup (100 a request)
+ * confirms each hit still has that email, and names come from `user/bulk` only for those. Without one
+ * (still building): a user search per email, up to `SEARCH_EMAILS_MAX`; more are reported as waiting for
+ * the index rather than scanning the whole directory.
+ */
+async function resolveEmails(
+  jira: DirectoryJira,
+  emails: string[],
+  index: EmailIndex | undefined,
+): Promise<Map<string, ResolvedIdentifier>> {
+  const out = new Map<string, ResolvedIdentifier>();
+  const byLower = new Map(emails.map((e) => [e.toLowerCase(), e]));
+  const indexed = await index?.lookup([...byLower.keys()]);
+  if (indexed) {
+    const ids = [...new Set(indexed.values())];
+    const current = new Map<string, string>();
+    for (const e of await jira.getEmailsBulk(ids)) current.set(e.accountId, e.email.toLowerCase());
+    const confirmed = [...indexed].filter(([email, id]) => current.get(id) === email);
+    const names = new Map<string, string>();
+    const confirmedIds = [...new Set(confirmed.map(([, id]) => id))];
+    for (let i = 0; i < confirmedIds.length; i += USER_BULK_PAGE) {
+      const page = await jira.getUsersBulkPage(confirmedIds.slice(i, i + USER_BULK_PAGE), 0);
+      for (const u of page.items) names.set(u.accountId, u.displayName);
+    }
+    for (const [email, accountId] of confirmed) {
+      const input = byLower.get(email) as string;
+      if (names.has(accountId)) out.set(input, { input, accountId, displayName: names.get(accountId), how: 'email' });
+    }
+    return out;
+  }
+  if (byLower.size > SEARCH_EMAILS_MAX) {
+    for (const input of byLower.values())
+      out.set(input, {
+        input,
+        problem: `The directory index is still being built: up to ${SEARCH_EMAILS_MAX} emails at a time can be looked up until it is ready.`,
+      });
+    return out;
+  }
+  for (const [email, u] of await searchAccountsByEmail(jira, [...byLower.keys()])) {
+    const input = byLower.get(email) as string;
+    out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
+  }
+  for (const input of byLower.values())
+    if (!out.has(input))
+      out.set(input, {
+        input,
+        problem: 'No account has this email. Until the directory index is built, only active accounts can be found.',
+      });
+  return out;
+}
+
 const ACCOUNT_ID = /^[A-Za-z0-9:_-]{10,128}$/;
 export const MAX_IDENTIFIERS = 1000;
 
@@ -244,7 +338,11 @@ export const MAX_IDENTIFIERS = 1000;
  * (`user/bulk`), legacy names through `user/bulk/migration`, and emails against the site's users with the
  * asApp email lookup (so hidden emails resolve too); the rest say why they could not be resolved.
  */
-export async function resolveIdentifiers(jira: DirectoryJira, text: string): Promise<ResolvedIdentifier[]> {
+export async function resolveIdentifiers(
+  jira: DirectoryJira,
+  text: string,
+  emailIndex?: EmailIndex,
+): Promise<ResolvedIdentifier[]> {
   const inputs = [
     ...new Set(
       text
@@ -286,21 +384,7 @@ export async function resolveIdentifiers(jira: DirectoryJira, text: string): Pro
     }
   }
   if (emails.length > 0) {
-    // Emails: match against every account's email (asApp, so hidden ones count), one users page at a time.
-    const wanted = new Map(emails.map((e) => [e.toLowerCase(), e]));
-    for (let offset = 0; wanted.size > 0; offset += USERS_SEARCH_PAGE_MAX) {
-      const page = await jira.listUsersPage(offset, USERS_SEARCH_PAGE_MAX);
-      const rows = await jira.getEmailsBulk(page.items.filter((u) => u.accountType !== 'app').map((u) => u.accountId));
-      const names = new Map(page.items.map((u) => [u.accountId, u.displayName]));
-      for (const r of rows) {
-        const input = wanted.get(r.email.toLowerCase());
-        if (input) {
-          out.set(input, { input, accountId: r.accountId, displayName: names.get(r.accountId), how: 'email' });
-          wanted.delete(r.email.toLowerCase());
-        }
-      }
-      if (page.isLast) break;
-    }
+    for (const [input, r] of await resolveEmails(jira, emails, emailIndex)) out.set(input, r);
   }
   return inputs.map(
     (input) =>

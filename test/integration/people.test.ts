@@ -124,7 +124,10 @@ describe('people and groups resolvers against the simulator', () => {
   });
 
   it('resolves pasted emails, account ids and legacy usernames, and says which it could not', async () => {
-    const hidden = [...site.sim.state.users.values()].find((u) => !u.emailVisible && u.accountType === 'atlassian');
+    // Before the directory index exists, emails resolve by user search, which sees active accounts only.
+    const hidden = [...site.sim.state.users.values()].find(
+      (u) => !u.emailVisible && u.active && u.accountType === 'atlassian',
+    );
     const text = [
       hidden?.email,
       NAMED_USERS.regular.accountId,

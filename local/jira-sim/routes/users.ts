@@ -54,6 +54,24 @@ export function matchesQuery(user: SimUser, query: string): boolean {
   return name.split(/[\s_.\-()]+/).some((word) => word.startsWith(q));
 }
 
+/** An email-shaped query: something@domain.tld with no spaces. */
+export const EMAIL_SHAPED = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * `user/search` with an email-shaped query matches the account whose email is that address, whether or
+ * not profile visibility hides the email in the response, and does not match display names. Developers
+ * report this on Atlassian's developer community ("JIRA API - Find users query behavior",
+ * https://community.developer.atlassian.com/t/jira-api-find-users-query-behavior/55576): a user whose
+ * displayName is an email is not found by searching that text, and the reference's own wording is that
+ * the query "is matched against user attributes (displayName, and emailAddress)". Other queries keep the
+ * prefix match of `matchesQuery`.
+ */
+export function matchesUserSearch(user: SimUser, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (EMAIL_SHAPED.test(q)) return user.email.toLowerCase() === q;
+  return matchesQuery(user, query);
+}
+
 function clampMax(n: number, cap: number): number {
   if (n < 0) throw new SimHttpError(400, 'maxResults must be positive.');
   return Math.min(n, cap);
@@ -153,7 +171,7 @@ export const userRoutes: Route[] = [
       const matched = [...req.state.users.values()]
         .filter((u) => u.active)
         .filter((u) => (accountId ? u.accountId === accountId : true))
-        .filter((u) => (query ? matchesQuery(u, query) : true))
+        .filter((u) => (query ? matchesUserSearch(u, query) : true))
         .sort(byDisplayName)
         .slice(0, USER_SEARCH_CAP);
       const page = matched.slice(startAt, startAt + maxResults);
