@@ -1,7 +1,25 @@
 /**
- * Fault injection for resilience tests: latency with jitter, 429 storms, 5xx answers and connection
- * resets, each drawn from a seeded PRNG so a test run is repeatable.
+ * Fault injection for resilience tests: latency with jitter, 429 storms, 5xx answers, connection
+ * resets, and lost responses (the write is applied, then the connection is reset before the answer),
+ * each drawn from a seeded PRNG so a test run is repeatable.
  */
+
+/**
+ * A lost-response rule: a matching request is handled (Jira applies the write), then its socket is
+ * destroyed instead of answering, so the client sees a connection reset for a write that happened.
+ * Only answers that would have been 2xx are dropped (a refused write changed nothing to lose).
+ */
+export interface LostResponseRule {
+  /** HTTP method (`POST`, `DELETE`, ...); any method other than GET when absent. */
+  method?: string;
+  /** Path prefix (string) or pattern (RegExp) matched against the request path; every path when absent. */
+  path?: string | RegExp;
+  /** Probability (0..1) that a matching request loses its response; 1 when absent. */
+  rate?: number;
+  /** Drop at most this many responses under this rule, then let answers through (unlimited when absent). */
+  times?: number;
+}
+
 export interface FaultOptions {
   /** Added latency: base milliseconds plus up to `jitterMs` more. */
   latencyMs?: number;
@@ -15,6 +33,8 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** Only requests whose path starts with one of these prefixes are affected (all when absent). */
   paths?: string[];
+  /** Lost responses (applied write, then connection reset); independent of `paths`. */
+  lostResponses?: LostResponseRule[];
   seed?: number;
 }
 
@@ -23,6 +43,10 @@ export type Fault =
 
 export class FaultInjector {
   private state: number;
+  /** How many responses each lost-response rule has dropped so far (same order as the rules). */
+  private lostCounts: number[] = [];
+  /** Every response dropped after the write was applied, for tests to assert on. */
+  readonly lost: { method: string; path: string; status: number }[] = [];
   constructor(private options: FaultOptions = {}) {
     this.state = options.seed ?? 7;
   }
@@ -30,6 +54,38 @@ export class FaultInjector {
   configure(options: FaultOptions): void {
     this.options = options;
     this.state = options.seed ?? 7;
+    this.lostCounts = [];
+    this.lost.length = 0;
+  }
+
+  /** Replaces only the lost-response rules, keeping the other faults as configured. */
+  loseResponses(rules: LostResponseRule[]): void {
+    this.options = { ...this.options, lostResponses: rules };
+    this.lostCounts = [];
+  }
+
+  /**
+   * Called after the route handled the request: true when its (2xx) answer must be dropped by
+   * resetting the connection. Records the drop in `lost`.
+   */
+  dropAfterApply(method: string, path: string, status: number): boolean {
+    if (status < 200 || status >= 300) return false;
+    const rules = this.options.lostResponses ?? [];
+    for (let i = 0; i < rules.length; i += 1) {
+      const rule = rules[i] as LostResponseRule;
+      if (rule.method ? rule.method.toUpperCase() !== method : method === 'GET') continue;
+      if (rule.path !== undefined) {
+        const matches = typeof rule.path === 'string' ? path.startsWith(rule.path) : rule.path.test(path);
+        if (!matches) continue;
+      }
+      const used = this.lostCounts[i] ?? 0;
+      if (rule.times !== undefined && used >= rule.times) continue;
+      if (rule.rate !== undefined && rule.rate < 1 && this.random() >= rule.rate) continue;
+      this.lostCounts[i] = used + 1;
+      this.lost.push({ method, path, status });
+      return true;
+    }
+    return false;
   }
 
   private random(): number {

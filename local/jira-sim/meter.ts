@@ -12,6 +12,8 @@ export interface MeteredRequest {
   status: number;
   points: number;
   at: number;
+  /** The request was applied but its answer dropped (a `lostResponses` fault). */
+  lost?: boolean;
 }
 
 export class Meter {

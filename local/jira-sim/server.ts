@@ -234,6 +234,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const out: SimResponse = await found.route.handler(simReq);
       const points = method === 'GET' ? 1 + (out.objects ?? 0) : 1;
       const rateHeaders = rateLimiter.charge(points);
+      if (faults.dropAfterApply(method, path, out.status)) {
+        // Lost response: the write is applied (and metered with its real status), the answer never arrives.
+        meter.record({ method, path, endpoint, principal: label, status: out.status, points, at: started, lost: true });
+        req.socket.destroy();
+        return;
+      }
       return finish(out.status, out.body, { ...rateHeaders, ...(out.headers ?? {}) }, points);
     } catch (err) {
       if (err instanceof SimHttpError) return finish(err.status, errorBody(dialect, err));
