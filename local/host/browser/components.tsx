@@ -131,12 +131,29 @@ export const COMPONENTS: Record<string, Renderer> = {
       {text as string}
     </pre>
   ),
-  TextArea: ({ value, onChange, placeholder, testId }) => (
+  TextArea: ({
+    value,
+    onChange,
+    placeholder,
+    testId,
+    id,
+    isReadOnly,
+    isMonospaced,
+    maxHeight,
+    minimumRows,
+    resize,
+  }) => (
     <TextArea
+      id={id as string}
       value={value as string}
       onChange={valueEvent(onChange) as never}
       placeholder={placeholder as string}
       testId={testId as string}
+      isReadOnly={isReadOnly as boolean}
+      isMonospaced={isMonospaced as boolean}
+      maxHeight={maxHeight as string}
+      minimumRows={minimumRows as number}
+      resize={resize as 'vertical'}
     />
   ),
   Checkbox: ({ isChecked, onChange, label, testId }) => (

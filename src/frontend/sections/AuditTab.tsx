@@ -1,11 +1,27 @@
 /**
- * The Audit tab: every change the app made (who, when, what, target, result), filtered and paged, and the
- * filtered log as CSV to copy. Entries never hold emails.
+ * The Audit tab: every change the app made (when, who, what, to whom or what, result), filtered and paged,
+ * with people shown by name. The filtered log is copied as CSV with one button (UI Kit has no file
+ * download); when the browser refuses the clipboard, the CSV appears in a small read-only box to copy by
+ * hand. Entries never hold emails.
  */
 import React, { useState } from 'react';
-import { Button, CodeBlock, DynamicTable, Inline, Label, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
-import type { AppError, AuditQueryPayload } from '../../contract';
+import {
+  Button,
+  DynamicTable,
+  Inline,
+  Label,
+  Lozenge,
+  SectionMessage,
+  Select,
+  Stack,
+  Text,
+  TextArea,
+  Textfield,
+} from '@forge/react';
+import { AUDIT_ACTIONS, auditActionLabel } from '../../contract';
+import type { AppError, AuditEntryView, AuditQueryPayload } from '../../contract';
 import { call } from '../api';
+import { copyText } from '../copyText';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { useCursorPages } from '../useCursorPages';
@@ -13,35 +29,68 @@ import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
 
 const ANY = { label: 'Any', value: '' };
-const ACTIONS = [
-  ANY,
-  ...[
-    'group.member.add',
-    'group.member.remove',
-    'user.columns.reset',
-    'user.delete',
-    'customer.create',
-    'customer.link',
-    'servicedesk.customer.add',
-    'servicedesk.customer.remove',
-  ].map((a) => ({
-    label: a,
-    value: a,
-  })),
-];
-const RESULTS = [
-  ANY,
-  { label: 'Done', value: 'done' },
-  { label: 'Already so', value: 'already' },
-  { label: 'Failed', value: 'failed' },
-];
+const ACTIONS = [ANY, ...AUDIT_ACTIONS.map((a) => ({ label: a.label, value: a.action }))];
+const RESULT_WORDS: Record<AuditEntryView['result'], string> = {
+  done: 'Done',
+  already: 'Already so',
+  failed: 'Failed',
+};
+const RESULTS = [ANY, ...Object.entries(RESULT_WORDS).map(([value, label]) => ({ label, value }))];
+
+/** Who: the name, or a plain statement that Jira no longer knows the account (its ID stays in the CSV). */
+function who(e: AuditEntryView): string {
+  return e.actorName ?? 'Unknown account';
+}
+
+function target(e: AuditEntryView): string {
+  if (e.targetLabel) return e.targetLabel;
+  if (e.targetType === 'user') return 'Unknown account';
+  return e.targetId;
+}
+
+interface CsvState {
+  csv: string;
+  rows: number;
+  truncated: boolean;
+  copied: boolean;
+}
+
+function CsvResult({ csv, onClose }: { csv: CsvState; onClose: () => void }) {
+  const rows = `${csv.rows.toLocaleString('en')} ${csv.rows === 1 ? 'row' : 'rows'}`;
+  const more = csv.truncated ? ' These are the newest entries; narrow the filters to get the rest.' : '';
+  return csv.copied ? (
+    <SectionMessage appearance="success" title="CSV copied">
+      <Text testId="audit-csv-info">{`Copied ${rows} to the clipboard: paste them into a spreadsheet.${more}`}</Text>
+    </SectionMessage>
+  ) : (
+    <SectionMessage appearance="information" title="Copy the CSV">
+      <Stack space="space.100">
+        <Text testId="audit-csv-info">{`The browser did not allow copying. Select all in the box (Ctrl+A or ⌘A) and copy it: ${rows}.${more}`}</Text>
+        <Label labelFor="audit-csv-text">CSV</Label>
+        <TextArea
+          id="audit-csv-text"
+          testId="audit-csv-text"
+          value={csv.csv}
+          isReadOnly
+          isMonospaced
+          maxHeight="12rem"
+          resize="vertical"
+        />
+        <Button appearance="subtle" onClick={onClose} testId="audit-csv-close">
+          Close
+        </Button>
+      </Stack>
+    </SectionMessage>
+  );
+}
 
 export function AuditTab() {
   const [filters, setFilters] = useState<AuditQueryPayload>({});
   const [textInput, setTextInput] = useState('');
   const text = useDebounced(textInput);
   const [error, setError] = useState<AppError | undefined>();
-  const [csv, setCsv] = useState<{ csv: string; rows: number; truncated: boolean } | undefined>();
+  const [csv, setCsv] = useState<CsvState | undefined>();
+  const [exporting, setExporting] = useState(false);
   const query: AuditQueryPayload = { ...filters, ...(text ? { text } : {}) };
   const key = JSON.stringify(query);
   const pages = useCursorPages(key);
@@ -49,69 +98,95 @@ export function AuditTab() {
   const page = result.status === 'ready' ? result.data : undefined;
 
   const exportCsv = async () => {
-    const res = await call('exportAuditCsv', JSON.parse(key) as AuditQueryPayload);
-    if (res.ok) setCsv(res.data);
-    else setError(res.error);
+    setExporting(true);
+    setError(undefined);
+    setCsv(undefined);
+    try {
+      const res = await call('exportAuditCsv', JSON.parse(key) as AuditQueryPayload);
+      if (!res.ok) {
+        setError(res.error);
+        return;
+      }
+      setCsv({ ...res.data, copied: await copyText(res.data.csv) });
+    } finally {
+      setExporting(false);
+    }
   };
 
   return (
     <Stack space="space.200">
-      <Inline space="space.150" shouldWrap alignBlock="center">
-        <Select
-          testId="audit-action"
-          placeholder="Action"
-          options={ACTIONS}
-          onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, action: o?.value || undefined }))}
-        />
-        <Select
-          testId="audit-result"
-          placeholder="Result"
-          options={RESULTS}
-          onChange={(o: { value: string } | null) =>
-            setFilters((f) => ({ ...f, result: (o?.value || undefined) as AuditQueryPayload['result'] }))
-          }
-        />
-        <Label labelFor="audit-text">Target</Label>
-        <Textfield
-          id="audit-text"
-          testId="audit-text"
-          placeholder="User, group or job"
-          value={textInput}
-          onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
-        />
-        <Button onClick={() => void exportCsv()} testId="audit-export">
-          Export CSV
+      <Inline space="space.200" shouldWrap alignBlock="end">
+        <Stack space="space.050">
+          <Label labelFor="audit-action-input">Action</Label>
+          <Select
+            inputId="audit-action-input"
+            testId="audit-action"
+            placeholder="Any"
+            options={ACTIONS}
+            onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, action: o?.value || undefined }))}
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="audit-result-input">Result</Label>
+          <Select
+            inputId="audit-result-input"
+            testId="audit-result"
+            placeholder="Any"
+            options={RESULTS}
+            onChange={(o: { value: string } | null) =>
+              setFilters((f) => ({ ...f, result: (o?.value || undefined) as AuditQueryPayload['result'] }))
+            }
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="audit-text">Person, group or job</Label>
+          <Textfield
+            id="audit-text"
+            testId="audit-text"
+            placeholder="A name, group name or ID"
+            value={textInput}
+            onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
+          />
+        </Stack>
+        <Button onClick={() => void exportCsv()} isDisabled={exporting} testId="audit-export">
+          {exporting ? 'Preparing CSV…' : 'Copy as CSV'}
         </Button>
       </Inline>
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {error ? <ErrorBanner error={error} /> : null}
+      {csv ? <CsvResult csv={csv} onClose={() => setCsv(undefined)} /> : null}
       {page && page.entries.length === 0 ? <Text testId="audit-table">No changes match.</Text> : null}
       {page && page.entries.length > 0 ? (
         <DynamicTable
           testId="audit-table"
           head={{
-            cells: ['When', 'Who', 'Action', 'Target', 'Object', 'Result', 'Detail'].map((c) => ({
-              key: c,
-              content: c,
-            })),
+            cells: [
+              { key: 'when', content: 'When (UTC)', width: 12 },
+              { key: 'who', content: 'Who', width: 14 },
+              { key: 'action', content: 'Action', width: 16 },
+              { key: 'target', content: 'Target', width: 16 },
+              { key: 'object', content: 'Group or desk', width: 14 },
+              { key: 'result', content: 'Result', width: 8 },
+              { key: 'detail', content: 'Detail', width: 20 },
+            ],
           }}
           rows={page.entries.map((e) => ({
             key: e.id,
             cells: [
-              { key: 'When', content: e.at.replace('T', ' ').slice(0, 19) },
-              { key: 'Who', content: e.actor },
-              { key: 'Action', content: e.action },
-              { key: 'Target', content: e.targetLabel ?? e.targetId },
-              { key: 'Object', content: e.objectLabel ?? e.objectId ?? '' },
+              { key: 'when', content: e.at.replace('T', ' ').slice(0, 16) },
+              { key: 'who', content: who(e) },
+              { key: 'action', content: auditActionLabel(e.action) },
+              { key: 'target', content: target(e) },
+              { key: 'object', content: e.objectLabel ?? e.objectId ?? '' },
               {
-                key: 'Result',
+                key: 'result',
                 content: (
                   <Lozenge appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}>
-                    {e.result}
+                    {RESULT_WORDS[e.result]}
                   </Lozenge>
                 ),
               },
-              { key: 'Detail', content: e.detail ?? '' },
+              { key: 'detail', content: e.detail ?? '' },
             ],
           }))}
         />
@@ -126,12 +201,6 @@ export function AuditTab() {
             Next
           </Button>
         </Inline>
-      ) : null}
-      {csv ? (
-        <Stack space="space.100">
-          <Text testId="audit-csv-info">{`${csv.rows} rows${csv.truncated ? ' (the first 5,000; narrow the filters for the rest)' : ''}. Copy the CSV below.`}</Text>
-          <CodeBlock language="text" text={csv.csv} />
-        </Stack>
       ) : null}
     </Stack>
   );
