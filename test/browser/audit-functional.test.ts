@@ -1,0 +1,79 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildFrontend } from '../../local/host/build-frontend';
+import { startBrowserHost, type BrowserHost } from '../../local/host/browser-host';
+import type { LocalSite } from '../../local/local-site';
+import { launchChromium } from '../support/chromium';
+import { NAMED_USERS, startTestSite } from '../support/site';
+
+/**
+ * The Audit and Functional accounts tabs in real Chromium: the audit log names people and copies its CSV
+ * to the clipboard; a functional account is edited and unregistered from its row; a seeded `_Func_`
+ * account that is not registered is offered for registration and registered from that prompt.
+ */
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+
+describe('Audit and Functional accounts tabs in Chromium', () => {
+  let site: LocalSite;
+  let web: BrowserHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    site = await startTestSite();
+    await buildFrontend();
+    web = await startBrowserHost({ host: site.host, state: site.sim.state });
+    browser = await launchChromium();
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await site?.close();
+  });
+
+  it('shows who changed what by name and copies the CSV', async () => {
+    const person = [...site.sim.state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !u.displayName.includes('_Func_') && u.accountId !== ADMIN,
+    );
+    const group = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
+    if (!person || !group) throw new Error('seed lacks a person or a team group');
+    // A bulk change, as the page runs it: its audit entries hold only account IDs.
+    const job = (await site.host.invoke(
+      'createBulkJob',
+      { operation: 'add-users-to-group', accountIds: [person.accountId], groupIds: [group.groupId] },
+      ADMIN,
+    )) as { ok: boolean; data: { jobId: string } };
+    expect(job.ok).toBe(true);
+    await site.host.invoke('runBulkJob', { jobId: job.data.jobId }, ADMIN);
+
+    await page.goto(`${web.url}/?as=${encodeURIComponent(ADMIN)}`);
+    await page.getByRole('tab', { name: 'Audit' }).click({ timeout: 20_000 });
+    const admin = site.sim.state.users.get(ADMIN)?.displayName as string;
+    await page.getByTestId('audit-text').fill(person.displayName.split(' ')[0] as string);
+    const row = page.getByRole('row').filter({ hasText: person.displayName }).filter({ hasText: group.name });
+    await row.first().waitFor({ timeout: 20_000 });
+    const text = await row.first().innerText();
+    expect(text).toContain(admin);
+    expect(text).toContain('Added to group');
+    expect(text).not.toContain(person.accountId);
+    expect(text).not.toContain(ADMIN);
+
+    await page.getByTestId('audit-export').click();
+    await page.getByText('CSV copied').waitFor({ timeout: 20_000 });
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    expect(clip.split('\n').length).toBeGreaterThan(1);
+    expect(clip).toContain(group.name);
+    expect(clip).not.toMatch(/@/);
+    // No block of text widens the page.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(1440);
+    expect(pageErrors).toEqual([]);
+  });
+});
