@@ -126,3 +126,48 @@ export interface AuditPage {
   entries: AuditEntryView[];
   nextCursor?: string;
 }
+
+export interface BulkItemsPayload {
+  jobId: string;
+  /** Only items with this outcome; all processed items when absent. */
+  outcome?: ItemOutcome;
+  startAt?: number;
+}
+
+/** One item of a bulk job as people read it: who, which group or desk, what happened and why. */
+export interface BulkOutcomeRow {
+  index: number;
+  accountId: string;
+  /** Absent when the account no longer exists. */
+  userName?: string;
+  targetId: string;
+  targetName?: string;
+  outcome?: ItemOutcome;
+  message?: string;
+  /** Failed items only: whether trying again could succeed (false for refusals no retry changes). */
+  retryable?: boolean;
+}
+
+export interface BulkItemsPage {
+  jobId: string;
+  startAt: number;
+  /** Items matching the filter. */
+  total: number;
+  items: BulkOutcomeRow[];
+}
+
+/** What a bulk change would do, worked out without changing anything. */
+export interface BulkPreview {
+  /** Items the change would make (user × group or desk). */
+  total: number;
+  /** Items that would change something. */
+  willChange: number;
+  /** Items already so (already a member, already not a member, already a customer). */
+  alreadySo: Array<{ accountId: string; userName: string; targetName: string }>;
+  /** Items Jira will refuse, with the reason. */
+  refused: Array<{ accountId: string; userName: string; targetName: string; reason: string }>;
+  /** Licence figures of the products the change grants ("Jira Software (12 of 250 licences left)"). */
+  licences: string[];
+  /** Set when membership could not be checked cheaply (very large groups): counts are then upper bounds. */
+  note?: string;
+}

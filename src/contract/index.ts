@@ -5,7 +5,10 @@
 import type {
   AuditPage,
   AuditQueryPayload,
+  BulkItemsPage,
+  BulkItemsPayload,
   BulkJobView,
+  BulkPreview,
   ChangeResult,
   CreateBulkJobPayload,
   MembershipChangePayload,
@@ -64,7 +67,10 @@ export interface ResolverContract {
   resetUserColumns: { payload: { accountId: string }; result: ChangeResult };
   deleteUser: { payload: { accountId: string; confirm: string }; result: ChangeResult };
   listProducts: { payload: Empty; result: Array<{ key: string; name: string }> };
-  searchGroups: { payload: { query: string }; result: { total: number; groups: GroupSummary[] } };
+  searchGroups: {
+    payload: { query: string; startAt?: number };
+    result: { total: number; startAt?: number; groups: GroupSummary[] };
+  };
   listGroupMembers: { payload: GroupMembersPayload; result: GroupMembersPage };
   addGroupMember: { payload: MembershipChangePayload; result: ChangeResult };
   removeGroupMember: { payload: MembershipChangePayload; result: ChangeResult };
@@ -73,6 +79,8 @@ export interface ResolverContract {
   getBulkJob: { payload: { jobId: string }; result: BulkJobView };
   listBulkJobs: { payload: Empty; result: BulkJobView[] };
   retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
+  listBulkJobItems: { payload: BulkItemsPayload; result: BulkItemsPage };
+  previewBulkJob: { payload: CreateBulkJobPayload; result: BulkPreview };
   listAudit: { payload: AuditQueryPayload; result: AuditPage };
   exportAuditCsv: { payload: AuditQueryPayload; result: { csv: string; rows: number; truncated: boolean } };
   listServiceDesks: { payload: { start?: number }; result: ServiceDeskPage };
@@ -109,6 +117,8 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'getBulkJob',
   'listBulkJobs',
   'retryBulkFailures',
+  'listBulkJobItems',
+  'previewBulkJob',
   'listAudit',
   'exportAuditCsv',
   'listServiceDesks',

@@ -28,6 +28,10 @@ export interface JiraApplicationRole {
   groups: string[];
   defaultGroups: string[];
   groupDetails?: JiraGroup[];
+  /** Licence figures (OpenAPI `ApplicationRole`); absent when Jira leaves them out. */
+  numberOfSeats?: number;
+  remainingSeats?: number;
+  hasUnlimitedSeats?: boolean;
 }
 
 export interface JiraServiceDesk {

@@ -13,6 +13,8 @@ import { listDeskCustomers, listDesks, provisionCustomer, requireDesk } from '..
 import { exportAuditCsv, queryAudit } from '../services/audit';
 import { nameAuditEntries, peopleNamed } from '../services/audit-names';
 import { createAuthorizer } from '../services/authorization';
+import { listBulkItems } from '../services/bulk-outcomes';
+import { previewBulk } from '../services/bulk-preview';
 import { createJob, getJob, listJobs, retryFailures, runSlice, MAX_JOB_ITEMS } from '../services/bulk-jobs';
 import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../services/directory';
 import { loadGroupAccess } from '../services/group-access';
@@ -56,6 +58,8 @@ const BULK_OPERATIONS = [
   'remove-customers-from-desk',
 ] as const;
 const DESK_ID = /^[0-9]{1,18}$/;
+/** Groups a page of the Groups tab shows. */
+const GROUP_PAGE = 50;
 
 function deskId(p: Record<string, unknown>, name = 'deskId'): string {
   const v = field.string(p, name, 18);
@@ -78,6 +82,29 @@ function filtersOf(raw: unknown): UserFilters {
   };
 }
 
+/** A bulk change's payload checked against Jira (the desk or groups exist), with their names and licence figures. */
+async function bulkScope(p: Record<string, unknown>) {
+  const operation = field.oneOf(p, 'operation', BULK_OPERATIONS, false) as (typeof BULK_OPERATIONS)[number];
+  const accountIds = field.ids(p, 'accountIds', 'account', MAX_JOB_ITEMS);
+  if (operation === 'add-customers-to-desk' || operation === 'remove-customers-from-desk') {
+    const desk = await requireDesk(jira, deskId(p));
+    return {
+      payload: { operation, accountIds, deskId: desk.id },
+      labels: { [desk.id]: desk.projectName },
+      licences: [],
+    };
+  }
+  const groupIds = field.ids(p, 'groupIds', 'group', 200);
+  const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
+  const missing = groupIds.filter((g) => !groups.some((x) => x.groupId === g));
+  if (missing.length > 0) throw new AppFailure('NOT_FOUND', `${missing.length} of the chosen groups no longer exist.`);
+  return {
+    payload: { operation, accountIds, groupIds },
+    labels: Object.fromEntries(groups.map((g) => [g.groupId, g.name])),
+    licences: operation === 'remove-users-from-group' ? [] : [...new Set(groups.flatMap((g) => access.licences(g)))],
+  };
+}
+
 async function membershipChange(op: 'add' | 'remove', raw: unknown, actor: string) {
   const p = asPayload(raw);
   const groupId = field.groupId(p);
@@ -94,10 +121,15 @@ async function membershipChange(op: 'add' | 'remove', raw: unknown, actor: strin
   if (!user) throw new AppFailure('NOT_FOUND', 'That user no longer exists.');
   const summary = access.describe(group);
   if (op === 'add' && summary.grantsProducts.length > 0 && !confirmLicence) {
-    throw new AppFailure(
-      'CONFIRMATION_REQUIRED',
-      `Adding ${user.displayName} to ${group.name} gives access to ${summary.grantsProducts.join(', ')} and consumes a licence. Confirm to go ahead.`,
-    );
+    // No licence is used when they are already a member or already have every product the group grants.
+    const details = await jira.getUser(accountId);
+    const member = (details.groups?.items ?? []).some((g) => g.groupId === groupId);
+    const has = new Set((details.applicationRoles?.items ?? []).map((r) => r.name));
+    if (!member && !summary.grantsProducts.every((p) => has.has(p)))
+      throw new AppFailure(
+        'CONFIRMATION_REQUIRED',
+        `Adding ${user.displayName} to ${group.name} gives access to ${access.licences(group).join(', ')} and uses a licence. Confirm to go ahead.`,
+      );
   }
   return changeMembership(jira, auditStore, {
     actor,
@@ -134,9 +166,19 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   },
   listProducts: async () => (await jira.listApplicationRoles()).map((r) => ({ key: r.key, name: r.name })),
   searchGroups: async ({ payload }) => {
-    const query = field.optionalString(asPayload(payload), 'query', 100) ?? '';
-    const [found, access] = await Promise.all([jira.findGroups(query, 50), loadGroupAccess(jira)]);
-    return { total: found.total, groups: found.groups.map((g) => access.describe(g)) };
+    const p = asPayload(payload);
+    const query = field.optionalString(p, 'query', 100) ?? '';
+    const startAt = field.optionalInt(p, 'startAt', 0, 10_000) ?? 0;
+    // No text: `group/bulk` pages with a total. Text: `groups/picker` (no offset), read up to this page.
+    const [found, access] = await Promise.all([
+      query
+        ? jira.findGroups(query, startAt + GROUP_PAGE).then((f) => ({ ...f, groups: f.groups.slice(startAt) }))
+        : jira
+            .listGroupsPage(startAt, GROUP_PAGE)
+            .then((pg) => ({ total: pg.total ?? pg.items.length, groups: pg.items })),
+      loadGroupAccess(jira),
+    ]);
+    return { total: found.total, startAt, groups: found.groups.map((g) => access.describe(g)) };
   },
   listGroupMembers: async ({ payload }) => {
     const p = asPayload(payload);
@@ -174,16 +216,31 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     if (missing.length > 0)
       throw new AppFailure('NOT_FOUND', `${missing.length} of the chosen groups no longer exist.`);
     if (operation !== 'remove-users-from-group' && !confirmLicence) {
-      const licensed = groups.map((g) => access.describe(g)).filter((g) => g.grantsProducts.length > 0);
+      const licensed = groups.filter((g) => access.describe(g).grantsProducts.length > 0);
       if (licensed.length > 0) {
         throw new AppFailure(
           'CONFIRMATION_REQUIRED',
-          `${licensed.map((g) => `${g.name} gives access to ${g.grantsProducts.join(', ')}`).join('; ')}: adding people consumes licences. Confirm to go ahead.`,
+          `${licensed.map((g) => `${g.name} gives access to ${access.licences(g).join(', ')}`).join('; ')}: adding people who do not have that access yet uses licences. Confirm to go ahead.`,
         );
       }
     }
     const labels = Object.fromEntries(groups.map((g) => [g.groupId, g.name]));
     return createJob(bulk, { operation, accountIds, groupIds, confirmLicence }, accountId, labels);
+  },
+  previewBulkJob: async ({ payload }) => {
+    const scope = await bulkScope(asPayload(payload));
+    return previewBulk(jira, scope.payload, scope.labels, scope.licences);
+  },
+  listBulkJobItems: ({ payload }) => {
+    const p = asPayload(payload);
+    return listBulkItems(
+      { jira, jobs: jobStore },
+      {
+        jobId: field.jobId(p),
+        outcome: field.oneOf(p, 'outcome', AUDIT_RESULTS),
+        startAt: field.optionalInt(p, 'startAt', 0, MAX_JOB_ITEMS),
+      },
+    );
   },
   runBulkJob: ({ payload, accountId }) => runSlice(bulk, field.jobId(asPayload(payload)), accountId, remainingMs),
   getBulkJob: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))),

@@ -12,6 +12,7 @@ import type { AuditStore } from '../store/audit-store';
 import { JOB_CHUNK, type JobHeader, type JobItem, type JobStore } from '../store/job-store';
 import { AppFailure, invalidInput } from './app-error';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
+import { isRetryable } from './bulk-outcomes';
 import { RateLimitedFailure } from './membership';
 
 export const MAX_JOB_ITEMS = 10_000;
@@ -204,8 +205,9 @@ export async function runSlice(
 /** A new job holding only the failed items of `jobId`. */
 export async function retryFailures(deps: BulkDeps, jobId: string, actor: string): Promise<BulkJobView> {
   const header = await mustHeader(deps, jobId);
-  const failed = (await view(deps, header, MAX_JOB_ITEMS)).failures;
-  if (failed.length === 0) throw invalidInput('This bulk change has no failed items to retry.');
+  const failed = (await view(deps, header, MAX_JOB_ITEMS)).failures.filter((f) => isRetryable(f.message));
+  if (failed.length === 0)
+    throw invalidInput('None of this bulk change’s failures can succeed on a retry: see each one’s reason.');
   const retry: JobHeader = {
     ...header,
     jobId: randomUUID(),

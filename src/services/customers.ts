@@ -15,7 +15,7 @@ import type { JiraClient } from '../jira';
 import { JiraApiError } from '../jira/errors';
 import { collect } from '../jira/pagination';
 import { JSM_PAGE_MAX, type JsmUser } from '../jira/servicedesk';
-import type { JiraServiceDesk } from '../jira/types';
+import type { JiraServiceDesk, JiraUser } from '../jira/types';
 import { USERS_SEARCH_PAGE_MAX } from '../jira/users';
 import type { AuditStore } from '../store/audit-store';
 import { looksLikeEmail } from '../store/redact';
@@ -32,6 +32,7 @@ export type CustomersJira = Pick<
   | 'getEmailsBulk'
   | 'searchUsersPage'
   | 'listUsersPage'
+  | 'getUsersBulkPage'
 >;
 
 const deskView = (d: JiraServiceDesk): ServiceDeskView => ({
@@ -56,13 +57,26 @@ export async function requireDesk(jira: Pick<JiraClient, 'getServiceDesk'>, desk
   }
 }
 
-function asUserRows(users: JsmUser[]) {
+/** JSM's user objects carry no account type: it comes from `user/bulk` (one request for the page). */
+async function asUserRows(jira: CustomersJira, users: JsmUser[]) {
+  const types = new Map<string, JiraUser['accountType']>();
+  if (users.length > 0) {
+    const page = await collect(
+      (o) =>
+        jira.getUsersBulkPage(
+          users.map((u) => u.accountId),
+          o,
+        ),
+      100,
+    );
+    for (const u of page.items) types.set(u.accountId, u.accountType);
+  }
   return users.map((u) => ({
     accountId: u.accountId,
     displayName: u.displayName,
     emailAddress: u.emailAddress,
     active: u.active,
-    accountType: 'unknown' as const,
+    accountType: types.get(u.accountId) ?? ('unknown' as const),
   }));
 }
 
@@ -74,7 +88,7 @@ export async function listDeskCustomers(
 ): Promise<DeskCustomersPage> {
   const desk = await requireDesk(jira, deskId);
   const page = await jira.listDeskCustomersPage(deskId, query, start, JSM_PAGE_MAX);
-  const rows = await withEmails(jira, asUserRows(page.items));
+  const rows = await withEmails(jira, await asUserRows(jira, page.items));
   return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
 }
 
@@ -137,8 +151,16 @@ export async function provisionCustomer(
   for (const desk of desks) {
     let result: ProvisionResult['desks'][number];
     try {
-      await jira.addCustomersToDesk(desk.id, [accountId]);
-      result = { deskId: desk.id, outcome: 'done', message: `On ${desk.projectName}.` };
+      // JSM answers the same whether or not they were already a customer: an existing account is looked up first.
+      const already =
+        !created &&
+        (await jira.listDeskCustomersPage(desk.id, email, 0, JSM_PAGE_MAX)).items.some(
+          (u) => u.accountId === accountId,
+        );
+      if (!already) await jira.addCustomersToDesk(desk.id, [accountId]);
+      result = already
+        ? { deskId: desk.id, outcome: 'already', message: `Already a customer of ${desk.projectName}.` }
+        : { deskId: desk.id, outcome: 'done', message: `Added to ${desk.projectName}.` };
     } catch (err) {
       if (!(err instanceof JiraApiError)) throw err;
       result = { deskId: desk.id, outcome: 'failed', message: err.jiraMessage || `Jira answered ${err.status}.` };

@@ -384,7 +384,14 @@ export async function resolveIdentifiers(
     }
   }
   if (emails.length > 0) {
-    for (const [input, r] of await resolveEmails(jira, emails, emailIndex)) out.set(input, r);
+    const found = await resolveEmails(jira, emails, emailIndex);
+    for (const [input, r] of found) out.set(input, r);
+    // Emails are case-insensitive: another spelling of a looked-up address gets the same answer.
+    const byLower = new Map([...found].map(([input, r]) => [input.toLowerCase(), r]));
+    for (const e of emails) {
+      const same = byLower.get(e.toLowerCase());
+      if (!out.has(e) && same) out.set(e, { ...same, input: e });
+    }
   }
   return inputs.map(
     (input) =>

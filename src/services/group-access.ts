@@ -8,7 +8,7 @@
  */
 import type { GroupSummary } from '../contract';
 import type { JiraClient } from '../jira';
-import type { JiraGroup } from '../jira/types';
+import type { JiraApplicationRole, JiraGroup } from '../jira/types';
 
 export type GroupAccessJira = Pick<JiraClient, 'listApplicationRoles'>;
 
@@ -18,13 +18,29 @@ export function isAdminGroupName(name: string): boolean {
 
 export interface GroupAccessIndex {
   describe(group: JiraGroup): GroupSummary;
+  /** "Jira Software (12 of 250 licences left)" for each product the group grants, for licence warnings. */
+  licences(group: JiraGroup): string[];
+}
+
+/** One product's licence figure in words, from Jira's `ApplicationRole` seat counts. */
+export function seatsLeft(
+  role: Pick<JiraApplicationRole, 'name' | 'numberOfSeats' | 'remainingSeats' | 'hasUnlimitedSeats'>,
+): string {
+  if (role.hasUnlimitedSeats) return `${role.name} (unlimited licences)`;
+  if (role.remainingSeats === undefined || role.numberOfSeats === undefined) return role.name;
+  const left = role.remainingSeats;
+  return `${role.name} (${left} of ${role.numberOfSeats} ${role.numberOfSeats === 1 ? 'licence' : 'licences'} left)`;
 }
 
 export async function loadGroupAccess(jira: GroupAccessJira): Promise<GroupAccessIndex> {
   const roles = await jira.listApplicationRoles();
   const products = new Map<string, string[]>();
+  const seats = new Map<string, string[]>();
   for (const role of roles) {
-    for (const g of role.groups) products.set(g, [...(products.get(g) ?? []), role.name]);
+    for (const g of role.groups) {
+      products.set(g, [...(products.get(g) ?? []), role.name]);
+      seats.set(g, [...(seats.get(g) ?? []), seatsLeft(role)]);
+    }
   }
   return {
     describe: (group) => ({
@@ -33,5 +49,6 @@ export async function loadGroupAccess(jira: GroupAccessJira): Promise<GroupAcces
       grantsProducts: products.get(group.name) ?? [],
       grantsAdmin: isAdminGroupName(group.name),
     }),
+    licences: (group) => seats.get(group.name) ?? [],
   };
 }

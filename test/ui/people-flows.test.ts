@@ -64,7 +64,7 @@ describe('people and groups flows in the UI Kit page', () => {
       licensed.find((o) => o.label.startsWith('jira-servicemanagement-users')) ?? null,
     );
     await page.click('user-panel-add-group');
-    const warning = await page.text('user-panel', (t) => t.includes('consumes a licence'));
+    const warning = await page.text('user-panel', (t) => t.includes('uses a licence'));
     expect(warning).toContain('Jira Service Management');
     expect(group('jira-servicemanagement-users')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(false);
     await page.click('confirm-licence');
