@@ -6,6 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { KvsStore } from './forge-runtime/kvs-store';
 import { FORGE_LIMITS } from './forge-runtime/limits';
+import {
+  ForgeQueueService,
+  type ConsumerDefinition,
+  type ConsumerHandler,
+  type QueueOptions,
+} from './forge-runtime/queue';
 import { installForgeRuntime, runInvocation } from './forge-runtime/runtime';
 import { createResolverHost, type ForgeHandler, type ResolverHost } from './host/resolver-host';
 import { startSimulator, type Simulator, type SimulatorOptions } from './jira-sim/server';
@@ -16,6 +22,8 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   scopes?: string[];
   kvsFile?: string;
   resolverTimeoutMs?: number;
+  /** Async events: time scale, consumer time limit override and faults (duplicates, kills). */
+  queue?: QueueOptions;
 }
 
 export interface LocalSite {
@@ -25,6 +33,11 @@ export interface LocalSite {
   siteUrl: string;
   /** Fires a `scheduledTrigger` module as Forge does: no user, the consumer timeout, the trigger's context. */
   runScheduledTrigger(triggerKey: string): Promise<unknown>;
+  /**
+   * Forge's async events: the manifest's consumers run in the background as events arrive.
+   * `await site.queue.idle()` waits until every pushed event has been processed (or has failed).
+   */
+  queue: ForgeQueueService;
   close(): Promise<void>;
 }
 
@@ -36,10 +49,14 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     apps: [{ installToken, scopes: options.scopes ?? manifest.permissions.scopes }],
   });
   const kvs = new KvsStore(options.kvsFile);
-  installForgeRuntime({ simulatorUrl: sim.url, installToken, kvs, appId: manifest.app.id });
+  const installContext = `ari:cloud:jira::site/${sim.state.cloudId}`;
+  const queue = new ForgeQueueService([], { installContext, ...options.queue });
+  installForgeRuntime({ simulatorUrl: sim.url, installToken, kvs, queue, appId: manifest.app.id });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { handler } = require('../src/index') as { handler: ForgeHandler };
+  const app = require('../src/index') as Record<string, unknown>;
+  const { handler } = app as { handler: ForgeHandler };
+  for (const consumer of consumersOf(manifest, app)) queue.register(consumer);
   const moduleKey = String(manifest.modules['jira:adminPage']?.[0]?.key ?? 'admin-page');
   const host = createResolverHost({
     handler,
@@ -65,5 +82,26 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
       ),
     );
   };
-  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, close: () => sim.close() };
+  const close = async () => {
+    await queue.close();
+    await sim.close();
+  };
+  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, queue, close };
+}
+
+/** The manifest's `consumer` modules (queue → function), with the handlers `src/index.ts` exports. */
+function consumersOf(manifest: ReturnType<typeof readManifest>, app: Record<string, unknown>): ConsumerDefinition[] {
+  return (manifest.modules.consumer ?? []).map((c) => {
+    const fn = manifest.modules.function?.find((f) => f.key === c.function);
+    if (!fn) throw new Error(`manifest.yml: consumer ${String(c.key)} names no function module`);
+    const exportName = String(fn.handler).split('.')[1] as string;
+    const handlerFn = app[exportName];
+    if (typeof handlerFn !== 'function') throw new Error(`src/index.ts does not export ${exportName}`);
+    return {
+      key: String(c.key),
+      queue: String(c.queue),
+      timeoutSeconds: fn.timeoutSeconds === undefined ? undefined : Number(fn.timeoutSeconds),
+      handler: handlerFn as ConsumerHandler,
+    };
+  });
 }

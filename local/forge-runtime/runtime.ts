@@ -16,12 +16,16 @@ export interface InvocationContext {
   deadline: number;
   invocationId: string;
   expired: boolean;
+  /** The invocation that started this chain (a resolver, trigger or first push): Forge's cyclic invocation limit counts per chain. */
+  chainId: string;
 }
 
 export interface RuntimeOptions {
   simulatorUrl: string;
   installToken: string;
   kvs: KvsStore;
+  /** The async events service (`@forge/events` requests go there). */
+  queue?: { handle(path: string, body: unknown): { status: number; body?: unknown } };
   appId?: string;
   environmentId?: string;
   installationId?: string;
@@ -41,29 +45,45 @@ export function currentInvocation(): InvocationContext | undefined {
   return invocations.getStore();
 }
 
-/** Runs `fn` as one Forge invocation; it is rejected with a timeout error after `timeoutMs`. */
+export class InvocationKilledError extends Error {}
+
+/**
+ * Runs `fn` as one Forge invocation; it is rejected with a timeout error after `timeoutMs`, or with
+ * InvocationKilledError when `signal` aborts (an injected fault: the container died). Either way the
+ * invocation can make no further request.
+ */
 export async function runInvocation<T>(
-  init: { accountId?: string; moduleKey: string; timeoutMs: number },
+  init: { accountId?: string; moduleKey: string; timeoutMs: number; chainId?: string; signal?: AbortSignal },
   fn: () => Promise<T>,
 ): Promise<T> {
+  const invocationId = randomUUID();
   const ctx: InvocationContext = {
     accountId: init.accountId,
     moduleKey: init.moduleKey,
     deadline: Date.now() + init.timeoutMs,
-    invocationId: randomUUID(),
+    invocationId,
     expired: false,
+    chainId: init.chainId ?? invocationId,
   };
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       ctx.expired = true;
       reject(new Error(`Forge invocation timed out after ${init.timeoutMs} ms (${init.moduleKey}).`));
     }, init.timeoutMs);
+    onAbort = () => {
+      ctx.expired = true;
+      reject(new InvocationKilledError(`Forge invocation ${invocationId} (${init.moduleKey}) was killed.`));
+    };
+    if (init.signal?.aborted) onAbort();
+    else init.signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([invocations.run(ctx, fn), timeout]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) init.signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -126,6 +146,17 @@ export function installForgeRuntime(options: RuntimeOptions): void {
       const answer = options.kvs.handle(path, body);
       const text = answer.body === undefined ? null : JSON.stringify(answer.body);
       return new Response(answer.status === 204 ? null : text, {
+        status: answer.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/')) {
+      // @forge/events: push, getStats and cancel, always as the app.
+      if (!options.queue) return proxyError('UNSUPPORTED_REMOTE', 400);
+      if (target.provider !== 'app') return proxyError('UNSUPPORTED_PROVIDER', 400);
+      const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+      const answer = options.queue.handle(path, body);
+      return new Response(answer.status === 204 || answer.body === undefined ? null : JSON.stringify(answer.body), {
         status: answer.status,
         headers: { 'content-type': 'application/json' },
       });
