@@ -129,3 +129,35 @@ export interface HealthRun {
   findings: number;
   jiraRequests: number;
 }
+
+/** Editing a registered account: every field the registration set (the account itself stays). */
+export type UpdateFunctionalPayload = RegisterPayload;
+
+/** What the page should warn about before a person becomes an owner (nothing is refused here). */
+export interface OwnerCheck {
+  accountId: string;
+  displayName: string;
+  warnings: string[];
+}
+
+/** An account named like a functional account (`_Func_`) that the registry does not hold yet. */
+export interface UnregisteredFunctional {
+  accountId: string;
+  displayName: string;
+  accountType: string;
+  active: boolean;
+}
+
+/** The words the page shows for a health finding. */
+export const FINDING_LABELS: Record<FindingKind, string> = {
+  'credential-expired': 'Credential expired',
+  'credential-expiring-1': 'Credential expires within a day',
+  'credential-expiring-7': 'Credential expires within 7 days',
+  'credential-expiring-30': 'Credential expires within 30 days',
+  'owner-inactive': 'Owner inactive',
+  'owner-deleted': 'Owner deleted',
+  'account-inactive': 'Account inactive',
+  'account-deleted': 'Account deleted',
+  naming: 'Name off the convention',
+  'admin-group': 'In an admin group',
+};

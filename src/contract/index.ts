@@ -27,6 +27,9 @@ import type {
   FunctionalAccountView,
   HealthRun,
   RegisterPayload,
+  OwnerCheck,
+  UnregisteredFunctional,
+  UpdateFunctionalPayload,
   RegistryFilter,
   RegistryPage,
   RoleView,
@@ -92,6 +95,9 @@ export interface ResolverContract {
   listFunctional: { payload: RegistryFilter; result: RegistryPage };
   registerFunctional: { payload: RegisterPayload; result: FunctionalAccountView };
   unregisterFunctional: { payload: { accountId: string }; result: ChangeResult };
+  updateFunctional: { payload: UpdateFunctionalPayload; result: FunctionalAccountView };
+  checkFunctionalOwner: { payload: { accountId: string }; result: OwnerCheck };
+  listUnregisteredFunctional: { payload: Empty; result: UnregisteredFunctional[] };
   createFunctional: { payload: CreateFunctionalPayload; result: CreateFunctionalResult };
   addCredential: { payload: CredentialPayload; result: FunctionalAccountView };
   rotateCredential: { payload: RotatePayload; result: FunctionalAccountView };
@@ -130,6 +136,9 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'listFunctional',
   'registerFunctional',
   'unregisterFunctional',
+  'updateFunctional',
+  'checkFunctionalOwner',
+  'listUnregisteredFunctional',
   'createFunctional',
   'addCredential',
   'rotateCredential',

@@ -32,6 +32,7 @@ import {
   unregister,
 } from '../services/functional-accounts';
 import { runHealthCheck } from '../services/functional-health';
+import { checkOwner, listUnregistered, updateFunctional } from '../services/functional-maintenance';
 import { functionalStore } from '../store/functional-store';
 import { deleteUser, resetColumns } from '../services/user-actions';
 import { defineResolver, type ResolverImpl } from './define';
@@ -294,6 +295,19 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
       roleId: p.roleId === undefined ? undefined : field.jobId({ jobId: p.roleId }),
     });
   },
+  updateFunctional: ({ payload, accountId }) => {
+    const p = asPayload(payload);
+    return updateFunctional(functional, accountId, {
+      accountId: field.accountId(p),
+      ownerAccountId: field.accountId(p, 'ownerAccountId'),
+      owningGroupId: field.groupId(p, 'owningGroupId'),
+      purpose: field.string(p, 'purpose', 500),
+      integration: field.string(p, 'integration', 200),
+      roleId: p.roleId === undefined ? undefined : field.jobId({ jobId: p.roleId }),
+    });
+  },
+  checkFunctionalOwner: ({ payload }) => checkOwner(functional, field.accountId(asPayload(payload))),
+  listUnregisteredFunctional: () => listUnregistered(functional),
   unregisterFunctional: async ({ payload, accountId }) => {
     await unregister(functional, accountId, field.accountId(asPayload(payload)));
     return { outcome: 'done', message: 'Removed from the registry; the Jira account is unchanged.' };

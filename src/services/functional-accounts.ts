@@ -55,11 +55,11 @@ const NAME = /^[A-Za-z][A-Za-z0-9]{1,39}$/;
 /** Long unbroken runs of token-like characters (Atlassian tokens start ATATT): never a label. */
 const SECRET_LIKE = /(ATATT[A-Za-z0-9_\-=]{10,}|[A-Za-z0-9_\-+/=]{32,})/;
 
-function nowOf(deps: FunctionalDeps): Date {
+export function nowOf(deps: FunctionalDeps): Date {
   return deps.now?.() ?? new Date();
 }
 
-function text(value: string, field: string, max: number): string {
+export function text(value: string, field: string, max: number): string {
   const v = value.trim();
   if (!v) throw invalidInput(`${field} is required.`);
   if (v.length > max) throw invalidInput(`${field} is too long (${max} characters at most).`);
@@ -161,7 +161,7 @@ export function toView(r: FunctionalRecord, now: Date, names: Map<string, string
   return { ...r, ownerName: names.get(r.ownerAccountId), credentials, nextExpiry: nextExpiry(credentials) };
 }
 
-async function mustRecord(deps: FunctionalDeps, accountId: string): Promise<FunctionalRecord> {
+export async function mustRecord(deps: FunctionalDeps, accountId: string): Promise<FunctionalRecord> {
   const r = await deps.store.get(accountId);
   if (!r) throw new AppFailure('NOT_FOUND', 'That account is not registered as functional.');
   return r;
@@ -190,7 +190,8 @@ export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter)
   };
 }
 
-async function verifyPeopleAndGroup(
+/** The account, its owner (a person) and the owning group, or a clear refusal. */
+export async function verifyPeopleAndGroup(
   deps: FunctionalDeps,
   accountId: string,
   ownerAccountId: string,
@@ -222,7 +223,7 @@ export async function register(
   if (p.roleId && !(await deps.store.role(p.roleId))) throw new AppFailure('NOT_FOUND', 'No such role.');
   if (await deps.store.get(p.accountId))
     throw new AppFailure('CONFLICT', 'That account is already registered as functional.');
-  const { account, group } = await verifyPeopleAndGroup(deps, p.accountId, p.ownerAccountId, p.owningGroupId);
+  const { account, owner, group } = await verifyPeopleAndGroup(deps, p.accountId, p.ownerAccountId, p.owningGroupId);
   if (account.accountType === 'customer')
     throw invalidInput('A customer (portal-only) account cannot be a functional account.');
   const record: FunctionalRecord = {
@@ -250,7 +251,7 @@ export async function register(
     objectId: group.groupId,
     objectLabel: group.name,
     result: 'done',
-    detail: `Owner ${p.ownerAccountId}; integration ${integration}.`,
+    detail: `Owner ${owner.displayName}; integration ${integration}.`,
   });
   return toView(record, nowOf(deps));
 }
