@@ -51,7 +51,14 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
   const kvs = new KvsStore(options.kvsFile);
   const installContext = `ari:cloud:jira::site/${sim.state.cloudId}`;
   const queue = new ForgeQueueService([], { installContext, ...options.queue });
-  installForgeRuntime({ simulatorUrl: sim.url, installToken, kvs, queue, appId: manifest.app.id });
+  installForgeRuntime({
+    simulatorUrl: sim.url,
+    installToken,
+    kvs,
+    queue,
+    appId: manifest.app.id,
+    installationId: installToken,
+  });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const app = require('../src/index') as Record<string, unknown>;

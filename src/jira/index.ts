@@ -1,8 +1,9 @@
 /**
  * The Jira client: one function per endpoint, grouped by REST resource. Services receive it as a
- * dependency (`JiraClient`), so their logic can be tested with plain fakes.
+ * dependency (`JiraClient`), so their logic can be tested with plain fakes. Application roles, groups by id
+ * and service desks come through a short per-installation cache (`cached.ts`).
  */
-import * as applicationRoles from './application-roles';
+import * as cached from './cached';
 import * as groups from './groups';
 import * as permissions from './permissions';
 import * as servicedesk from './servicedesk';
@@ -21,14 +22,14 @@ export const jira = {
   deleteUser: users.deleteUser,
   createUser: users.createUser,
   listGroupsPage: groups.listGroupsPage,
-  getGroupsById: groups.getGroupsById,
-  findGroups: groups.findGroups,
+  getGroupsById: cached.getGroupsById,
+  findGroups: cached.findGroups,
   listGroupMembersPage: groups.listGroupMembersPage,
   addUserToGroup: groups.addUserToGroup,
   removeUserFromGroup: groups.removeUserFromGroup,
-  listApplicationRoles: applicationRoles.listApplicationRoles,
-  listServiceDesksPage: servicedesk.listServiceDesksPage,
-  getServiceDesk: servicedesk.getServiceDesk,
+  listApplicationRoles: cached.listApplicationRoles,
+  listServiceDesksPage: cached.listServiceDesksPage,
+  getServiceDesk: cached.getServiceDesk,
   listDeskCustomersPage: servicedesk.listDeskCustomersPage,
   createCustomer: servicedesk.createCustomer,
   addCustomersToDesk: servicedesk.addCustomersToDesk,
