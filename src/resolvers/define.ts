@@ -1,13 +1,14 @@
 /**
- * How every resolver is built: authorize the caller first (nothing else runs for a non-admin), then
- * validate, call one service, and answer the typed envelope. Errors become envelope errors with a clear
+ * How every resolver is built: authorize the caller first (nothing else runs for a non-admin; writes
+ * ask Jira live, reads may use the ≤ 60 s cache), then validate, call one service, and answer the typed
+ * envelope. Errors become envelope errors with a clear
  * message; logs carry the error kind and operation only, never emails or payloads.
  */
 import type { Envelope, ErrorCode, ResolverContract, ResolverKey } from '../contract';
 import { fail, ok } from '../contract';
 import { JiraApiError } from '../jira/errors';
 import { AppFailure } from '../services/app-error';
-import type { Authorizer } from '../services/authorization';
+import type { AuthorizationMode, Authorizer } from '../services/authorization';
 import { siteIdOf } from '../services/functional-health';
 
 export interface ResolverRequest<K extends ResolverKey> {
@@ -44,17 +45,35 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
   return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
 }
 
-export function defineResolver<K extends ResolverKey>(authorize: Authorizer, impl: ResolverImpl<K>) {
+/** The invocation context a resolver receives; any field may be missing or malformed. */
+export interface ResolverContext {
+  accountId?: unknown;
+  cloudId?: unknown;
+  installContext?: unknown;
+}
+
+/** The installation a call comes from: Forge's `installContext`, or the site's cloudId when absent. */
+export function installationOf(context: ResolverContext): string | undefined {
+  if (typeof context.installContext === 'string' && context.installContext) return context.installContext;
+  if (typeof context.cloudId === 'string' && context.cloudId) return `cloud:${context.cloudId}`;
+  return undefined;
+}
+
+export function defineResolver<K extends ResolverKey>(
+  authorize: Authorizer,
+  impl: ResolverImpl<K>,
+  mode: AuthorizationMode,
+) {
   return async (req: {
     payload: unknown;
-    context: { accountId?: string; cloudId?: string };
+    context?: ResolverContext | null;
   }): Promise<Envelope<ResolverContract[K]['result']>> => {
     try {
-      await authorize(req.context.accountId);
+      const context: ResolverContext = req.context && typeof req.context === 'object' ? req.context : {};
+      await authorize({ accountId: context.accountId, installation: installationOf(context) }, mode);
       const payload = (req.payload ?? {}) as ResolverContract[K]['payload'];
-      return ok(
-        await impl({ payload, accountId: req.context.accountId as string, siteId: siteIdOf(req.context.cloudId) }),
-      );
+      const cloudId = typeof context.cloudId === 'string' ? context.cloudId : undefined;
+      return ok(await impl({ payload, accountId: context.accountId as string, siteId: siteIdOf(cloudId) }));
     } catch (err) {
       return toEnvelopeError(err);
     }

@@ -4,10 +4,11 @@
  */
 import { getAppContext } from '@forge/api';
 import Resolver from '@forge/resolver';
-import type { ResolverKey, UserFilters } from '../contract';
+import { fail, type ResolverKey, type UserFilters } from '../contract';
 import { jira } from '../jira';
 import { auditStore } from '../store/audit-store';
 import { jobStore } from '../store/job-store';
+import { redactEmails } from '../store/redact';
 import { AppFailure, invalidInput } from '../services/app-error';
 import { listDeskCustomers, listDesks, provisionCustomer, requireDesk } from '../services/customers';
 import { exportAuditCsv, queryAudit } from '../services/audit';
@@ -35,9 +36,11 @@ import { runHealthCheck } from '../services/functional-health';
 import { checkOwner, listUnregistered, updateFunctional } from '../services/functional-maintenance';
 import { functionalStore } from '../store/functional-store';
 import { deleteUser, resetColumns } from '../services/user-actions';
+import { authorizationMode } from './access-policy';
 import { defineResolver, type ResolverImpl } from './define';
 import { asPayload, field } from './validate';
 
+/** asUser: Forge sends the check to the invoking installation's site as the invoking user. */
 export const authorize = createAuthorizer({
   hasAdminister: async () => (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER,
 });
@@ -209,7 +212,9 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     const confirmLicence = field.bool(p, 'confirmLicence');
     if (operation === 'add-customers-to-desk' || operation === 'remove-customers-from-desk') {
       const desk = await requireDesk(jira, deskId(p));
-      return createJob(bulk, { operation, accountIds, deskId: desk.id }, accountId, { [desk.id]: desk.projectName });
+      return createJob(bulk, { operation, accountIds, deskId: desk.id }, accountId, {
+        [desk.id]: redactEmails(desk.projectName),
+      });
     }
     const groupIds = field.ids(p, 'groupIds', 'group', 200);
     const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
@@ -225,7 +230,8 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
         );
       }
     }
-    const labels = Object.fromEntries(groups.map((g) => [g.groupId, g.name]));
+    // Job labels are persisted: a group name holding an email is stored redacted.
+    const labels = Object.fromEntries(groups.map((g) => [g.groupId, redactEmails(g.name)]));
     return createJob(bulk, { operation, accountIds, groupIds, confirmLicence }, accountId, labels);
   },
   previewBulkJob: async ({ payload }) => {
@@ -373,10 +379,22 @@ const resolver = new Resolver();
 for (const key of Object.keys(implementations) as ResolverKey[]) {
   resolver.define(
     key,
-    defineResolver(authorize, implementations[key] as ResolverImpl<ResolverKey>) as Parameters<
+    defineResolver(authorize, implementations[key] as ResolverImpl<ResolverKey>, authorizationMode(key)) as Parameters<
       typeof resolver.define
     >[1],
   );
 }
 
-export const handler = resolver.getDefinitions();
+const definitions = resolver.getDefinitions();
+
+/**
+ * The function Forge invokes. @forge/resolver looks keys up with `in`, so `constructor`, `valueOf` and
+ * other Object.prototype names would reach a built-in; only the contract's own keys get through, and
+ * anything else gets a typed error that echoes nothing back.
+ */
+export const handler: typeof definitions = async (event, runtime) => {
+  const key: unknown = (event as { call?: { functionKey?: unknown } } | null | undefined)?.call?.functionKey;
+  if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(implementations, key))
+    return fail('INVALID_INPUT', 'User Admin has no function by that name.');
+  return definitions(event, runtime);
+};

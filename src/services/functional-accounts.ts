@@ -22,7 +22,7 @@ import type { JiraClient } from '../jira';
 import { JiraApiError } from '../jira/errors';
 import type { AuditStore } from '../store/audit-store';
 import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
-import { looksLikeEmail } from '../store/redact';
+import { looksLikeEmail, redactEmails } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
 import { searchAccountByEmail } from './directory';
 import { loadGroupAccess } from './group-access';
@@ -109,6 +109,9 @@ export async function saveRole(deps: FunctionalDeps, actor: string, p: SaveRoleP
     updatedAt: nowOf(deps).toISOString(),
     updatedBy: actor,
   };
+  // Everything that asks Jira (and may be refused) runs before the first write: nothing is saved or
+  // audited for a call that then fails.
+  const view = await describeRole(deps, role);
   await deps.store.putRole(role);
   await deps.audit.record({
     actor,
@@ -119,7 +122,7 @@ export async function saveRole(deps: FunctionalDeps, actor: string, p: SaveRoleP
     result: 'done',
     detail: `Groups: ${groups.map((g) => g.name).join(', ')}.`,
   });
-  return describeRole(deps, role);
+  return view;
 }
 
 export async function listRoles(deps: FunctionalDeps): Promise<RoleView[]> {
@@ -228,10 +231,11 @@ export async function register(
     throw invalidInput('A customer (portal-only) account cannot be a functional account.');
   const record: FunctionalRecord = {
     accountId: account.accountId,
-    displayName: account.displayName,
+    // Jira names accounts created from an email after the email: nothing persisted may hold one.
+    displayName: redactEmails(account.displayName),
     ownerAccountId: p.ownerAccountId,
     owningGroupId: group.groupId,
-    owningGroupName: group.name,
+    owningGroupName: redactEmails(group.name),
     purpose,
     integration,
     roleId: p.roleId,
@@ -479,10 +483,10 @@ export async function createFunctional(
   }
   const record: FunctionalRecord = {
     accountId: created.accountId,
-    displayName: created.displayName,
+    displayName: redactEmails(created.displayName),
     ownerAccountId: owner.accountId,
     owningGroupId: owningGroup.groupId,
-    owningGroupName: owningGroup.name,
+    owningGroupName: redactEmails(owningGroup.name),
     purpose,
     integration,
     roleId: role.roleId,
