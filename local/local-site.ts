@@ -21,6 +21,8 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   /** Scopes the installed app holds; defaults to manifest.yml's. */
   scopes?: string[];
   kvsFile?: string;
+  /** Latency of every KVS call the app makes, in ms (also settable later as `site.kvs.latencyMs`). */
+  kvsLatencyMs?: number;
   resolverTimeoutMs?: number;
   /** Async events: time scale, consumer time limit override and faults (duplicates, kills). */
   queue?: QueueOptions;
@@ -49,6 +51,7 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     apps: [{ installToken, scopes: options.scopes ?? manifest.permissions.scopes }],
   });
   const kvs = new KvsStore(options.kvsFile);
+  kvs.latencyMs = options.kvsLatencyMs ?? 0;
   const installContext = `ari:cloud:jira::site/${sim.state.cloudId}`;
   const queue = new ForgeQueueService([], { installContext, ...options.queue });
   installForgeRuntime({

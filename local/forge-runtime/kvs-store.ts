@@ -42,6 +42,8 @@ export class KvsStore {
   private readonly secrets = new Map<string, Entry>();
   /** Every operation, for tests that assert what was (not) written. */
   readonly operations: Array<{ path: string; keys: string[] }> = [];
+  /** Latency added to every KVS call made through the runtime (tests and the bench set it; 0 by default). */
+  latencyMs = 0;
 
   constructor(
     private readonly file?: string,
@@ -70,6 +72,12 @@ export class KvsStore {
     this.data.clear();
     this.secrets.clear();
     this.persist();
+  }
+
+  /** One KVS call as the app makes it: waits `latencyMs`, then answers. */
+  async request(path: string, body: unknown): Promise<KvsAnswer> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    return this.handle(path, body);
   }
 
   handle(path: string, body: unknown): KvsAnswer {

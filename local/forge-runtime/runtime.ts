@@ -143,7 +143,7 @@ export function installForgeRuntime(options: RuntimeOptions): void {
     if (ctx?.expired) throw new InvocationExpiredError(ctx);
     if (target.type === 'kvs') {
       const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      const answer = options.kvs.handle(path, body);
+      const answer = await options.kvs.request(path, body);
       const text = answer.body === undefined ? null : JSON.stringify(answer.body);
       return new Response(answer.status === 204 ? null : text, {
         status: answer.status,

@@ -61,7 +61,10 @@ export interface FunctionalAccountView {
   roleId?: string;
   registeredAt: string;
   registeredBy: string;
+  /** Current credentials, then the most recently retired ones. */
   credentials: CredentialView[];
+  /** Older retired credentials kept in the account's credential archive (not listed here). */
+  archivedCredentials?: number;
   nextExpiry?: string;
   findings: FindingView[];
   checkedAt?: string;
@@ -120,12 +123,14 @@ export interface RegistryFilter {
 export interface RegistryPage {
   accounts: FunctionalAccountView[];
   nextCursor?: string;
-  lastCheck?: { at: string; accounts: number; findings: number; jiraRequests: number };
+  lastCheck?: HealthRun;
 }
 
 export interface HealthRun {
   at: string;
   accounts: number;
+  /** Accounts whose record could not be read or whose findings could not be saved. */
+  failed?: number;
   findings: number;
   jiraRequests: number;
 }

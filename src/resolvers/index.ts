@@ -35,6 +35,7 @@ import {
 import { runHealthCheck } from '../services/functional-health';
 import { checkOwner, listUnregistered, updateFunctional } from '../services/functional-maintenance';
 import { functionalStore } from '../store/functional-store';
+import { healthRunStore } from '../store/health-run-store';
 import { deleteUser, resetColumns } from '../services/user-actions';
 import { authorizationMode } from './access-policy';
 import { defineResolver, type ResolverImpl } from './define';
@@ -46,7 +47,7 @@ export const authorize = createAuthorizer({
 });
 
 const bulk = { jira, jobs: jobStore, audit: auditStore };
-const functional = { jira, store: functionalStore, audit: auditStore };
+const functional = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
 const registry = {
   registered: async (ids: string[]) => new Set((await functionalStore.getMany(ids)).map((r) => r.accountId)),
   all: () => functionalStore.allIds(),

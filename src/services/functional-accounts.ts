@@ -21,12 +21,19 @@ import type {
 import type { JiraClient } from '../jira';
 import { JiraApiError } from '../jira/errors';
 import type { AuditStore } from '../store/audit-store';
-import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
+import {
+  type CheckRecord,
+  type FunctionalRecord,
+  type FunctionalStore,
+  ARCHIVE_KEEP,
+  MAX_CURRENT_CREDENTIALS,
+} from '../store/functional-store';
+import type { HealthRunStore } from '../store/health-run-store';
 import { looksLikeEmail, redactEmails } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
 import { searchAccountByEmail } from './directory';
 import { loadGroupAccess } from './group-access';
-import { conventionName } from './functional-health';
+import { conventionName, isCheckable } from './functional-health';
 import { applyMembership } from './membership';
 
 export type FunctionalJira = Pick<
@@ -45,6 +52,8 @@ export interface FunctionalDeps {
   jira: FunctionalJira;
   store: FunctionalStore;
   audit: AuditStore;
+  /** The health check's runs, for the registry's "last check" line; optional where no view needs it. */
+  runs?: Pick<HealthRunStore, 'lastSummary'>;
   now?: () => Date;
 }
 
@@ -159,9 +168,24 @@ function withStatus(c: CredentialView, now: Date): CredentialView {
   return c;
 }
 
-export function toView(r: FunctionalRecord, now: Date, names: Map<string, string> = new Map()): FunctionalAccountView {
+/** The view of a record; findings come from the health check's entry (or a record written before it existed). */
+export function toView(
+  r: FunctionalRecord,
+  now: Date,
+  names: Map<string, string> = new Map(),
+  check?: CheckRecord,
+): FunctionalAccountView {
   const credentials = r.credentials.map((c) => withStatus(c, now));
-  return { ...r, ownerName: names.get(r.ownerAccountId), credentials, nextExpiry: nextExpiry(credentials) };
+  const { archived, findings, checkedAt, ...rest } = r;
+  return {
+    ...rest,
+    ownerName: names.get(r.ownerAccountId),
+    credentials,
+    archivedCredentials: Math.min(archived ?? 0, ARCHIVE_KEEP),
+    nextExpiry: nextExpiry(credentials),
+    findings: check?.findings ?? findings ?? [],
+    checkedAt: check?.checkedAt ?? checkedAt,
+  };
 }
 
 export async function mustRecord(deps: FunctionalDeps, accountId: string): Promise<FunctionalRecord> {
@@ -178,7 +202,10 @@ export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter)
       (filter.finding === 'any' && v.findings.length > 0) ||
       (filter.finding === 'expiring' && v.findings.some((f) => f.kind.startsWith('credential-'))) ||
       (filter.finding === 'orphaned' && v.findings.some((f) => f.kind.startsWith('owner-'))));
-  const page = await deps.store.page(filter.cursor, 100);
+  const stored = await deps.store.page(filter.cursor, 100);
+  // A record that cannot be read is left out here (the health check counts it as failed).
+  const page = { ...stored, items: stored.items.filter(isCheckable) };
+  const checks = await deps.store.checks(page.items.map((r) => r.accountId));
   const owners = [...new Set(page.items.map((r) => r.ownerAccountId))];
   const names = new Map<string, string>();
   for (let i = 0; i < owners.length; i += 100) {
@@ -187,9 +214,9 @@ export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter)
     );
   }
   return {
-    accounts: page.items.map((r) => toView(r, now, names)).filter(keep),
+    accounts: page.items.map((r) => toView(r, now, names, checks.get(r.accountId))).filter(keep),
     nextCursor: page.nextCursor,
-    lastCheck: await deps.store.lastHealth(),
+    lastCheck: await deps.runs?.lastSummary(),
   };
 }
 
@@ -242,7 +269,6 @@ export async function register(
     registeredAt: nowOf(deps).toISOString(),
     registeredBy: actor,
     credentials: [],
-    findings: [],
   };
   await deps.store.put(record);
   await deps.audit.record({
@@ -305,7 +331,10 @@ export async function addCredential(
   p: CredentialPayload,
 ): Promise<FunctionalAccountView> {
   const record = await mustRecord(deps, p.accountId);
-  if (record.credentials.length >= 200) throw invalidInput('This account already has 200 credential records.');
+  if (record.credentials.filter((c) => c.status === 'active').length >= MAX_CURRENT_CREDENTIALS)
+    throw invalidInput(
+      `This account already has ${MAX_CURRENT_CREDENTIALS} current credentials: record a rotation instead of a new one.`,
+    );
   const createdAt = p.createdAt ? new Date(p.createdAt) : nowOf(deps);
   if (Number.isNaN(createdAt.getTime())) throw invalidInput('The creation date is not a date.');
   const credential: CredentialView = {
@@ -316,8 +345,7 @@ export async function addCredential(
     expiresAt: credentialDates(p.type, createdAt, p.expiresAt),
     status: 'active',
   };
-  const updated = { ...record, credentials: [...record.credentials, credential] };
-  await deps.store.put(updated);
+  const updated = await deps.store.putWithCredentials({ ...record, credentials: [...record.credentials, credential] });
   await deps.audit.record({
     actor,
     action: 'functional.credential.add',
@@ -327,7 +355,7 @@ export async function addCredential(
     result: 'done',
     detail: `${credential.type} "${credential.label}"${credential.expiresAt ? `, expires ${credential.expiresAt.slice(0, 10)}` : ''}.`,
   });
-  return toView(updated, nowOf(deps));
+  return toView(updated, nowOf(deps), undefined, (await deps.store.checks([record.accountId])).get(record.accountId));
 }
 
 /** Records a rotation: the previous credential expires at this instant, and a new one takes its place. */
@@ -355,11 +383,10 @@ export async function rotateCredential(
     lastRotatedAt: now.toISOString(),
     status: 'active',
   };
-  const credentials = record.credentials.map((c) =>
-    c.credentialId === previous.credentialId ? { ...c, status: 'expired' as const, expiredAt: now.toISOString() } : c,
-  );
-  const updated = { ...record, credentials: [...credentials, fresh] };
-  await deps.store.put(updated);
+  // The retired one goes after the earlier retired ones, so it counts as the newest even within one millisecond.
+  const retired: CredentialView = { ...previous, status: 'expired', expiredAt: now.toISOString() };
+  const credentials = [...record.credentials.filter((c) => c !== previous), retired, fresh];
+  const updated = await deps.store.putWithCredentials({ ...record, credentials });
   await deps.audit.record({
     actor,
     action: 'functional.credential.rotate',
@@ -369,7 +396,7 @@ export async function rotateCredential(
     result: 'done',
     detail: `"${previous.label}" expired at rotation; new credential "${fresh.label}".`,
   });
-  return toView(updated, now);
+  return toView(updated, now, undefined, (await deps.store.checks([record.accountId])).get(record.accountId));
 }
 
 // ---- creation ----------------------------------------------------------------------------------
@@ -493,7 +520,6 @@ export async function createFunctional(
     registeredAt: nowOf(deps).toISOString(),
     registeredBy: actor,
     credentials: [],
-    findings: [],
   };
   await deps.store.put(record);
   await deps.audit.record({

@@ -12,7 +12,8 @@ import { collect } from '../jira/pagination';
 import type { JiraUser } from '../jira/types';
 import { USER_BULK_PAGE } from '../jira/users';
 import type { AuditStore } from '../store/audit-store';
-import type { FunctionalRecord, FunctionalStore } from '../store/functional-store';
+import type { CheckRecord, FunctionalRecord, FunctionalStore } from '../store/functional-store';
+import type { HealthRunStore } from '../store/health-run-store';
 import { isAdminGroupName } from './group-access';
 
 export type HealthJira = Pick<JiraClient, 'getUsersBulkPage' | 'findGroups' | 'listGroupMembersPage'>;
@@ -96,9 +97,39 @@ export function mergeFindings(
 export interface HealthDeps {
   jira: HealthJira;
   store: FunctionalStore;
+  runs: HealthRunStore;
   audit: AuditStore;
   siteId: string;
   now?: () => Date;
+}
+
+/** A registry value that can be checked: anything else is counted as failed, never fails the run. */
+export function isCheckable(value: unknown): value is FunctionalRecord {
+  const r = value as Partial<FunctionalRecord> | undefined;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.accountId === 'string' &&
+    typeof r.ownerAccountId === 'string' &&
+    Array.isArray(r.credentials)
+  );
+}
+
+/** The check of one account: its findings, or undefined when its record cannot be read. */
+export function checkOne(
+  record: FunctionalRecord,
+  previous: FindingView[],
+  users: Map<string, JiraUser>,
+  adminMembers: Map<string, string>,
+  siteId: string,
+  now: Date,
+): CheckRecord | undefined {
+  try {
+    const current = findingsFor(record, users, adminMembers, siteId, now);
+    return { findings: mergeFindings(previous, current, now), checkedAt: now.toISOString() };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Checks every registered account; returns the run's summary (also kept in KVS and the audit log). */
@@ -106,12 +137,17 @@ export async function runHealthCheck(deps: HealthDeps, actor: string): Promise<H
   const now = deps.now?.() ?? new Date();
   let requests = 0;
   const records: FunctionalRecord[] = [];
+  let failed = 0;
   let cursor: string | undefined;
   do {
     const page = await deps.store.page(cursor, 100);
-    records.push(...page.items);
+    for (const item of page.items as unknown[]) {
+      if (isCheckable(item)) records.push(item);
+      else failed += 1;
+    }
     cursor = page.nextCursor;
   } while (cursor);
+  const total = records.length + failed;
 
   const ids = [...new Set(records.flatMap((r) => [r.accountId, r.ownerAccountId]))];
   const users = new Map<string, JiraUser>();
@@ -135,25 +171,33 @@ export async function runHealthCheck(deps: HealthDeps, actor: string): Promise<H
   }
 
   let findings = 0;
+  const previous = await deps.store.checks(records.map((r) => r.accountId));
+  const writes: Array<{ accountId: string; check: CheckRecord }> = [];
   for (const record of records) {
-    const current = findingsFor(record, users, adminMembers, deps.siteId, now);
-    const updated: FunctionalRecord = {
-      ...record,
-      findings: mergeFindings(record.findings, current, now),
-      checkedAt: now.toISOString(),
-    };
-    findings += updated.findings.length;
-    await deps.store.put(updated);
+    const before = previous.get(record.accountId)?.findings ?? record.findings ?? [];
+    const check = checkOne(record, before, users, adminMembers, deps.siteId, now);
+    if (!check) failed += 1;
+    else {
+      findings += check.findings.length;
+      writes.push({ accountId: record.accountId, check });
+    }
   }
-  const run: HealthRun = { at: now.toISOString(), accounts: records.length, findings, jiraRequests: requests };
-  await deps.store.putHealth(run);
+  failed += (await deps.store.putChecks(writes)).length;
+  const run: HealthRun = {
+    at: now.toISOString(),
+    accounts: total,
+    failed,
+    findings,
+    jiraRequests: requests,
+  };
+  await deps.runs.putSummary(run);
   await deps.audit.record({
     actor,
     action: 'functional.health-check',
     targetType: 'registry',
     targetId: 'functional-accounts',
     result: 'done',
-    detail: `${records.length} accounts checked, ${findings} findings, ${requests} Jira requests.`,
+    detail: `${run.accounts} accounts checked, ${findings} findings, ${failed} could not be checked, ${requests} Jira requests.`,
   });
   return run;
 }

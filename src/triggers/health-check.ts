@@ -6,6 +6,7 @@ import { jira } from '../jira';
 import { runHealthCheck, siteIdOf } from '../services/functional-health';
 import { auditStore } from '../store/audit-store';
 import { functionalStore } from '../store/functional-store';
+import { healthRunStore } from '../store/health-run-store';
 
 export const SCHEDULED_ACTOR = 'scheduled-trigger';
 
@@ -13,7 +14,7 @@ export async function healthCheck(
   request: { context?: { cloudId?: string } } | undefined,
 ): Promise<{ statusCode: number }> {
   await runHealthCheck(
-    { jira, store: functionalStore, audit: auditStore, siteId: siteIdOf(request?.context?.cloudId) },
+    { jira, store: functionalStore, runs: healthRunStore, audit: auditStore, siteId: siteIdOf(request?.context?.cloudId) },
     SCHEDULED_ACTOR,
   );
   return { statusCode: 204 };
