@@ -40,9 +40,17 @@ export async function updateFunctional(
     purpose,
     integration,
     roleId: p.roleId || undefined,
-    findings: ownerFixed ? record.findings.filter((f) => !f.kind.startsWith('owner-')) : record.findings,
   };
   await deps.store.put(updated);
+  // Findings live in the health check's own entry (fa-check:), or in records written before it existed.
+  let check = (await deps.store.checks([record.accountId])).get(record.accountId) ?? {
+    findings: record.findings ?? [],
+    checkedAt: record.checkedAt ?? nowOf(deps).toISOString(),
+  };
+  if (ownerFixed && check.findings.some((f) => f.kind.startsWith('owner-'))) {
+    check = { ...check, findings: check.findings.filter((f) => !f.kind.startsWith('owner-')) };
+    await deps.store.putChecks([{ accountId: record.accountId, check }]);
+  }
   await deps.audit.record({
     actor,
     action: 'functional.update',
@@ -55,7 +63,7 @@ export async function updateFunctional(
     result: changes.length > 0 ? 'done' : 'already',
     detail: changes.length > 0 ? `Changed ${changes.join(', ')}.` : 'Nothing changed.',
   });
-  return toView(updated, nowOf(deps), new Map([[owner.accountId, owner.displayName]]));
+  return toView(updated, nowOf(deps), new Map([[owner.accountId, owner.displayName]]), check);
 }
 
 /** Warnings about making `accountId` an owner; an unknown account is a NOT_FOUND error. */
