@@ -14,7 +14,13 @@ export async function healthCheck(
   request: { context?: { cloudId?: string } } | undefined,
 ): Promise<{ statusCode: number }> {
   await runHealthCheck(
-    { jira, store: functionalStore, runs: healthRunStore, audit: auditStore, siteId: siteIdOf(request?.context?.cloudId) },
+    {
+      jira,
+      store: functionalStore,
+      runs: healthRunStore,
+      audit: auditStore,
+      siteId: siteIdOf(request?.context?.cloudId),
+    },
     SCHEDULED_ACTOR,
   );
   return { statusCode: 204 };
