@@ -75,8 +75,38 @@ export function intParam(req: SimRequest, name: string, fallback: number): numbe
   const raw = req.query.get(name);
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n)) throw new SimHttpError(400, `The value '${raw}' is invalid for ${name}.`);
+  if (!Number.isSafeInteger(n)) throw new SimHttpError(400, `The value '${raw}' is invalid for ${name}.`);
   return n;
+}
+
+/**
+ * An offset/size pair for a paged operation (`startAt`/`maxResults`, or JSM's `start`/`limit`). The specs
+ * give no lower bounds, but a negative offset has no meaning and a page of size 0 (or less) can never
+ * reach the end: its `nextPage`/`next` link would point at itself forever. Both are refused with the
+ * operation's documented 400 ("the request is invalid"). `maxResults` above `cap` is clamped, as Jira
+ * does (the clamped value is what the page reports).
+ */
+export function pageParams(
+  req: SimRequest,
+  opts: { defaultMax: number; cap: number; startName?: string; maxName?: string; allowZero?: boolean },
+): { startAt: number; maxResults: number } {
+  const startName = opts.startName ?? 'startAt';
+  const maxName = opts.maxName ?? 'maxResults';
+  const startAt = intParam(req, startName, 0);
+  const maxResults = intParam(req, maxName, opts.defaultMax);
+  if (startAt < 0) throw new SimHttpError(400, `'${startName}' must be greater than or equal to 0.`);
+  if (maxResults < (opts.allowZero ? 0 : 1))
+    throw new SimHttpError(400, `'${maxName}' must be greater than ${opts.allowZero ? 'or equal to 0' : '0'}.`);
+  return { startAt, maxResults: Math.min(maxResults, opts.cap) };
+}
+
+/** A query parameter restricted to the values the operation documents; anything else is a 400. */
+export function enumParam<T extends string>(req: SimRequest, name: string, allowed: readonly T[]): T | undefined {
+  const raw = req.query.get(name);
+  if (raw === null) return undefined;
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new SimHttpError(400, `The value '${raw}' is invalid for ${name}. Valid values: ${allowed.join(', ')}.`);
+  return raw as T;
 }
 
 export function boolParam(req: SimRequest, name: string): boolean {

@@ -76,11 +76,36 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   if (chunks.length === 0) return undefined;
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  // Form bodies (e.g. `PUT user/columns`, documented as HTML form data) arrive as field → values.
+  if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text));
+  if (type.startsWith('multipart/form-data'))
+    return formFields(multipartFields(text, String(req.headers['content-type'])));
   try {
     return JSON.parse(text);
   } catch {
     throw new SimHttpError(400, 'Unexpected character in request body: the body must be JSON.');
   }
+}
+
+/** Form fields as `{ name: [values] }`. */
+function formFields(fields: URLSearchParams): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of fields) (out[k] ??= []).push(v);
+  return out;
+}
+
+/** The text fields of a `multipart/form-data` body (enough for the simulator's form operations). */
+function multipartFields(text: string, contentType: string): URLSearchParams {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  const fields = new URLSearchParams();
+  if (!boundary) throw new SimHttpError(400, 'The multipart body has no boundary.');
+  for (const part of text.split(`--${boundary}`)) {
+    const [head, ...rest] = part.split(/\r?\n\r?\n/);
+    const name = /name="([^"]+)"/.exec(head ?? '')?.[1];
+    if (name) fields.append(name, rest.join('\n\n').replace(/\r?\n$/, ''));
+  }
+  return fields;
 }
 
 interface Authenticated {
@@ -126,6 +151,12 @@ function authenticate(
       principal: { kind: 'user', accountId: user.accountId, viaApp: false },
       label: `basic:${user.accountId}`,
     };
+  }
+  if (auth !== undefined) {
+    // Jira refuses credentials it cannot verify with 401 rather than serving the request anonymously
+    // (every operation documents "401: the authentication credentials are incorrect"). The simulator
+    // issues no OAuth 2.0 (3LO) access tokens, so any Bearer token, like any other scheme, is incorrect.
+    return new SimHttpError(401, 'Client must be authenticated to access this resource.');
   }
   return { principal: { kind: 'anonymous' }, label: 'anonymous' };
 }

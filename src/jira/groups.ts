@@ -38,7 +38,7 @@ export async function getGroupsById(groupIds: string[]): Promise<JiraGroup[]> {
   return body.values;
 }
 
-/** Groups whose name contains `query`. asUser by default; asApp for the scheduled health check. Scope: read:jira-user. */
+/** Groups whose name contains `query`, in any letter case (`caseInsensitive` defaults to false). asUser by default; asApp for the scheduled health check. Scope: read:jira-user. */
 export async function findGroups(
   query: string,
   maxResults: number,
@@ -47,7 +47,7 @@ export async function findGroups(
   const body = await execute<{ total: number; groups: Array<{ name: string; groupId: string }> }>(
     () =>
       (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
-        route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}`,
+        route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}&caseInsensitive=true`,
         {
           headers: ACCEPT_JSON,
         },

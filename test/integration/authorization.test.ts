@@ -117,7 +117,8 @@ describe('Jira permission model seen through @forge/api', () => {
       accountId: NAMED_USERS.regular.accountId,
       email: NAMED_USERS.regular.email,
     });
-    expect((await get('user')).status).toBe(403);
+    // The reference answers 401 "if a user is trying to access this API".
+    expect((await get('user')).status).toBe(401);
   });
 });
 

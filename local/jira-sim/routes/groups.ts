@@ -3,14 +3,20 @@
  * `groups/picker`. Membership writes need site administration, so asApp gets 403 as on a real site.
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, boolParam, intParam } from '../http';
-import { canBrowseUsers, requireBrowseUsers, requireSiteAdmin } from '../access';
+import { SimHttpError, boolParam, enumParam, intParam, pageParams } from '../http';
+import { canAccessJira, canBrowseUsers, requireBrowseUsers, requireSiteAdmin } from '../access';
 import type { SimGroup, SimUser } from '../model';
 import { groupByName, newUuid } from '../model';
 import { pageBean, userDetailsJson } from '../representations';
 
 /** `group/member`: "number should be between 1 and 50". */
 export const GROUP_MEMBER_MAX = 50;
+/** `group/bulk` page size cap (the spec gives none; the simulator's long-standing choice). */
+export const GROUP_BULK_MAX = 1000;
+/** `group/bulk?accessType=`: "Valid values: 'site-admin', 'admin', 'user'." */
+const ACCESS_TYPES = ['site-admin', 'admin', 'user'] as const;
+/** `group/bulk?applicationKey=`: "Valid values: 'jira-servicedesk', 'jira-software', 'jira-product-discovery', 'jira-core'." */
+const APPLICATION_KEYS = ['jira-servicedesk', 'jira-software', 'jira-product-discovery', 'jira-core'] as const;
 
 function targetGroup(req: SimRequest): SimGroup {
   const name = req.query.get('groupname') ?? req.query.get('groupName');
@@ -69,6 +75,16 @@ export const groupRoutes: Route[] = [
     handler: (req) => {
       requireSiteAdmin(req);
       const group = targetGroup(req);
+      // swapGroup and swapGroupId: "This parameter cannot be used with the `swapGroup` parameter."
+      const swapName = req.query.get('swapGroup');
+      const swapId = req.query.get('swapGroupId');
+      if (swapName && swapId) throw new SimHttpError(400, 'Only one of swapGroup or swapGroupId can be provided.');
+      if (swapName || swapId) {
+        const swap = swapId ? req.state.groups.get(swapId) : groupByName(req.state, swapName as string);
+        if (!swap) throw new SimHttpError(404, `Group not found: ${swapId ?? swapName}`);
+        if (swap.groupId === group.groupId)
+          throw new SimHttpError(400, 'You cannot transfer restrictions to the group you are deleting.');
+      }
       req.state.groups.delete(group.groupId);
       return { status: 200 };
     },
@@ -79,19 +95,19 @@ export const groupRoutes: Route[] = [
     dialect: 'platform',
     handler: (req) => {
       requireBrowseUsers(req);
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = Math.min(intParam(req, 'maxResults', 50), 1000);
+      const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: GROUP_BULK_MAX });
       const ids = new Set(req.query.getAll('groupId'));
       const names = new Set(req.query.getAll('groupName').map((n) => n.toLowerCase()));
-      const accessType = req.query.get('accessType');
-      const appKey = req.query.get('applicationKey');
-      const role = appKey ? req.state.applicationRoles.find((r) => r.key === appKey) : undefined;
-      if (appKey && !role) throw new SimHttpError(400, `Invalid applicationKey: ${appKey}`);
+      // Values outside the documented enums are a 400 ("the request is not valid"), an empty one included.
+      const accessType = enumParam(req, 'accessType', ACCESS_TYPES);
+      const appKey = enumParam(req, 'applicationKey', APPLICATION_KEYS);
+      // A documented product the site does not have (e.g. jira-core here) has no groups: an empty page.
+      const roleGroups = appKey ? (req.state.applicationRoles.find((r) => r.key === appKey)?.groups ?? []) : undefined;
       const all = [...req.state.groups.values()]
         .filter((g) => ids.size === 0 || ids.has(g.groupId))
         .filter((g) => names.size === 0 || names.has(g.name.toLowerCase()))
         .filter((g) => !accessType || accessTypeOf(req, g) === accessType)
-        .filter((g) => !role || role.groups.includes(g.name))
+        .filter((g) => !roleGroups || roleGroups.includes(g.name))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((g) => ({ name: g.name, groupId: g.groupId }));
       const body = pageBean(req.baseUrl, '/rest/api/3/group/bulk', all, startAt, maxResults);
@@ -105,9 +121,8 @@ export const groupRoutes: Route[] = [
     handler: (req) => {
       requireBrowseUsers(req);
       const group = targetGroup(req);
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = intParam(req, 'maxResults', 50);
-      if (maxResults < 1) throw new SimHttpError(400, 'maxResults should be between 1 and 50.');
+      // "number should be between 1 and 50": below 1 is refused, above 50 is served as 50.
+      const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: GROUP_MEMBER_MAX });
       const inactive = boolParam(req, 'includeInactiveUsers');
       // "users are ordered by username" (spec): the legacy username stands in for it.
       const members = [...group.members]
@@ -116,14 +131,7 @@ export const groupRoutes: Route[] = [
         .sort((a, b) => a.legacyUsername.localeCompare(b.legacyUsername))
         .map((u) => userDetailsJson(req.baseUrl, u));
       const query = `groupId=${group.groupId}${inactive ? '&includeInactiveUsers=true' : ''}`;
-      const body = pageBean(
-        req.baseUrl,
-        '/rest/api/3/group/member',
-        members,
-        startAt,
-        Math.min(maxResults, GROUP_MEMBER_MAX),
-        query,
-      );
+      const body = pageBean(req.baseUrl, '/rest/api/3/group/member', members, startAt, maxResults, query);
       return { status: 200, body, objects: (body.values as unknown[]).length };
     },
   },
@@ -165,14 +173,24 @@ export const groupRoutes: Route[] = [
     template: '/rest/api/3/groups/picker',
     dialect: 'platform',
     handler: (req) => {
-      const query = (req.query.get('query') ?? '').toLowerCase();
+      const rawQuery = req.query.get('query') ?? '';
+      // `caseInsensitive` (default false): the match is case-sensitive unless the caller asks otherwise.
+      const insensitive = boolParam(req, 'caseInsensitive');
+      const fold = (text: string) => (insensitive ? text.toLowerCase() : text);
+      const query = fold(rawQuery);
       const exclude = new Set(req.query.getAll('exclude').map((e) => e.toLowerCase()));
+      const excludeIds = new Set(req.query.getAll('excludeId'));
+      // The limit is `jira.ajax.autocomplete.limit` (20 by default); a negative one is meaningless.
       const maxResults = intParam(req, 'maxResults', 20);
+      if (maxResults < 0) throw new SimHttpError(400, `The value '${maxResults}' is invalid for maxResults.`);
       const browse = canBrowseUsers(req);
-      // Without Browse users and groups, only an exact match is returned (spec description).
+      // "Browse projects" is required: "Anonymous calls and calls by users without the required permission
+      // return an empty list". Without Browse users and groups, only an exact match is returned.
+      const browseProjects = canAccessJira(req);
       const matched = [...req.state.groups.values()]
-        .filter((g) => !exclude.has(g.name.toLowerCase()))
-        .filter((g) => (browse ? g.name.toLowerCase().includes(query) : g.name.toLowerCase() === query))
+        .filter(() => browseProjects)
+        .filter((g) => !exclude.has(g.name.toLowerCase()) && !excludeIds.has(g.groupId))
+        .filter((g) => (browse ? fold(g.name).includes(query) : fold(g.name) === query))
         .sort((a, b) => a.name.localeCompare(b.name));
       const shown = matched.slice(0, maxResults);
       const body = {
@@ -181,7 +199,10 @@ export const groupRoutes: Route[] = [
         groups: shown.map((g) => ({
           name: g.name,
           html: query
-            ? g.name.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), (m) => `<b>${m}</b>`)
+            ? g.name.replace(
+                new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), insensitive ? 'i' : ''),
+                (m) => `<b>${m}</b>`,
+              )
             : g.name,
           labels: [],
           groupId: g.groupId,

@@ -3,7 +3,7 @@
  * (GET/POST/DELETE). Paging is `start/limit/isLastPage`; errors are `ErrorResponse`.
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, intParam } from '../http';
+import { SimHttpError, pageParams } from '../http';
 import { isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
 import type { SimServiceDesk, SimUser } from '../model';
 import { hasGlobalPermission, newUuid } from '../model';
@@ -12,8 +12,15 @@ import { pagedDto, serviceDeskJson, userDtoJson } from '../representations';
 
 export const JSM_PAGE_MAX = 50;
 
+/**
+ * The desk a path names: "The ID of the service desk ... This can alternatively be a project identifier"
+ * (the project's id or key).
+ */
 function desk(req: SimRequest): SimServiceDesk {
-  const d = req.state.serviceDesks.get(req.params.serviceDeskId ?? '');
+  const ref = req.params.serviceDeskId ?? '';
+  const d =
+    req.state.serviceDesks.get(ref) ??
+    [...req.state.serviceDesks.values()].find((x) => x.projectId === ref || x.projectKey === ref);
   if (!d)
     throw new SimHttpError(
       404,
@@ -22,14 +29,24 @@ function desk(req: SimRequest): SimServiceDesk {
   return d;
 }
 
-/** Agents (JSM product access) and admins see desks; the app user sees everything. */
-function requireAgentOrAdmin(req: SimRequest): void {
+/** Agents (JSM product access), admins and the app user work on every desk. */
+function isAgentOrAdmin(req: SimRequest): boolean {
   const id = requireAuthenticated(req);
-  if (req.principal.kind === 'app' || isJiraAdmin(req)) return;
-  const agent = [...req.state.groups.values()].some(
-    (g) => g.name === 'jira-servicemanagement-users' && g.members.has(id),
-  );
-  if (!agent) throw new SimHttpError(403, 'You do not have permission to access this service desk.');
+  if (req.principal.kind === 'app' || isJiraAdmin(req)) return true;
+  return [...req.state.groups.values()].some((g) => g.name === 'jira-servicemanagement-users' && g.members.has(id));
+}
+
+function requireAgentOrAdmin(req: SimRequest): void {
+  if (!isAgentOrAdmin(req)) throw new SimHttpError(403, 'You do not have permission to access this service desk.');
+}
+
+/**
+ * "Permission to access the Service Desk": its agents and admins, and its portal users: anyone with an
+ * account on an open desk, a desk's own customers on a closed one.
+ */
+function canAccessDesk(req: SimRequest, d: SimServiceDesk): boolean {
+  if (isAgentOrAdmin(req)) return true;
+  return d.access === 'open' || d.customers.has(requireAuthenticated(req));
 }
 
 /** "Service desk administrator": Jira admins in this simulator. */
@@ -40,22 +57,29 @@ function requireDeskAdmin(req: SimRequest): void {
 }
 
 function pageArgs(req: SimRequest): [number, number] {
-  const start = intParam(req, 'start', 0);
-  const limit = intParam(req, 'limit', 50);
-  if (start < 0 || limit < 0) throw new SimHttpError(400, 'start and limit must be positive.');
-  return [start, Math.min(limit, JSM_PAGE_MAX)];
+  const { startAt, maxResults } = pageParams(req, {
+    startName: 'start',
+    maxName: 'limit',
+    defaultMax: 50,
+    cap: JSM_PAGE_MAX,
+  });
+  return [startAt, maxResults];
 }
 
-function accountIdsOf(req: SimRequest): SimUser[] {
+/** The body's accounts: those that exist, and the ids that name no account. */
+function accountIdsOf(req: SimRequest): { users: SimUser[]; unknown: string[] } {
   const body = (req.body ?? {}) as { accountIds?: unknown; usernames?: unknown };
   if (body.usernames !== undefined) throw new SimHttpError(400, 'usernames is no longer supported; use accountIds.');
   if (!Array.isArray(body.accountIds) || body.accountIds.length === 0)
     throw new SimHttpError(400, 'accountIds must be a non-empty list.');
-  return body.accountIds.map((id) => {
+  const users: SimUser[] = [];
+  const unknown: string[] = [];
+  for (const id of body.accountIds) {
     const user = typeof id === 'string' ? req.state.users.get(id) : undefined;
-    if (!user) throw new SimHttpError(400, `The user with accountId ${String(id)} does not exist.`);
-    return user;
-  });
+    if (user) users.push(user);
+    else unknown.push(String(id));
+  }
+  return { users, unknown };
 }
 
 export const serviceDeskRoutes: Route[] = [
@@ -64,9 +88,12 @@ export const serviceDeskRoutes: Route[] = [
     template: '/rest/servicedeskapi/servicedesk',
     dialect: 'jsm',
     handler: (req) => {
-      requireAgentOrAdmin(req);
+      // "Permissions required: Any": the desks the caller can access, which may be none (never a 403).
+      requireAuthenticated(req);
       const [start, limit] = pageArgs(req);
-      const all = [...req.state.serviceDesks.values()].map((d) => serviceDeskJson(req.baseUrl, d));
+      const all = [...req.state.serviceDesks.values()]
+        .filter((d) => canAccessDesk(req, d))
+        .map((d) => serviceDeskJson(req.baseUrl, d));
       const body = pagedDto(req.baseUrl, '/rest/servicedeskapi/servicedesk', all, start, limit);
       return { status: 200, body, objects: body.size as number };
     },
@@ -76,8 +103,11 @@ export const serviceDeskRoutes: Route[] = [
     template: '/rest/servicedeskapi/servicedesk/{serviceDeskId}',
     dialect: 'jsm',
     handler: (req) => {
-      requireAgentOrAdmin(req);
-      return { status: 200, body: serviceDeskJson(req.baseUrl, desk(req)), objects: 1 };
+      requireAuthenticated(req);
+      const d = desk(req);
+      if (!canAccessDesk(req, d))
+        throw new SimHttpError(403, 'You do not have permission to access this service desk.');
+      return { status: 200, body: serviceDeskJson(req.baseUrl, d), objects: 1 };
     },
   },
   {
@@ -146,7 +176,16 @@ export const serviceDeskRoutes: Route[] = [
       requireDeskAdmin(req);
       const d = desk(req);
       // "If any of the passed customers are associated with the service desk, no changes will be made for those customers"
-      for (const u of accountIdsOf(req)) d.customers.add(u.accountId);
+      const { users, unknown } = accountIdsOf(req);
+      for (const u of users) d.customers.add(u.accountId);
+      // 400: "Returned if any of the customers do not exist. Note that any valid customers are added".
+      if (unknown.length > 0)
+        throw new SimHttpError(
+          400,
+          unknown.length === 1
+            ? `The user with accountId ${unknown[0]} does not exist.`
+            : `The users with accountIds ${unknown.join(', ')} do not exist.`,
+        );
       return { status: 204 };
     },
   },
@@ -160,7 +199,9 @@ export const serviceDeskRoutes: Route[] = [
       // "The service desk must have closed access."
       if (d.access !== 'closed')
         throw new SimHttpError(400, 'Customers can only be removed from a service desk with closed access.');
-      for (const u of accountIdsOf(req)) d.customers.delete(u.accountId);
+      // "If any of the passed customers are not associated with the service desk, no changes will be made
+      // for those customers and the resource returns a 204": an id with no account is not associated either.
+      for (const u of accountIdsOf(req).users) d.customers.delete(u.accountId);
       return { status: 204 };
     },
   },

@@ -1,14 +1,26 @@
 /**
  * Site-level resources: `mypermissions`, `myself`, `serverInfo`, `applicationrole`.
  */
-import type { Route } from '../http';
+import type { Route, SimRequest } from '../http';
 import { SimHttpError } from '../http';
-import { callerId, requireAuthenticated, requireJiraAdmin } from '../access';
+import { callerId, canAccessJira, isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
 import type { GlobalPermissionKey } from '../model';
-import { hasGlobalPermission } from '../model';
+import { groupByName, hasGlobalPermission } from '../model';
 import { applicationRoleJson, userJson } from '../representations';
 
-const GLOBAL_PERMISSIONS: Record<GlobalPermissionKey, { id: string; name: string; description: string }> = {
+interface PermissionDef {
+  id: string;
+  name: string;
+  description: string;
+  type: 'GLOBAL' | 'PROJECT';
+}
+
+/**
+ * Jira Cloud's built-in global permissions (GlobalPermissionKey: ADMINISTER, SYSTEM_ADMIN, USER_PICKER,
+ * CREATE_SHARED_OBJECTS, MANAGE_GROUP_FILTER_SUBSCRIPTIONS, BULK_CHANGE; docs.atlassian.com/jira/latest/
+ * com/atlassian/jira/permission/GlobalPermissionKey.html), with their legacy numeric ids.
+ */
+const GLOBAL_PERMISSIONS: Record<string, Omit<PermissionDef, 'type'>> = {
   ADMINISTER: {
     id: '0',
     name: 'Administer Jira',
@@ -25,7 +37,100 @@ const GLOBAL_PERMISSIONS: Record<GlobalPermissionKey, { id: string; name: string
     name: 'Browse users and groups',
     description: 'View and select users or groups from the user picker, and share issues.',
   },
+  CREATE_SHARED_OBJECTS: {
+    id: '22',
+    name: 'Share dashboards and filters',
+    description: 'Share dashboards and filters with other users.',
+  },
+  MANAGE_GROUP_FILTER_SUBSCRIPTIONS: {
+    id: '24',
+    name: 'Manage group filter subscriptions',
+    description: 'Create and delete group filter subscriptions.',
+  },
+  BULK_CHANGE: {
+    id: '33',
+    name: 'Make bulk changes',
+    description: 'Modify collections of issues at once. For example, resolve multiple issues in one step.',
+  },
 };
+
+/**
+ * The built-in project permissions the spec lists (GET /permissionscheme, "Built-in permissions"), with
+ * Jira's ids. `admin` ones are granted by the default scheme to administrators; the rest to anyone with
+ * product access (the default scheme's application-role grant).
+ */
+const PROJECT_PERMISSIONS: Record<string, { id: string; name: string; admin?: boolean; agent?: boolean }> = {
+  ADMINISTER_PROJECTS: { id: '23', name: 'Administer Projects', admin: true },
+  EDIT_WORKFLOW: { id: '-4', name: 'Edit Workflows', admin: true },
+  EDIT_ISSUE_LAYOUT: { id: '-5', name: 'Edit Issue Layout', admin: true },
+  BROWSE_PROJECTS: { id: '10', name: 'Browse Projects' },
+  MANAGE_SPRINTS_PERMISSION: { id: '-1', name: 'Manage sprints' },
+  SERVICEDESK_AGENT: { id: '-2', name: 'Service Project Agent', agent: true },
+  VIEW_DEV_TOOLS: { id: '29', name: 'View Development Tools' },
+  VIEW_READONLY_WORKFLOW: { id: '45', name: 'View Read-Only Workflow' },
+  ASSIGNABLE_USER: { id: '17', name: 'Assignable User' },
+  ASSIGN_ISSUES: { id: '13', name: 'Assign Issues' },
+  CLOSE_ISSUES: { id: '18', name: 'Close Issues' },
+  CREATE_ISSUES: { id: '11', name: 'Create Issues' },
+  DELETE_ISSUES: { id: '16', name: 'Delete Issues' },
+  EDIT_ISSUES: { id: '12', name: 'Edit Issues' },
+  LINK_ISSUES: { id: '21', name: 'Link Issues' },
+  MODIFY_REPORTER: { id: '30', name: 'Modify Reporter' },
+  MOVE_ISSUES: { id: '25', name: 'Move Issues' },
+  RESOLVE_ISSUES: { id: '14', name: 'Resolve Issues' },
+  SCHEDULE_ISSUES: { id: '28', name: 'Schedule Issues' },
+  SET_ISSUE_SECURITY: { id: '26', name: 'Set Issue Security' },
+  TRANSITION_ISSUES: { id: '46', name: 'Transition Issues' },
+  MANAGE_WATCHERS: { id: '32', name: 'Manage Watchers' },
+  VIEW_VOTERS_AND_WATCHERS: { id: '31', name: 'View Voters and Watchers' },
+  ADD_COMMENTS: { id: '15', name: 'Add Comments' },
+  DELETE_ALL_COMMENTS: { id: '36', name: 'Delete All Comments' },
+  DELETE_OWN_COMMENTS: { id: '37', name: 'Delete Own Comments' },
+  EDIT_ALL_COMMENTS: { id: '34', name: 'Edit All Comments' },
+  EDIT_OWN_COMMENTS: { id: '35', name: 'Edit Own Comments' },
+  CREATE_ATTACHMENTS: { id: '19', name: 'Create Attachments' },
+  DELETE_ALL_ATTACHMENTS: { id: '38', name: 'Delete All Attachments' },
+  DELETE_OWN_ATTACHMENTS: { id: '39', name: 'Delete Own Attachments' },
+  DELETE_ALL_WORKLOGS: { id: '43', name: 'Delete All Worklogs' },
+  DELETE_OWN_WORKLOGS: { id: '42', name: 'Delete Own Worklogs' },
+  EDIT_ALL_WORKLOGS: { id: '41', name: 'Edit All Worklogs' },
+  EDIT_OWN_WORKLOGS: { id: '40', name: 'Edit Own Worklogs' },
+  WORK_ON_ISSUES: { id: '20', name: 'Work On Issues' },
+};
+
+/** Whether the caller holds `key`: group grants for the three modelled global permissions, product access otherwise. */
+function holds(req: SimRequest, key: string): boolean {
+  const id = callerId(req);
+  if (!id) return false;
+  if (Object.hasOwn(req.state.globalPermissions, key))
+    return hasGlobalPermission(req.state, id, key as GlobalPermissionKey);
+  const project = PROJECT_PERMISSIONS[key];
+  if (project?.admin) return isJiraAdmin(req);
+  if (project?.agent)
+    return isJiraAdmin(req) || !!groupByName(req.state, 'jira-servicemanagement-users')?.members.has(id);
+  return canAccessJira(req);
+}
+
+/** The project context of a `mypermissions` call (`projectId` wins over `projectKey`); only desk projects exist here. */
+function checkContext(req: SimRequest, keys: string[]): void {
+  const projectId = req.query.get('projectId');
+  const projectKey = req.query.get('projectKey');
+  if (projectId || projectKey) {
+    const found = [...req.state.serviceDesks.values()].some((d) =>
+      projectId ? d.projectId === projectId : d.projectKey === projectKey,
+    );
+    if (!found)
+      throw new SimHttpError(
+        404,
+        `No project could be found with ${projectId ? 'id' : 'key'} '${projectId ?? projectKey}'.`,
+      );
+  }
+  if (req.query.get('commentId') && keys.some((k) => k !== 'BROWSE_PROJECTS'))
+    throw new SimHttpError(400, 'Only the BROWSE_PROJECTS permission is supported when commentId is provided.');
+  // The simulator has no issues or comments: any issue or comment context is "not found".
+  const issue = req.query.get('issueId') ?? req.query.get('issueKey') ?? req.query.get('commentId');
+  if (issue) throw new SimHttpError(404, 'Issue does not exist or you do not have permission to see it.');
+}
 
 export const siteRoutes: Route[] = [
   {
@@ -38,19 +143,26 @@ export const siteRoutes: Route[] = [
         .map((k) => k.trim())
         .filter(Boolean);
       if (keys.length === 0) throw new SimHttpError(400, 'The permissions query parameter is required.');
-      const id = callerId(req);
+      // 400: "`permissions` ... contains an invalid key" (not 404); project permission keys are valid.
+      const unknown = keys.filter(
+        (k) => !Object.hasOwn(GLOBAL_PERMISSIONS, k) && !Object.hasOwn(PROJECT_PERMISSIONS, k),
+      );
+      if (unknown.length > 0)
+        throw new SimHttpError(400, `No project permissions or global permissions with key(s): ${unknown.join(', ')}.`);
+      checkContext(req, keys);
       const permissions: Record<string, unknown> = {};
       for (const key of keys) {
-        const def = GLOBAL_PERMISSIONS[key as GlobalPermissionKey];
-        if (!def) throw new SimHttpError(404, `No project permissions or global permissions with key ${key}.`);
-        permissions[key] = {
-          id: def.id,
-          key,
-          name: def.name,
-          type: 'GLOBAL',
-          description: def.description,
-          havePermission: !!id && hasGlobalPermission(req.state, id, key as GlobalPermissionKey),
-        };
+        const global = GLOBAL_PERMISSIONS[key];
+        const project = PROJECT_PERMISSIONS[key];
+        const def: PermissionDef = global
+          ? { ...global, type: 'GLOBAL' }
+          : {
+              id: project?.id ?? '',
+              name: project?.name ?? key,
+              description: `Ability to ${(project?.name ?? key).toLowerCase()}.`,
+              type: 'PROJECT',
+            };
+        permissions[key] = { ...def, key, havePermission: holds(req, key) };
       }
       return { status: 200, body: { permissions } };
     },

@@ -4,7 +4,7 @@
  * Behaviour follows the Jira platform v3 reference (permissions quoted from the spec descriptions).
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, intParam } from '../http';
+import { SimHttpError, pageParams } from '../http';
 import {
   requireAuthenticated,
   requireBrowseUsers,
@@ -17,7 +17,7 @@ import {
 } from '../access';
 import type { SimUser } from '../model';
 import { groupByName, groupsOfUser, hasProductAccess, newUuid } from '../model';
-import { groupName, pageBean, userJson } from '../representations';
+import { applicationRoleJson, groupName, pageBean, userJson } from '../representations';
 
 const USER_NOT_FOUND = 'Specified user does not exist or you do not have required permissions';
 /** `user/search` filters, then pages "up to the thousandth user" (spec description). */
@@ -72,9 +72,31 @@ export function matchesUserSearch(user: SimUser, query: string): boolean {
   return matchesQuery(user, query);
 }
 
-function clampMax(n: number, cap: number): number {
-  if (n < 0) throw new SimHttpError(400, 'maxResults must be positive.');
-  return Math.min(n, cap);
+/**
+ * `user/search`'s `property` filter: `thepropertykey.something.nested=1` (spec). A value without `=`, or a
+ * key containing `=` is "not valid" (400). Seeded users carry no entity properties, so a valid filter
+ * matches nobody.
+ */
+function propertyFilter(raw: string | null): ((u: SimUser) => boolean) | undefined {
+  if (raw === null) return undefined;
+  const eq = raw.indexOf('=');
+  const path = raw.slice(0, eq);
+  if (eq <= 0 || !path.split('.').every(Boolean))
+    throw new SimHttpError(400, `The property query '${raw}' is not valid: use <propertykey>.<path>=<value>.`);
+  return () => false;
+}
+
+/** `users/search` and `users` ("Get all users" / "Get all users default"): every account, paged. */
+function allUsers(req: SimRequest) {
+  requireBrowseUsers(req);
+  const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: USERS_SEARCH_MAX, allowZero: true });
+  const all = [...req.state.users.values()];
+  const page = all.slice(startAt, startAt + maxResults);
+  return {
+    status: 200,
+    body: page.map((u) => userJson(req.state, req.baseUrl, u)),
+    objects: page.length,
+  };
 }
 
 function byDisplayName(a: SimUser, b: SimUser): number {
@@ -118,6 +140,10 @@ export const userRoutes: Route[] = [
       if (existing && hasProductAccess(req.state, existing.accountId))
         return { status: 201, body: userJson(req.state, req.baseUrl, existing), objects: 1 };
       if (existing) throw new SimHttpError(400, '', { emailAddress: 'A user with that email address already exists.' });
+      // 400: "the number of licensed users is exceeded".
+      const full = roles.find((r) => (applicationRoleJson(req.state, r).remainingSeats as number) <= 0);
+      if (full)
+        throw new SimHttpError(400, `The number of licensed users for ${full.name} is exceeded: no seat is left.`);
       const login = email.split('@')[0] as string;
       // NewUserDetails.displayName "is no longer available": the person sets their own name, so a new
       // account is named after its email until then (the spec's property description).
@@ -164,14 +190,18 @@ export const userRoutes: Route[] = [
       if (!query && !accountId && !req.query.get('property')) {
         throw new SimHttpError(400, "The query parameter 'query' or 'accountId' or 'property' must be provided.");
       }
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = clampMax(intParam(req, 'maxResults', 50), USER_SEARCH_CAP);
+      // Spec, 400: "`query` and `accountId` are provided."
+      if (query && accountId)
+        throw new SimHttpError(400, "The query parameters 'query' and 'accountId' cannot be provided together.");
+      const property = propertyFilter(req.query.get('property'));
+      const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: USER_SEARCH_CAP, allowZero: true });
       // "Anonymous calls or calls by users without the required permission return empty search results."
       if (!canBrowseUsers(req)) return { status: 200, body: [] };
       const matched = [...req.state.users.values()]
         .filter((u) => u.active)
         .filter((u) => (accountId ? u.accountId === accountId : true))
         .filter((u) => (query ? matchesUserSearch(u, query) : true))
+        .filter((u) => (property ? property(u) : true))
         .sort(byDisplayName)
         .slice(0, USER_SEARCH_CAP);
       const page = matched.slice(startAt, startAt + maxResults);
@@ -186,18 +216,14 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/users/search',
     dialect: 'platform',
-    handler: (req) => {
-      requireBrowseUsers(req);
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = clampMax(intParam(req, 'maxResults', 50), USERS_SEARCH_MAX);
-      const all = [...req.state.users.values()];
-      const page = all.slice(startAt, startAt + maxResults);
-      return {
-        status: 200,
-        body: page.map((u) => userJson(req.state, req.baseUrl, u)),
-        objects: page.length,
-      };
-    },
+    handler: allUsers,
+  },
+  {
+    // "Get all users default": the same list as users/search, and not deprecated (spec).
+    method: 'GET',
+    template: '/rest/api/3/users',
+    dialect: 'platform',
+    handler: allUsers,
   },
   {
     method: 'GET',
@@ -210,8 +236,7 @@ export const userRoutes: Route[] = [
         throw new SimHttpError(400, 'The username and key query parameters are no longer supported. Use accountId.');
       }
       if (ids.length === 0) throw new SimHttpError(400, 'At least one accountId is required.');
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
+      const { startAt, maxResults } = pageParams(req, { defaultMax: 10, cap: USER_BULK_MAX });
       const found = [...new Set(ids)].map((id) => req.state.users.get(id)).filter((u): u is SimUser => !!u);
       const params = ids.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
       const body = pageBean(
@@ -237,8 +262,7 @@ export const userRoutes: Route[] = [
         throw new SimHttpError(400, 'Provide either username or key, not both.');
       if (usernames.length === 0 && keys.length === 0)
         throw new SimHttpError(400, 'Either username or key is required.');
-      const startAt = intParam(req, 'startAt', 0);
-      const maxResults = clampMax(intParam(req, 'maxResults', 10), USER_BULK_MAX);
+      const { startAt, maxResults } = pageParams(req, { defaultMax: 10, cap: USER_BULK_MAX, allowZero: true });
       const users = [...req.state.users.values()];
       const rows =
         usernames.length > 0
@@ -292,20 +316,64 @@ export const userRoutes: Route[] = [
   ...columnRoutes(),
 ];
 
-/** "For Forge apps, this API only supports access via asApp() requests." */
+/**
+ * "For Forge apps, this API only supports access via asApp() requests." Anyone else gets the documented
+ * 401: "the authentication credentials are incorrect or missing from the request (for example if a user
+ * is trying to access this API)".
+ */
 function requireEmailAccess(req: SimRequest): void {
-  requireAuthenticated(req);
   if (req.principal.kind !== 'app') {
-    throw new SimHttpError(403, 'This resource is only available to apps: call it with asApp().');
+    throw new SimHttpError(401, 'This resource is only available to apps: call it with asApp().');
   }
 }
 
+/** System navigable fields plus custom fields: the ids an issue table column can have. */
+const SYSTEM_COLUMNS = new Set([
+  'issuetype',
+  'issuekey',
+  'summary',
+  'assignee',
+  'reporter',
+  'creator',
+  'priority',
+  'status',
+  'resolution',
+  'created',
+  'updated',
+  'duedate',
+  'resolutiondate',
+  'lastViewed',
+  'labels',
+  'components',
+  'fixVersions',
+  'versions',
+  'description',
+  'environment',
+  'security',
+  'watches',
+  'votes',
+  'progress',
+  'aggregateprogress',
+  'timeestimate',
+  'timeoriginalestimate',
+  'timespent',
+  'workratio',
+  'statuscategorychangedate',
+  'parent',
+]);
+
+function isColumnId(id: string): boolean {
+  return SYSTEM_COLUMNS.has(id) || /^customfield_\d+$/.test(id);
+}
+
 function columnRoutes(): Route[] {
-  /** Administer Jira for any user; otherwise only the caller's own columns. */
+  /** Administer Jira for any user; otherwise (with permission to access Jira) only the caller's own columns. */
   const target = (req: SimRequest): SimUser => {
     const caller = requireAuthenticated(req);
     const accountId = req.query.get('accountId') ?? caller;
-    if (accountId !== caller && !isJiraAdmin(req))
+    if (isJiraAdmin(req)) return findUser(req, accountId);
+    requireJiraAccess(req);
+    if (accountId !== caller)
       throw new SimHttpError(403, 'You do not have permission to access the columns of another user.');
     return findUser(req, accountId);
   };
@@ -328,10 +396,14 @@ function columnRoutes(): Route[] {
       dialect: 'platform',
       handler: (req) => {
         const user = target(req);
-        const fromBody = Array.isArray(req.body) ? req.body : (req.body as { columns?: unknown } | undefined)?.columns;
-        const columns = Array.isArray(fromBody) ? fromBody : req.query.getAll('columns');
-        if (columns.length === 0 || columns.some((c) => typeof c !== 'string' || !c))
-          throw new SimHttpError(400, 'columns must be a non-empty list of column ids.');
+        // The body is form data (`columns=summary&columns=description`, read as { columns: [...] }) or
+        // JSON `{ "columns": [...] }`; one `columns` field arrives as a single value.
+        const raw = Array.isArray(req.body) ? req.body : (req.body as { columns?: unknown } | undefined)?.columns;
+        const columns: unknown[] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+        // 500: "Returned if an invalid issue table column ID is sent."
+        const invalid = columns.find((c) => typeof c !== 'string' || !isColumnId(c));
+        if (invalid !== undefined) throw new SimHttpError(500, `Invalid issue table column ID: ${String(invalid)}`);
+        // "If no column details are sent, then all default columns are removed."
         user.columns = columns as string[];
         return { status: 200, body: {} };
       },
