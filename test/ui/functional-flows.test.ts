@@ -1,5 +1,6 @@
 import type { LocalSite } from '../../local/local-site';
 import type { FakeBridge } from '../../local/host/fake-bridge';
+import { findAll } from '../../local/host/forge-doc';
 import { SITE_ID } from '../../local/jira-sim/seed';
 import { NAMED_USERS } from '../support/site';
 import { openUiPage, type UiDriver } from '../support/ui';
@@ -15,6 +16,21 @@ describe('functional account flows in the UI Kit page', () => {
   let close: () => Promise<void>;
   let page: UiDriver;
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
+  /** UserPicker has no testId in UI Kit: it is found by its `name`, and reports `{ id, name, ... }`. */
+  const pickUser = async (name: string, accountId: string) => {
+    const node = await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === name)[0],
+    );
+    const u = site.sim.state.users.get(accountId);
+    await bridge.fire(node, 'onChange', {
+      id: accountId,
+      name: u?.displayName,
+      type: 'user',
+      avatarUrl: '',
+      email: '',
+    });
+    await new Promise((r) => setTimeout(r, 350));
+  };
   const pickGroup = async (testId: string, name: string) => {
     const opts = await page.options(testId, (o) => o.some((x) => x.label.startsWith(name)));
     await page.pick(testId, opts.find((o) => o.label.startsWith(name)) ?? null);
@@ -42,7 +58,7 @@ describe('functional account flows in the UI Kit page', () => {
     await page.type('enrol-email', 'report.func@example.com');
     const roles = await page.options('enrol-role', (o) => o.length > 0);
     await page.pick('enrol-role', roles[0] ?? null);
-    await page.type('enrol-owner', NAMED_USERS.regular.email);
+    await pickUser('enrol-owner', NAMED_USERS.regular.accountId);
     await pickGroup('enrol-owning-group', 'team-data');
     await page.type('enrol-purpose', 'Weekly reports');
     await page.type('enrol-integration', 'Reporting tool');
@@ -51,9 +67,17 @@ describe('functional account flows in the UI Kit page', () => {
     const created = [...site.sim.state.users.values()].find((u) => u.email === 'report.func@example.com');
     expect(group('team-data')?.members.has(created?.accountId ?? '')).toBe(true);
 
+    // The form starts empty again after a save, and says what is missing.
     await page.pick('enrol-mode', { label: 'Register an existing account', value: 'register' });
+    expect(await page.text('enrol-hint')).toBe(
+      'Fill in the account, owner, owning group, purpose and integration to register.',
+    );
     await page.type('enrol-account', 'backup.func@example.com');
-    await page.type('enrol-owner', NAMED_USERS.jiraAdmin.email);
+    await pickUser('enrol-owner', NAMED_USERS.jiraAdmin.accountId);
+    await pickGroup('enrol-owning-group', 'team-data');
+    await page.type('enrol-purpose', 'Weekly reports');
+    expect(await page.text('enrol-hint')).toBe('Fill in the integration to register.');
+    await page.type('enrol-integration', 'Reporting tool');
     await page.click('enrol-submit');
     expect(await page.text('enrol-result', (t) => t.startsWith('Registered'))).toBe(
       `Registered Backup_Func_${SITE_ID}.`,
@@ -66,7 +90,9 @@ describe('functional account flows in the UI Kit page', () => {
     const accounts = await page.options('credential-account', (o) => o.some((x) => x.label.startsWith('Backup_Func_')));
     await page.pick('credential-account', accounts.find((o) => o.label.startsWith('Backup_Func_')) ?? null);
     await page.type('credential-label', 'nightly token');
-    await page.type('credential-expires', new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
+    const picker = await page.one('credential-expires');
+    expect(picker.type).toBe('DatePicker');
+    await bridge.fire(picker, 'onChange', new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
     await page.click('credential-add');
     await page.click('rotate-nightly token');
     const text = await bridge.waitFor((doc) => {
@@ -83,13 +109,14 @@ describe('functional account flows in the UI Kit page', () => {
     if (jonas) jonas.active = false;
     await page.click('health-check-now');
     await page.text('last-check', (t) => t.includes('2 accounts'));
-    const registry = await page.text('registry', (t) => t.includes('owner-inactive'));
+    const registry = await page.text('registry', (t) => t.includes('Owner inactive'));
     // Backup: orphaned (owner inactive). Report: Jira named it after its email, so it breaks the convention.
     const backupRow = registry.slice(registry.indexOf('Backup_Func_'));
-    expect(backupRow).toContain('owner-inactive');
-    expect(registry.match(/owner-inactive/g)).toHaveLength(1);
-    expect(registry.match(/naming/g)).toHaveLength(1);
-    expect(registry).not.toMatch(/credential-expir/);
+    expect(backupRow).toContain('Owner inactive');
+    expect(registry.match(/Owner inactive/g)).toHaveLength(1);
+    expect(registry.match(/Name off the convention/g)).toHaveLength(1);
+    expect(registry).not.toMatch(/Credential expir/);
+    expect(registry).not.toMatch(/owner-inactive|credential-|naming/);
 
     await page.pick('functional-filter', { label: 'Orphaned (owner inactive or deleted)', value: 'orphaned' });
     const orphaned = await page.text('registry', (t) => !t.includes('report.func'));
@@ -110,5 +137,48 @@ describe('functional account flows in the UI Kit page', () => {
     const table = await page.text('user-table', (t) => t.includes('report.func'));
     expect(table).toContain(`Backup_Func_${SITE_ID}`);
     expect(table).toContain('Functional');
+  });
+
+  it('fixes the orphaned account by editing its owner, and unregisters another from its row', async () => {
+    const backup = [...site.sim.state.users.values()].find((u) => u.displayName === `Backup_Func_${SITE_ID}`);
+    const report = [...site.sim.state.users.values()].find((u) => u.email === 'report.func@example.com');
+    await page.tab(3);
+    await page.click(`functional-edit-${backup?.accountId}`);
+    await pickUser('functional-edit-owner', NAMED_USERS.jiraAdmin.accountId);
+    // Choosing an inactive owner warns before anything is saved.
+    expect(await page.text('functional-edit-owner-warning')).toMatch(/inactive/);
+    await pickUser('functional-edit-owner', NAMED_USERS.regular.accountId);
+    await page.click('functional-edit-save');
+    expect(await page.text('functional-notice')).toBe(`Saved Backup_Func_${SITE_ID}.`);
+    const registry = await page.text('registry', (t) => !t.includes('Owner inactive'));
+    expect(registry).toContain(site.sim.state.users.get(NAMED_USERS.regular.accountId)?.displayName);
+
+    await page.click(`functional-unregister-${report?.accountId}`);
+    await page.click('functional-unregister-confirm');
+    expect(await page.text('functional-notice', (t) => t.startsWith('Unregistered'))).toBe(
+      'Unregistered report.func. The Jira account is unchanged.',
+    );
+    await page.text('registry', (t) => !t.includes('report.func'));
+    expect(site.sim.state.users.get(report?.accountId ?? '')?.active).toBe(true);
+  });
+
+  it('offers the seeded _Func_ accounts that are not registered, and registers one from the prompt', async () => {
+    const unregistered = [...site.sim.state.users.values()].filter(
+      (u) => u.displayName.includes('_Func_') && u.displayName !== `Backup_Func_${SITE_ID}`,
+    );
+    const summary = await page.text('unregistered-summary');
+    expect(summary).toMatch(new RegExp(`^${unregistered.length} account`));
+    const target = unregistered[0];
+    await page.click(`register-found-${target?.accountId}`);
+    expect(await page.text('functional-register-found-hint')).toMatch(/^Fill in the owner/);
+    await pickUser('functional-register-found-owner', NAMED_USERS.regular.accountId);
+    await pickGroup('functional-register-found-owning-group', 'team-data');
+    await page.type('functional-register-found-purpose', 'Imports');
+    await page.type('functional-register-found-integration', 'Importer');
+    await page.click('functional-register-found-save');
+    expect(await page.text('functional-notice', (t) => t.startsWith('Registered'))).toBe(
+      `Registered ${target?.displayName}.`,
+    );
+    await page.text('registry', (t) => t.includes(target?.displayName ?? '?'));
   });
 });

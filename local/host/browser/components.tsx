@@ -8,6 +8,7 @@ import Avatar from '@atlaskit/avatar';
 import Badge from '@atlaskit/badge';
 import Button from '@atlaskit/button/new';
 import Checkbox from '@atlaskit/checkbox';
+import { DatePicker } from '@atlaskit/datetime-picker';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
@@ -208,7 +209,37 @@ export const COMPONENTS: Record<string, Renderer> = {
     </Modal>
   ),
   ModalHeader: ({ children }) => <ModalHeader>{children}</ModalHeader>,
-  ModalTitle: ({ children }) => <ModalTitle>{children}</ModalTitle>,
+  ModalTitle: ({ children, appearance }) => (
+    <ModalTitle appearance={appearance as 'danger' | undefined}>{children}</ModalTitle>
+  ),
+  /** UI Kit's DatePicker: `value` and `onChange(value)` are ISO dates (YYYY-MM-DD). */
+  DatePicker: ({
+    id,
+    value,
+    defaultValue,
+    onChange,
+    placeholder,
+    testId,
+    minDate,
+    maxDate,
+    isDisabled,
+    dateFormat,
+  }) => (
+    <div style={{ minWidth: 180 }}>
+      <DatePicker
+        id={id as string}
+        value={value as string}
+        defaultValue={defaultValue as string}
+        onChange={(v: string) => (onChange as ((x: string) => void) | undefined)?.(v)}
+        placeholder={placeholder as string}
+        testId={testId as string}
+        minDate={minDate as string}
+        maxDate={maxDate as string}
+        isDisabled={isDisabled as boolean}
+        dateFormat={dateFormat as string}
+      />
+    </div>
+  ),
   ModalBody: ({ children }) => <ModalBody>{children}</ModalBody>,
   ModalFooter: ({ children }) => <ModalFooter>{children}</ModalFooter>,
 };

@@ -16,15 +16,21 @@ export function GroupPicker({
   onPick,
   testId,
   placeholder,
+  inputId,
+  initial,
 }: {
   onPick: (g: GroupSummary | undefined) => void;
   testId: string;
   placeholder?: string;
+  /** For a `Label`'s `labelFor`. */
+  inputId?: string;
+  /** The group shown as picked at first (editing). */
+  initial?: GroupSummary;
 }) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
   const [groups, setGroups] = useState<GroupSummary[]>([]);
-  const [picked, setPicked] = useState<GroupSummary | undefined>();
+  const [picked, setPicked] = useState<GroupSummary | undefined>(initial);
   useEffect(() => {
     let live = true;
     void call('searchGroups', { query }).then((res) => {
@@ -37,13 +43,15 @@ export function GroupPicker({
   return (
     <Select
       testId={testId}
+      {...(inputId ? { inputId } : {})}
       placeholder={placeholder ?? 'Search groups'}
       isClearable
       options={groups.map((g) => ({ label: groupLabel(g), value: g.groupId }))}
       value={picked ? { label: groupLabel(picked), value: picked.groupId } : null}
       onInputChange={(v: string) => setInput(v)}
       onChange={(opt: { value: string } | null) => {
-        const g = groups.find((x) => x.groupId === opt?.value);
+        const g =
+          groups.find((x) => x.groupId === opt?.value) ?? (initial?.groupId === opt?.value ? initial : undefined);
         setPicked(g);
         onPick(g);
       }}
