@@ -54,7 +54,7 @@ describe('browser host in Chromium', () => {
     await panel.getByRole('button', { name: 'Close' }).click();
 
     await page.getByRole('tab', { name: 'Audit' }).click();
-    const row = page.getByRole('row').filter({ hasText: 'group.member.add' });
+    const row = page.getByRole('row').filter({ hasText: 'Added to group' });
     await row.first().waitFor();
     expect(await row.first().innerText()).toContain('team-web');
     await page.screenshot({ path: 'test-results/audit.png' });
@@ -67,7 +67,7 @@ describe('browser host in Chromium', () => {
     await page.getByTestId('last-check').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('last-check').innerText()).toMatch(/0 accounts, 0 findings/);
     await page.getByTestId('role-name').waitFor();
-    await page.getByTestId('enrol-owner').waitFor();
+    await page.getByTestId('enrol-purpose').waitFor();
     await page.screenshot({ path: 'test-results/functional.png' });
     expect(pageErrors).toEqual([]);
   });
