@@ -100,6 +100,16 @@ export function pageParams(
   return { startAt, maxResults: Math.min(maxResults, opts.cap) };
 }
 
+/**
+ * The request's query without its paging parameters, for `self`/`nextPage`/`next`/`prev` links: a link
+ * must continue the same filtered list (Jira's links keep the caller's filters).
+ */
+export function carriedQuery(req: SimRequest, paging: readonly string[] = ['startAt', 'maxResults']): string {
+  const kept = new URLSearchParams();
+  for (const [k, v] of req.query) if (!paging.includes(k)) kept.append(k, v);
+  return kept.toString();
+}
+
 /** A query parameter restricted to the values the operation documents; anything else is a 400. */
 export function enumParam<T extends string>(req: SimRequest, name: string, allowed: readonly T[]): T | undefined {
   const raw = req.query.get(name);

@@ -156,16 +156,22 @@ export function pageBean<T>(
   };
 }
 
-/** A JSM `start/limit/isLastPage` page (`PagedDTO*`). */
+/**
+ * A JSM `start/limit/isLastPage` page (`PagedDTO*`). `_links.base` is the API's base URL (the spec's
+ * example: `https://your-domain.atlassian.net/rest/servicedeskapi`); `next`/`prev` keep the caller's other
+ * query parameters (e.g. `query`), so they continue the same list.
+ */
 export function pagedDto<T>(
   baseUrl: string,
   path: string,
   all: T[],
   start: number,
   limit: number,
+  extraQuery = '',
 ): Record<string, unknown> {
   const values = all.slice(start, start + limit);
   const isLastPage = start + values.length >= all.length;
+  const link = (at: number) => `${baseUrl}${path}?${extraQuery}${extraQuery ? '&' : ''}start=${at}&limit=${limit}`;
   return {
     _expands: [],
     size: values.length,
@@ -173,10 +179,11 @@ export function pagedDto<T>(
     limit,
     isLastPage,
     _links: {
-      base: baseUrl,
+      base: `${baseUrl}/rest/servicedeskapi`,
       context: '',
-      ...(isLastPage ? {} : { next: `${baseUrl}${path}?start=${start + limit}&limit=${limit}` }),
-      ...(start > 0 ? { prev: `${baseUrl}${path}?start=${Math.max(start - limit, 0)}&limit=${limit}` } : {}),
+      self: link(start),
+      ...(isLastPage ? {} : { next: link(start + limit) }),
+      ...(start > 0 ? { prev: link(Math.max(start - limit, 0)) } : {}),
     },
     values,
   };

@@ -221,8 +221,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const admitted = rateLimiter.admit(`${method} ${endpoint}`);
       if (admitted.limited)
         return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), admitted.headers);
-      if (!found)
+      if (!found) {
+        // A resource that exists but does not take this method answers 405 with `Allow`, as any JAX-RS
+        // resource (Jira's REST layer) does; only unknown paths are 404.
+        const allowed = ROUTES.filter((r) => matchTemplate(r.template, path)).map((r) => r.method);
+        if (allowed.length > 0) return finish(405, undefined, { Allow: [...new Set(allowed)].join(', ') });
         return finish(404, errorBody(dialect, new SimHttpError(404, `No resource matches ${method} ${path}.`)));
+      }
       if (auth.appScopes) {
         // A Forge app may only call operations its manifest scopes cover; Jira answers 401 otherwise.
         if (!scopesSatisfied(method, endpoint, auth.appScopes)) {

@@ -256,6 +256,45 @@ describe('simulator fidelity to the documented behaviour', () => {
     });
   });
 
+  describe('page links continue the same list', () => {
+    it('group/bulk nextPage keeps the caller’s filters', async () => {
+      const full = await call('GET', '/rest/api/3/group/bulk?accessType=user&maxResults=1000');
+      const expected = (full.body as { values: Array<{ name: string }> }).values.map((g) => g.name);
+      expect(expected.length).toBeGreaterThan(1);
+      const seen: string[] = [];
+      let next: string | undefined = '/rest/api/3/group/bulk?accessType=user&maxResults=1';
+      while (next && seen.length <= expected.length) {
+        const body = (await call('GET', next)).body as { values: Array<{ name: string }>; nextPage?: string };
+        seen.push(...body.values.map((g) => g.name));
+        next = body.nextPage?.replace(sim.url, '');
+      }
+      expect(seen).toEqual(expected);
+    });
+
+    it('JSM next links keep `query`, and _links.base is the servicedeskapi base URL', async () => {
+      const full = await call('GET', '/rest/servicedeskapi/servicedesk/1/customer?query=customer&limit=50');
+      const expected = (full.body as { values: Array<{ accountId: string }> }).values.map((u) => u.accountId);
+      const seen: string[] = [];
+      let next: string | undefined = '/rest/servicedeskapi/servicedesk/1/customer?query=customer&limit=3';
+      while (next && seen.length <= expected.length) {
+        const res = await call('GET', next);
+        expectDocumented(res, 'jsm', 'GET', '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer');
+        const body = res.body as { values: Array<{ accountId: string }>; _links: { next?: string; base: string } };
+        expect(body._links.base).toBe(`${sim.url}/rest/servicedeskapi`);
+        seen.push(...body.values.map((u) => u.accountId));
+        next = body._links.next?.replace(sim.url, '');
+      }
+      expect(seen).toEqual(expected);
+    });
+  });
+
+  it('answers 405 with Allow for a known resource called with a method it does not take', async () => {
+    const res = await fetch(`${sim.url}/rest/api/3/group`, { method: 'PUT', headers: { authorization: ADMIN } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, DELETE');
+    expect((await call('GET', '/rest/api/3/no-such-resource')).status).toBe(404);
+  });
+
   describe('GET /rest/api/3/users (Get all users default)', () => {
     it('exists, needs Browse users and groups, and answers the same list as users/search', async () => {
       const res = await call('GET', '/rest/api/3/users?maxResults=20');
@@ -327,6 +366,15 @@ describe('simulator fidelity to the documented behaviour', () => {
       } finally {
         if (role) role.numberOfSeats = seats;
       }
+    });
+  });
+
+  describe('DELETE /rest/api/3/user', () => {
+    it('answers 400 for an app account ("the user cannot be removed") and keeps it', async () => {
+      const res = await call('DELETE', `/rest/api/3/user?accountId=${enc(NAMED_USERS.app.accountId)}`);
+      expect(res.status).toBe(400);
+      expectDocumented(res, 'platform', 'DELETE', '/rest/api/3/user');
+      expect(sim.state.users.has(NAMED_USERS.app.accountId)).toBe(true);
     });
   });
 

@@ -3,7 +3,7 @@
  * `groups/picker`. Membership writes need site administration, so asApp gets 403 as on a real site.
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, boolParam, enumParam, intParam, pageParams } from '../http';
+import { SimHttpError, boolParam, carriedQuery, enumParam, intParam, pageParams } from '../http';
 import { canAccessJira, canBrowseUsers, requireBrowseUsers, requireSiteAdmin } from '../access';
 import type { SimGroup, SimUser } from '../model';
 import { groupByName, newUuid } from '../model';
@@ -110,7 +110,7 @@ export const groupRoutes: Route[] = [
         .filter((g) => !roleGroups || roleGroups.includes(g.name))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((g) => ({ name: g.name, groupId: g.groupId }));
-      const body = pageBean(req.baseUrl, '/rest/api/3/group/bulk', all, startAt, maxResults);
+      const body = pageBean(req.baseUrl, '/rest/api/3/group/bulk', all, startAt, maxResults, carriedQuery(req));
       return { status: 200, body, objects: (body.values as unknown[]).length };
     },
   },

@@ -3,7 +3,7 @@
  * (GET/POST/DELETE). Paging is `start/limit/isLastPage`; errors are `ErrorResponse`.
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, pageParams } from '../http';
+import { SimHttpError, carriedQuery, pageParams } from '../http';
 import { isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
 import type { SimServiceDesk, SimUser } from '../model';
 import { hasGlobalPermission, newUuid } from '../model';
@@ -11,6 +11,7 @@ import { matchesQuery } from './users';
 import { pagedDto, serviceDeskJson, userDtoJson } from '../representations';
 
 export const JSM_PAGE_MAX = 50;
+const JSM_PAGING = ['start', 'limit'];
 
 /**
  * The desk a path names: "The ID of the service desk ... This can alternatively be a project identifier"
@@ -94,7 +95,14 @@ export const serviceDeskRoutes: Route[] = [
       const all = [...req.state.serviceDesks.values()]
         .filter((d) => canAccessDesk(req, d))
         .map((d) => serviceDeskJson(req.baseUrl, d));
-      const body = pagedDto(req.baseUrl, '/rest/servicedeskapi/servicedesk', all, start, limit);
+      const body = pagedDto(
+        req.baseUrl,
+        '/rest/servicedeskapi/servicedesk',
+        all,
+        start,
+        limit,
+        carriedQuery(req, JSM_PAGING),
+      );
       return { status: 200, body, objects: body.size as number };
     },
   },
@@ -164,7 +172,14 @@ export const serviceDeskRoutes: Route[] = [
         .filter((u): u is SimUser => !!u && (!query || matchesQuery(u, query)))
         .sort((a, b) => a.displayName.localeCompare(b.displayName))
         .map((u) => userDtoJson(req.baseUrl, u));
-      const body = pagedDto(req.baseUrl, `/rest/servicedeskapi/servicedesk/${d.id}/customer`, all, start, limit);
+      const body = pagedDto(
+        req.baseUrl,
+        `/rest/servicedeskapi/servicedesk/${req.params.serviceDeskId}/customer`,
+        all,
+        start,
+        limit,
+        carriedQuery(req, JSM_PAGING),
+      );
       return { status: 200, body, objects: body.size as number };
     },
   },

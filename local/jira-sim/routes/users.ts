@@ -174,6 +174,9 @@ export const userRoutes: Route[] = [
       requireSiteAdmin(req);
       const user = findUser(req, req.query.get('accountId'));
       if (user.accountId === callerId(req)) throw new SimHttpError(400, 'You cannot delete yourself.');
+      // 400 "if the user cannot be removed": app accounts belong to their app and go when it is uninstalled.
+      if (user.accountType === 'app')
+        throw new SimHttpError(400, 'App users cannot be deleted: uninstall the app instead.');
       req.state.users.delete(user.accountId);
       for (const g of req.state.groups.values()) g.members.delete(user.accountId);
       for (const d of req.state.serviceDesks.values()) d.customers.delete(user.accountId);
