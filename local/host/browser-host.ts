@@ -49,6 +49,42 @@ function page(state: SiteState, actAs: string): string {
 <main id="app" data-testid="forge-app"></main><script src="/host.js"></script></body></html>`;
 }
 
+/**
+ * What Jira's own `User` and `UserPicker` components look up for the page (the product, not the app, asks):
+ * `/host/users?accountId=…` (names and avatars of these accounts) and `/host/users?query=…` (active people whose
+ * name or email starts with the text, 20 at most). Emails follow profile visibility, as Jira's picker shows them.
+ */
+function hostUsers(state: SiteState, url: URL) {
+  const view = (u: SiteState['users'] extends Map<string, infer U> ? U : never) => ({
+    id: u.accountId,
+    name: u.displayName,
+    email: u.emailVisible ? u.email : '',
+    avatarUrl: '',
+    type: 'user',
+  });
+  const ids = url.searchParams.getAll('accountId');
+  if (ids.length > 0)
+    return ids
+      .map((id) => state.users.get(id))
+      .filter((u) => !!u)
+      .map((u) => view(u));
+  const q = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+  if (!q) return [];
+  return [...state.users.values()]
+    .filter((u) => u.active && u.accountType !== 'app')
+    .filter(
+      (u) =>
+        u.displayName
+          .toLowerCase()
+          .split(/[\s_.-]+/)
+          .some((w) => w.startsWith(q)) ||
+        u.displayName.toLowerCase().startsWith(q) ||
+        (u.emailVisible && u.email.toLowerCase().startsWith(q)),
+    )
+    .slice(0, 20)
+    .map((u) => view(u));
+}
+
 export async function startBrowserHost(opts: {
   host: ResolverHost;
   state: SiteState;
@@ -74,6 +110,10 @@ export async function startBrowserHost(opts: {
               .writeHead(500, { 'content-type': 'application/json' })
               .end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
           }
+          return;
+        }
+        if (req.method === 'GET' && url.pathname.startsWith('/host/users')) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(hostUsers(opts.state, url)));
           return;
         }
         if (url.pathname === '/' || url.pathname === '/index.html') {

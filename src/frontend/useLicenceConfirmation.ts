@@ -19,5 +19,7 @@ export function useLicenceConfirmation(action: ReturnType<typeof useAction>) {
     setMessage(undefined);
     return res;
   };
-  return { message, attempt };
+  /** Forget a warning that no longer applies (another person or group was chosen). */
+  const clear = () => setMessage(undefined);
+  return { message, attempt, clear };
 }

@@ -16,7 +16,7 @@ import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
+import Select, { AsyncSelect } from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import TextArea from '@atlaskit/textarea';
@@ -39,6 +39,70 @@ const HEADING_SIZES: Record<string, 'xxlarge' | 'xlarge' | 'large' | 'medium' | 
   xxsmall: 'xxsmall',
 };
 
+interface HostUserView {
+  id: string;
+  name: string;
+  email: string;
+  avatarUrl: string;
+  type: string;
+}
+
+/** Jira's `User`: the product looks the account up and shows its avatar and name. */
+function HostUser({ accountId, hideName }: { accountId: string; hideName: boolean }) {
+  const [user, setUser] = React.useState<HostUserView | null | undefined>();
+  React.useEffect(() => {
+    let live = true;
+    void fetch(`/host/users?accountId=${encodeURIComponent(accountId)}`)
+      .then((r) => r.json() as Promise<HostUserView[]>)
+      .then((list) => live && setUser(list[0] ?? null));
+    return () => {
+      live = false;
+    };
+  }, [accountId]);
+  const name = user === undefined ? '…' : (user?.name ?? 'Former user');
+  return (
+    <span data-account-id={accountId} style={{ display: 'inline-flex', alignItems: 'center', gap: 6 }}>
+      <Avatar name={name} size="xsmall" />
+      {hideName ? null : <span>{name}</span>}
+    </span>
+  );
+}
+
+/** Jira's `UserPicker`: its own label, a search over the site's people, `onChange` with the chosen user. */
+function HostUserPicker(props: {
+  label: string;
+  name: string;
+  placeholder?: string;
+  isRequired?: boolean;
+  description?: string;
+  defaultValue?: string;
+  onChange?: (u: unknown) => void;
+}) {
+  const inputId = `user-picker-${props.name}`;
+  const load = async (query: string) => {
+    const res = await fetch(`/host/users?query=${encodeURIComponent(query)}`);
+    return ((await res.json()) as HostUserView[]).map((u) => ({ label: u.name, value: u.id, user: u }));
+  };
+  return (
+    <div style={{ minWidth: 260 }}>
+      <label htmlFor={inputId} style={{ fontSize: 12, fontWeight: 600, color: '#626f86', display: 'block' }}>
+        {props.label}
+        {props.isRequired ? <span aria-hidden> *</span> : null}
+      </label>
+      <AsyncSelect
+        inputId={inputId}
+        testId={`user-picker-${props.name}`}
+        loadOptions={load}
+        cacheOptions
+        isClearable
+        placeholder={props.placeholder ?? 'Search for a person'}
+        onChange={(o) => props.onChange?.((o as { user?: HostUserView } | null)?.user ?? null)}
+      />
+      {props.description ? <div style={{ fontSize: 12, color: '#626f86' }}>{props.description}</div> : null}
+    </div>
+  );
+}
+
 export const COMPONENTS: Record<string, Renderer> = {
   Text: ({ children, testId }) => (
     <Text as="p" testId={testId as string}>
@@ -50,17 +114,18 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Heading>
   ),
-  Box: ({ children, padding, testId, backgroundColor }) => (
+  Box: ({ children, padding, testId, backgroundColor, xcss }) => (
     <Box
       padding={padding as 'space.100'}
       backgroundColor={backgroundColor as 'elevation.surface'}
       testId={testId as string}
     >
-      {children}
+      {/* UI Kit's xcss() is the style object itself; the raw-CSS subset the app uses applies as is. */}
+      {xcss ? <div style={xcss as React.CSSProperties}>{children}</div> : children}
     </Box>
   ),
-  Stack: ({ children, space, alignInline }) => (
-    <Stack space={space as 'space.100'} alignInline={alignInline as 'start'}>
+  Stack: ({ children, space, alignInline, testId }) => (
+    <Stack space={space as 'space.100'} alignInline={alignInline as 'start'} testId={testId as string}>
       {children}
     </Stack>
   ),
@@ -97,9 +162,11 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Button>
   ),
-  Textfield: ({ value, onChange, placeholder, id, testId, isDisabled, name }) => (
+  Textfield: ({ value, onChange, placeholder, id, testId, isDisabled, name, isReadOnly, isMonospaced }) => (
     <Textfield
       id={id as string}
+      isReadOnly={isReadOnly as boolean}
+      isMonospaced={isMonospaced as boolean}
       value={value as string}
       onChange={valueEvent(onChange) as never}
       placeholder={placeholder as string}
@@ -203,10 +270,28 @@ export const COMPONENTS: Record<string, Renderer> = {
   Tab: ({ children }) => <Tab>{children}</Tab>,
   TabPanel: ({ children }) => <TabPanel>{children}</TabPanel>,
   ModalTransition: ({ children }) => <ModalTransition>{children}</ModalTransition>,
-  Modal: ({ children, onClose, width, testId }) => (
-    <Modal onClose={() => (onClose as () => void)?.()} width={width as 'large'} testId={testId as string}>
+  Modal: ({ children, onClose, width, testId, label, shouldScrollInViewport }) => (
+    <Modal
+      onClose={() => (onClose as () => void)?.()}
+      width={width as 'large'}
+      testId={testId as string}
+      label={label as string}
+      shouldScrollInViewport={shouldScrollInViewport as boolean}
+    >
       {children}
     </Modal>
+  ),
+  User: ({ accountId, hideDisplayName }) => <HostUser accountId={accountId as string} hideName={!!hideDisplayName} />,
+  UserPicker: ({ label, name, placeholder, onChange, isRequired, description, defaultValue }) => (
+    <HostUserPicker
+      label={label as string}
+      name={name as string}
+      placeholder={placeholder as string}
+      isRequired={isRequired as boolean}
+      description={description as string}
+      defaultValue={defaultValue as string}
+      onChange={onChange as ((u: unknown) => void) | undefined}
+    />
   ),
   ModalHeader: ({ children }) => <ModalHeader>{children}</ModalHeader>,
   ModalTitle: ({ children, appearance }) => (

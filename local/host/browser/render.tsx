@@ -35,7 +35,22 @@ function renderTable(doc: ForgeDoc, key: string): React.ReactElement {
   const rows = tableSection(doc, 'rows')
     .filter((r) => r.type === 'Row')
     .map((row, i) => ({ key: (row.props.rowKey as string) ?? String(i), cells: cellsOf(row) }));
-  const { caption, emptyView, isLoading, rowsPerPage, testId } = doc.props as Record<string, never>;
+  const {
+    caption,
+    emptyView,
+    isLoading,
+    rowsPerPage,
+    testId,
+    label,
+    isFixedSize,
+    defaultSortKey,
+    defaultSortOrder,
+    sortKey,
+    sortOrder,
+    defaultPage,
+    page,
+    highlightedRowIndex,
+  } = doc.props as Record<string, never>;
   return (
     <DynamicTable
       key={key}
@@ -45,16 +60,32 @@ function renderTable(doc: ForgeDoc, key: string): React.ReactElement {
           ? {
               cells: head
                 .filter((c) => c.type === 'Cell')
-                .map((cell, i) => ({
-                  key: (cell.props.cellKey as string) ?? String(i),
-                  content: <>{renderChildren(cell)}</>,
-                })),
+                .map((cell, i) => {
+                  // UI Kit's head cells: key, content, isSortable, width, shouldTruncate (Atlaskit HeadCellType).
+                  const p = cell.props;
+                  return {
+                    key: (p.cellKey as string | undefined) ?? String(i),
+                    isSortable: p.isSortable as boolean | undefined,
+                    width: p.width as number | undefined,
+                    shouldTruncate: p.shouldTruncate as boolean | undefined,
+                    content: <>{renderChildren(cell)}</>,
+                  };
+                }),
             }
           : undefined
       }
       rows={rows}
       isLoading={isLoading}
       rowsPerPage={rowsPerPage}
+      label={label}
+      isFixedSize={isFixedSize}
+      defaultSortKey={defaultSortKey}
+      defaultSortOrder={defaultSortOrder}
+      sortKey={sortKey}
+      sortOrder={sortOrder}
+      defaultPage={defaultPage}
+      page={page}
+      highlightedRowIndex={highlightedRowIndex}
       emptyView={emptyView}
       testId={testId}
     />

@@ -1,28 +1,114 @@
 /**
- * Bulk changes: many users into one group, one user into many groups, many users out of a group. The page
- * drives the job one resolver call at a time (each well inside Forge's 25 s) and shows a progress bar,
- * per-item outcomes and a retry of the failures. A job's state lives in KVS: coming back to the page shows
- * the true state of recent jobs, and an unfinished one can be resumed.
+ * Bulk changes: many users into one group, one user into many groups, many users out of a group. Paste
+ * people (one per line), pick the group(s), preview what would happen (a dry run: who is already so, who
+ * Jira will refuse, licences left), then start. The job shows a progress bar and, once finished, every
+ * item's outcome by name; "Retry the failures" appears only when some failure could succeed on a retry.
+ * Recent changes are listed with their outcomes; an unfinished one can be resumed.
  */
 import React, { useEffect, useState } from 'react';
-import { Button, Heading, Inline, Label, Lozenge, SectionMessage, Select, Stack, TextArea } from '@forge/react';
-import type { BulkJobView, BulkOperation, GroupSummary } from '../../contract';
+import {
+  Button,
+  DynamicTable,
+  Heading,
+  Inline,
+  Label,
+  Lozenge,
+  SectionMessage,
+  Select,
+  Stack,
+  Text,
+  TextArea,
+} from '@forge/react';
+import type { BulkJobView, BulkOperation, BulkPreview, CreateBulkJobPayload, GroupSummary } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { useLicenceConfirmation } from '../useLicenceConfirmation';
+import { count, OPERATION_LABELS } from '../words';
+import { BulkOutcomes } from './BulkOutcomes';
 import { GroupPicker } from './GroupPicker';
 import { JobProgress } from './JobProgress';
 import { UnresolvedWarning } from '../UnresolvedWarning';
 import { useBulkJob } from '../useBulkJob';
 
-const OPERATIONS: Array<{ label: string; value: BulkOperation }> = [
-  { label: 'Add many users to one group', value: 'add-users-to-group' },
-  { label: 'Add one user to many groups', value: 'add-user-to-groups' },
-  { label: 'Remove many users from one group', value: 'remove-users-from-group' },
-];
+const GROUP_OPERATIONS: BulkOperation[] = ['add-users-to-group', 'add-user-to-groups', 'remove-users-from-group'];
+const OPERATIONS = GROUP_OPERATIONS.map((value) => ({ label: OPERATION_LABELS[value], value }));
+
+/** "Ada Admin, Rita Regular and 3 others". */
+function names(list: Array<{ userName: string }>, max = 5): string {
+  const shown = list.slice(0, max).map((x) => x.userName);
+  const rest = list.length - shown.length;
+  return rest > 0 ? `${shown.join(', ')} and ${count(rest, 'other')}` : shown.join(', ');
+}
+
+function PreviewMessage({ preview }: { preview: BulkPreview }) {
+  return (
+    <SectionMessage appearance="information" title="Preview: nothing has changed yet">
+      <Stack space="space.050">
+        <Text testId="bulk-preview-summary">{`${count(preview.willChange, 'change')} to make out of ${count(preview.total, 'item')}.`}</Text>
+        {preview.alreadySo.length > 0 ? (
+          <Text testId="bulk-preview-already">{`Already so (${preview.alreadySo.length}): ${names(preview.alreadySo)}.`}</Text>
+        ) : null}
+        {preview.refused.map((r) => (
+          <Text
+            key={`${r.accountId}-${r.targetName}`}
+          >{`Jira will refuse ${r.userName} (${r.targetName}): ${r.reason}`}</Text>
+        ))}
+        {preview.licences.length > 0 ? (
+          <Text>{`Licences: ${preview.licences.join(', ')}. Only people who do not have that access yet use one.`}</Text>
+        ) : null}
+        {preview.note ? <Text>{preview.note}</Text> : null}
+      </Stack>
+    </SectionMessage>
+  );
+}
+
+function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJobView) => void }) {
+  if (jobs.length === 0) return null;
+  return (
+    <Stack space="space.100">
+      <Heading size="small">Recent bulk changes</Heading>
+      <DynamicTable
+        testId="bulk-recent"
+        label="Recent bulk changes"
+        defaultSortKey="when"
+        defaultSortOrder="DESC"
+        head={{
+          cells: [
+            { key: 'when', content: 'Started', isSortable: true, width: 20 },
+            { key: 'what', content: 'Change', isSortable: true, width: 30 },
+            { key: 'result', content: 'Result' },
+            { key: 'show', content: 'Outcomes', width: 15 },
+          ],
+        }}
+        rows={jobs.map((j) => ({
+          key: j.jobId,
+          cells: [
+            { key: j.createdAt, content: new Date(j.createdAt).toLocaleString('en-GB') },
+            { key: OPERATION_LABELS[j.operation], content: OPERATION_LABELS[j.operation] },
+            {
+              key: `${j.status}-${j.counts.failed}`,
+              content:
+                j.status === 'done'
+                  ? `${count(j.counts.done, 'change')} made · ${j.counts.already} already so · ${j.counts.failed} failed`
+                  : `${j.processed} of ${j.total} processed (unfinished)`,
+            },
+            {
+              key: `show-${j.jobId}`,
+              content: (
+                <Button appearance="subtle" onClick={() => onShow(j)} testId={`bulk-show-${j.jobId}`}>
+                  Show
+                </Button>
+              ),
+            },
+          ],
+        }))}
+      />
+    </Stack>
+  );
+}
 
 export function BulkPanel() {
   const [operation, setOperation] = useState<BulkOperation>('add-users-to-group');
@@ -30,27 +116,57 @@ export function BulkPanel() {
   const [groups, setGroups] = useState<GroupSummary[]>([]);
   const [picked, setPicked] = useState<GroupSummary | undefined>();
   const [unresolved, setUnresolved] = useState<string[]>([]);
+  const [preview, setPreview] = useState<BulkPreview | undefined>();
   const [recent, setRecent] = useState<BulkJobView[]>([]);
+  const [viewing, setViewing] = useState<BulkJobView | undefined>();
+  const [retryable, setRetryable] = useState(false);
   const action = useAction();
   const licence = useLicenceConfirmation(action);
   const { job, pump, running } = useBulkJob(action.run);
 
-  useEffect(() => {
+  const loadRecent = () =>
     void call('listBulkJobs', {}).then((res) => {
-      if (res.ok) setRecent(res.data);
+      if (res.ok) setRecent(res.data.filter((j) => GROUP_OPERATIONS.includes(j.operation)));
     });
-  }, []);
+  useEffect(loadRecent, []);
+  useEffect(() => {
+    if (job?.status !== 'done') return;
+    loadRecent();
+    setRetryable(false);
+    if (job.counts.failed > 0)
+      void call('listBulkJobItems', { jobId: job.jobId, outcome: 'failed' }).then((res) => {
+        if (res.ok) setRetryable(res.data.items.some((i) => i.retryable));
+      });
+  }, [job?.jobId, job?.status]);
+
+  /** Resolves the pasted people and builds the job's payload; undefined when nothing resolved. */
+  const payload = async (): Promise<Omit<CreateBulkJobPayload, 'confirmLicence'> | undefined> => {
+    const resolved = await action.run(() => call('resolveIdentifiers', { text: usersText }));
+    if (!resolved.ok) return undefined;
+    setUnresolved(resolved.data.filter((r) => !r.accountId).map((r) => `${r.input}: ${r.problem ?? 'not found'}`));
+    const accountIds = [...new Set(resolved.data.map((r) => r.accountId).filter((x): x is string => !!x))];
+    if (accountIds.length === 0) return undefined;
+    const groupIds = (operation === 'add-user-to-groups' ? groups : picked ? [picked] : []).map((g) => g.groupId);
+    return { operation, accountIds, groupIds };
+  };
+
+  const runPreview = async () => {
+    setPreview(undefined);
+    const p = await payload();
+    if (!p) return;
+    const res = await action.run(() => call('previewBulkJob', p));
+    if (res.ok) setPreview(res.data);
+  };
 
   const start = async (confirmLicence: boolean) => {
-    const resolved = await action.run(() => call('resolveIdentifiers', { text: usersText }));
-    if (!resolved.ok) return;
-    setUnresolved(resolved.data.filter((r) => !r.accountId).map((r) => `${r.input}: ${r.problem ?? 'not found'}`));
-    const accountIds = resolved.data.map((r) => r.accountId).filter((x): x is string => !!x);
-    const groupIds = (operation === 'add-user-to-groups' ? groups : picked ? [picked] : []).map((g) => g.groupId);
-    const created = await licence.attempt(() =>
-      call('createBulkJob', { operation, accountIds, groupIds, confirmLicence }),
-    );
-    if (created?.ok) await pump(created.data);
+    setViewing(undefined);
+    const p = await payload();
+    if (!p) return;
+    const created = await licence.attempt(() => call('createBulkJob', { ...p, confirmLicence }));
+    if (created?.ok) {
+      setPreview(undefined);
+      await pump(created.data);
+    }
   };
 
   const retry = async () => {
@@ -60,6 +176,11 @@ export function BulkPanel() {
   };
 
   const unfinished = recent.find((j) => j.status !== 'done' && j.jobId !== job?.jobId);
+  const changed = () => {
+    setPreview(undefined);
+    licence.clear();
+  };
+  const targetChosen = operation === 'add-user-to-groups' ? groups.length > 0 : !!picked;
 
   return (
     <Stack space="space.150">
@@ -74,11 +195,16 @@ export function BulkPanel() {
           </Stack>
         </SectionMessage>
       ) : null}
+      <Label labelFor="bulk-operation-input">Change</Label>
       <Select
         testId="bulk-operation"
+        inputId="bulk-operation-input"
         options={OPERATIONS}
         value={OPERATIONS.find((o) => o.value === operation)}
-        onChange={(o: { value: BulkOperation } | null) => o && setOperation(o.value)}
+        onChange={(o: { value: BulkOperation } | null) => {
+          changed();
+          if (o) setOperation(o.value);
+        }}
       />
       <Label labelFor="bulk-users">
         {operation === 'add-user-to-groups'
@@ -88,11 +214,25 @@ export function BulkPanel() {
       <TextArea
         id="bulk-users"
         testId="bulk-users"
+        minimumRows={operation === 'add-user-to-groups' ? 1 : 8}
+        resize="vertical"
         value={usersText}
-        onChange={(e: FieldEvent) => setUsersText(valueOf(e))}
+        onChange={(e: FieldEvent) => {
+          changed();
+          setUsersText(valueOf(e));
+        }}
       />
+      <Label labelFor="bulk-group-picker-input">
+        {operation === 'add-user-to-groups' ? 'Groups to add them to' : 'Group'}
+      </Label>
       <Inline space="space.100" alignBlock="center">
-        <GroupPicker testId="bulk-group-picker" onPick={setPicked} />
+        <GroupPicker
+          testId="bulk-group-picker"
+          onPick={(g) => {
+            changed();
+            setPicked(g);
+          }}
+        />
         {operation === 'add-user-to-groups' ? (
           <Button
             isDisabled={!picked}
@@ -112,14 +252,24 @@ export function BulkPanel() {
           ))}
         </Inline>
       ) : null}
-      <Button
-        appearance="primary"
-        isDisabled={action.busy || running || !usersText.trim()}
-        onClick={() => void start(false)}
-        testId="bulk-start"
-      >
-        Start
-      </Button>
+      <Inline space="space.100">
+        <Button
+          isDisabled={action.busy || running || !usersText.trim() || !targetChosen}
+          onClick={() => void runPreview()}
+          testId="bulk-preview"
+        >
+          Preview
+        </Button>
+        <Button
+          appearance="primary"
+          isDisabled={action.busy || running || !usersText.trim() || !targetChosen}
+          onClick={() => void start(false)}
+          testId="bulk-start"
+        >
+          Start
+        </Button>
+      </Inline>
+      {preview ? <PreviewMessage preview={preview} /> : null}
       {licence.message ? (
         <LicenceConfirm
           message={licence.message}
@@ -131,10 +281,18 @@ export function BulkPanel() {
       <UnresolvedWarning entries={unresolved} testId="bulk-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} /> : null}
-      {job && job.status === 'done' && job.counts.failed > 0 ? (
+      {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} /> : null}
+      {job && job.status === 'done' && retryable ? (
         <Button onClick={() => void retry()} testId="bulk-retry">
           Retry the failures
         </Button>
+      ) : null}
+      <RecentJobs jobs={recent.filter((j) => j.jobId !== job?.jobId)} onShow={setViewing} />
+      {viewing ? (
+        <Stack space="space.100">
+          <Heading size="xsmall">{`${OPERATION_LABELS[viewing.operation]}, started ${new Date(viewing.createdAt).toLocaleString('en-GB')}`}</Heading>
+          <BulkOutcomes key={viewing.jobId} job={viewing} testId="bulk-recent-outcomes" />
+        </Stack>
       ) : null}
     </Stack>
   );

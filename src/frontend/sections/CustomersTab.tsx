@@ -27,6 +27,7 @@ import { useAction } from '../useAction';
 import { useBulkJob } from '../useBulkJob';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
+import { BulkOutcomes } from './BulkOutcomes';
 import { JobProgress } from './JobProgress';
 import { OffsetPager } from '../OffsetPager';
 import { UnresolvedWarning } from '../UnresolvedWarning';
@@ -60,6 +61,7 @@ function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
           isLast={page.isLast}
           onMove={setStart}
           testId="customers"
+          noun={['customer', 'customers']}
         />
       ) : null}
     </Stack>
@@ -73,6 +75,7 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
   const [result, setResult] = useState<ProvisionResult | undefined>();
   const action = useAction();
   const submit = async () => {
+    setResult(undefined);
     const res = await action.run(() => call('provisionCustomer', { email, displayName: name, deskIds: chosen }));
     if (res.ok) setResult(res.data);
   };
@@ -121,9 +124,11 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
           <Stack space="space.050">
             <Text testId="provision-result">{result.message}</Text>
             {result.desks.map((d) => (
-              <Text
-                key={d.deskId}
-              >{`${desks.find((x) => x.id === d.deskId)?.projectName ?? d.deskId}: ${d.outcome === 'failed' ? `failed: ${d.message}` : d.message}`}</Text>
+              <Text key={d.deskId} testId={`provision-desk-result-${d.deskId}`}>
+                {d.outcome === 'failed'
+                  ? `Not added to ${desks.find((x) => x.id === d.deskId)?.projectName ?? 'a service desk'}: ${d.message}`
+                  : d.message}
+              </Text>
             ))}
           </Stack>
         </SectionMessage>
@@ -152,6 +157,8 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
       <TextArea
         id="bulk-customers"
         testId="bulk-customers"
+        minimumRows={6}
+        resize="vertical"
         value={text}
         onChange={(e: FieldEvent) => setText(valueOf(e))}
       />
@@ -179,6 +186,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
       <UnresolvedWarning entries={unresolved} testId="customers-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} /> : null}
+      {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} testId="customers-outcomes" /> : null}
     </Stack>
   );
 }
@@ -192,9 +200,11 @@ export function CustomersTab() {
   const desks = result.data.desks;
   return (
     <Stack space="space.200">
+      <Label labelFor="desk-picker-input">Service desk</Label>
       <Inline space="space.100" alignBlock="center">
         <Select
           testId="desk-picker"
+          inputId="desk-picker-input"
           placeholder="Choose a service desk"
           options={desks.map((d) => ({ label: `${d.projectName} (${d.projectKey})`, value: d.id }))}
           onChange={(o: { value: string } | null) => setDesk(desks.find((d) => d.id === o?.value))}

@@ -1,5 +1,6 @@
 /**
- * Search groups by name and pick one; shows what membership grants (products, admin rights).
+ * Search groups by name and pick one; shows what membership grants (products, admin rights). Groups in
+ * `exclude` (e.g. those the user already has) are not offered.
  */
 import React, { useEffect, useState } from 'react';
 import { Select } from '@forge/react';
@@ -18,6 +19,7 @@ export function GroupPicker({
   placeholder,
   inputId,
   initial,
+  exclude,
 }: {
   onPick: (g: GroupSummary | undefined) => void;
   testId: string;
@@ -26,6 +28,8 @@ export function GroupPicker({
   inputId?: string;
   /** The group shown as picked at first (editing). */
   initial?: GroupSummary;
+  /** Group ids not to offer (e.g. the groups the user is already in). */
+  exclude?: string[];
 }) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
@@ -43,10 +47,12 @@ export function GroupPicker({
   return (
     <Select
       testId={testId}
-      {...(inputId ? { inputId } : {})}
+      inputId={inputId ?? `${testId}-input`}
       placeholder={placeholder ?? 'Search groups'}
       isClearable
-      options={groups.map((g) => ({ label: groupLabel(g), value: g.groupId }))}
+      options={groups
+        .filter((g) => !exclude?.includes(g.groupId))
+        .map((g) => ({ label: groupLabel(g), value: g.groupId }))}
       value={picked ? { label: groupLabel(picked), value: picked.groupId } : null}
       onInputChange={(v: string) => setInput(v)}
       onChange={(opt: { value: string } | null) => {

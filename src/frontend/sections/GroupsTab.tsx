@@ -1,9 +1,13 @@
 /**
- * The Groups tab: search groups; see a group's members page by page (inactive ones on request); add a
- * member (warned first when the group grants product access) or remove one; and bulk changes.
+ * The Groups tab: a paged, sortable list of groups (with the total Jira gives); opening one shows its
+ * members in place of the list, with a way back. Members are paged (inactive ones on request); each row has
+ * its own Remove button, confirmed in a dialog that warns when a licence may go, and the notice after it
+ * offers Undo. A member is added with the user picker, warned first only when a licence would be used.
+ * Bulk changes sit below.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
+  Box,
   Button,
   Checkbox,
   DynamicTable,
@@ -12,32 +16,53 @@ import {
   Label,
   Lozenge,
   SectionMessage,
+  Spinner,
   Stack,
   Text,
   Textfield,
+  UserPicker,
+  xcss,
 } from '@forge/react';
 import type { AppError, GroupMembersPage, GroupSummary, UserRow } from '../../contract';
 import { call } from '../api';
+import { ConfirmModal } from '../ConfirmModal';
 import { type FieldEvent, valueOf, checkedOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
-import { useAction } from '../useAction';
-import { useLicenceConfirmation } from '../useLicenceConfirmation';
-import { useDebounced } from '../useDebounced';
-import { useResolver } from '../useResolver';
-import { BulkPanel } from './BulkPanel';
 import { OffsetPager } from '../OffsetPager';
+import { useAction } from '../useAction';
+import { useDebounced } from '../useDebounced';
+import { useLicenceConfirmation } from '../useLicenceConfirmation';
+import { useResolver } from '../useResolver';
+import { count } from '../words';
+import { BulkPanel } from './BulkPanel';
 import { UserTable } from './UserTable';
 
-function GroupMembers({ group }: { group: GroupSummary }) {
+const GROUP_PAGE = 50;
+/** A steady table width, whatever the names on the page. */
+const tableBox = xcss({ width: '100%', minWidth: '640px' });
+
+function grantsWords(g: GroupSummary): string {
+  return [...g.grantsProducts, ...(g.grantsAdmin ? ['admin rights'] : [])].join(', ') || '—';
+}
+
+interface Picked {
+  id: string;
+  name: string;
+}
+
+function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => void }) {
   const [startAt, setStartAt] = useState(0);
   const [inactive, setInactive] = useState(false);
   const [page, setPage] = useState<GroupMembersPage | undefined>();
   const [error, setError] = useState<AppError | undefined>();
-  const [who, setWho] = useState('');
-  const [notice, setNotice] = useState<string | undefined>();
+  const [who, setWho] = useState<Picked | undefined>();
+  const [pickerKey, setPickerKey] = useState(0);
+  const [notice, setNotice] = useState<{ text: string; undo?: UserRow } | undefined>();
+  const [removing, setRemoving] = useState<UserRow | undefined>();
   const action = useAction();
   const licence = useLicenceConfirmation(action);
+  const licensed = group.grantsProducts.length > 0;
 
   const load = useCallback(async () => {
     const res = await call('listGroupMembers', { groupId: group.groupId, startAt, includeInactive: inactive });
@@ -50,60 +75,106 @@ function GroupMembers({ group }: { group: GroupSummary }) {
     void load();
   }, [load]);
 
-  const add = async (confirmLicence: boolean) => {
-    const resolved = await action.run(() => call('resolveIdentifiers', { text: who }));
-    if (!resolved.ok) return;
-    const target = resolved.data[0];
-    if (!target?.accountId) {
-      action.setError({ code: 'NOT_FOUND', message: target?.problem ?? 'No such user.' });
-      return;
-    }
+  const add = async (target: Picked, confirmLicence: boolean) => {
+    setNotice(undefined);
     const res = await licence.attempt(() =>
-      call('addGroupMember', { groupId: group.groupId, accountId: target.accountId as string, confirmLicence }),
+      call('addGroupMember', { groupId: group.groupId, accountId: target.id, confirmLicence }),
     );
     if (res?.ok) {
-      setNotice(`${target.displayName ?? target.input}: ${res.data.message}`);
+      setNotice({
+        text:
+          res.data.outcome === 'already'
+            ? `${target.name} is already a member of ${group.name}.`
+            : `${target.name} added to ${group.name}.`,
+      });
+      setWho(undefined);
+      setPickerKey((k) => k + 1);
       await load();
     }
   };
   const remove = async (u: UserRow) => {
+    setNotice(undefined);
     const res = await action.run(() => call('removeGroupMember', { groupId: group.groupId, accountId: u.accountId }));
+    setRemoving(undefined);
     if (res.ok) {
-      setNotice(`${u.displayName}: ${res.data.message}`);
+      setNotice(
+        res.data.outcome === 'already'
+          ? { text: `${u.displayName} was not a member of ${group.name}.` }
+          : { text: `${u.displayName} removed from ${group.name}.`, undo: u },
+      );
+      await load();
+    }
+  };
+  const undo = async (u: UserRow) => {
+    // They were a member a moment ago: putting them back is what the administrator already had.
+    const res = await action.run(() =>
+      call('addGroupMember', { groupId: group.groupId, accountId: u.accountId, confirmLicence: true }),
+    );
+    if (res.ok) {
+      setNotice({ text: `${u.displayName} is back in ${group.name}.` });
       await load();
     }
   };
 
   return (
     <Stack space="space.150">
-      <Heading size="small">{`Members of ${group.name}`}</Heading>
-      {group.grantsProducts.length > 0 ? (
-        <Lozenge appearance="moved">{`Grants ${group.grantsProducts.join(', ')}: each member uses a licence`}</Lozenge>
-      ) : null}
-      {group.grantsAdmin ? <Lozenge appearance="removed">Grants administration rights</Lozenge> : null}
+      <Inline space="space.100" alignBlock="center">
+        <Button appearance="subtle" onClick={onBack} testId="back-to-groups">
+          ← All groups
+        </Button>
+      </Inline>
+      <Heading size="medium">{`Members of ${group.name}`}</Heading>
+      <Inline space="space.100" shouldWrap>
+        {licensed ? (
+          <Text>{`Membership grants ${group.grantsProducts.join(', ')}: each member uses a licence.`}</Text>
+        ) : null}
+        {group.grantsAdmin ? <Lozenge appearance="removed">Grants administration rights</Lozenge> : null}
+        {page ? <Text testId="members-total">{count(page.total, 'member')}</Text> : null}
+      </Inline>
       {notice ? (
         <SectionMessage appearance="success">
-          <Text>{notice}</Text>
+          <Inline space="space.100" alignBlock="center">
+            <Text testId="members-notice">{notice.text}</Text>
+            {notice.undo ? (
+              <Button
+                appearance="subtle"
+                onClick={() => notice.undo && void undo(notice.undo)}
+                isDisabled={action.busy}
+                testId="members-undo"
+              >
+                Undo
+              </Button>
+            ) : null}
+          </Inline>
         </SectionMessage>
       ) : null}
       {error ? <ErrorBanner error={error} /> : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
-      <Label labelFor="add-member">Add a member (email, account ID or username)</Label>
-      <Inline space="space.100">
-        <Textfield id="add-member" testId="add-member" value={who} onChange={(e: FieldEvent) => setWho(valueOf(e))} />
+      <Inline space="space.100" alignBlock="end">
+        <UserPicker
+          key={`picker-${pickerKey}`}
+          label="Add a member"
+          name="add-member"
+          placeholder="Search for a person"
+          onChange={(u) => {
+            licence.clear();
+            setNotice(undefined);
+            setWho(u ? { id: u.id, name: u.name } : undefined);
+          }}
+        />
         <Button
           appearance="primary"
-          isDisabled={!who.trim() || action.busy}
-          onClick={() => void add(false)}
+          isDisabled={!who || action.busy}
+          onClick={() => who && void add(who, false)}
           testId="add-member-button"
         >
           Add
         </Button>
       </Inline>
-      {licence.message ? (
+      {licence.message && who ? (
         <LicenceConfirm
           message={licence.message}
-          onConfirm={() => void add(true)}
+          onConfirm={() => void add(who, true)}
           testId="confirm-licence"
           label="Add anyway"
         />
@@ -119,20 +190,22 @@ function GroupMembers({ group }: { group: GroupSummary }) {
       />
       {page ? (
         <>
-          <UserTable users={page.members} testId="group-members" />
-          <Inline space="space.100" shouldWrap>
-            {page.members.map((u) => (
+          <UserTable
+            users={page.members}
+            nameAs="user"
+            testId="group-members"
+            label={`Members of ${group.name}`}
+            actions={(u) => (
               <Button
-                key={u.accountId}
                 appearance="subtle"
-                onClick={() => void remove(u)}
+                onClick={() => setRemoving(u)}
                 isDisabled={action.busy}
                 testId={`remove-member-${u.accountId}`}
               >
-                {`Remove ${u.displayName}`}
+                Remove
               </Button>
-            ))}
-          </Inline>
+            )}
+          />
           <OffsetPager
             start={startAt}
             shown={page.members.length}
@@ -140,9 +213,27 @@ function GroupMembers({ group }: { group: GroupSummary }) {
             total={page.total}
             onMove={setStartAt}
             testId="members"
+            noun={['member', 'members']}
           />
         </>
-      ) : null}
+      ) : (
+        <Spinner label="Loading members" />
+      )}
+      <ConfirmModal
+        isOpen={!!removing}
+        title={`Remove ${removing?.displayName ?? ''} from ${group.name}?`}
+        body={`${removing?.displayName ?? ''} will no longer be a member of ${group.name}.`}
+        warning={
+          licensed
+            ? `${group.name} grants ${group.grantsProducts.join(', ')}: unless another group gives them access, they lose it and their licence is freed.`
+            : undefined
+        }
+        confirmLabel="Remove"
+        isBusy={action.busy}
+        onConfirm={() => removing && void remove(removing)}
+        onCancel={() => setRemoving(undefined)}
+        testId="confirm-remove-member"
+      />
     </Stack>
   );
 }
@@ -150,10 +241,12 @@ function GroupMembers({ group }: { group: GroupSummary }) {
 export function GroupsTab() {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
-  const [result] = useResolver('searchGroups', { query });
+  const [startAt, setStartAt] = useState(0);
+  const [result] = useResolver('searchGroups', { query, startAt });
   const groups = result.status === 'ready' ? result.data : undefined;
   const [open, setOpen] = useState<GroupSummary | undefined>();
 
+  if (open) return <GroupMembers key={open.groupId} group={open} onBack={() => setOpen(undefined)} />;
   return (
     <Stack space="space.200">
       <Label labelFor="group-search">Search groups</Label>
@@ -162,41 +255,58 @@ export function GroupsTab() {
         testId="group-search"
         placeholder="Group name"
         value={input}
-        onChange={(e: FieldEvent) => setInput(valueOf(e))}
+        onChange={(e: FieldEvent) => {
+          setStartAt(0);
+          setInput(valueOf(e));
+        }}
       />
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
+      {result.status === 'loading' ? <Spinner label="Loading groups" /> : null}
       {groups ? (
-        <DynamicTable
-          testId="group-table"
-          head={{
-            cells: [
-              { key: 'name', content: 'Group' },
-              { key: 'grants', content: 'Membership grants' },
-            ],
-          }}
-          rows={groups.groups.map((g) => ({
-            key: g.groupId,
-            cells: [
-              {
-                key: 'name',
-                content: (
-                  <Button appearance="subtle" onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>
-                    {g.name}
-                  </Button>
-                ),
-              },
-              {
-                key: 'grants',
-                content: [...g.grantsProducts, ...(g.grantsAdmin ? ['admin rights'] : [])].join(', ') || '—',
-              },
-            ],
-          }))}
+        <Box xcss={tableBox}>
+          <DynamicTable
+            testId="group-table"
+            label="Groups"
+            isFixedSize
+            defaultSortKey="name"
+            defaultSortOrder="ASC"
+            head={{
+              cells: [
+                { key: 'name', content: 'Group', isSortable: true, width: 40 },
+                { key: 'grants', content: 'Membership grants', isSortable: true, width: 45 },
+                { key: 'open', content: 'Members', width: 15 },
+              ],
+            }}
+            rows={groups.groups.map((g) => ({
+              key: g.groupId,
+              cells: [
+                { key: g.name.toLowerCase(), content: <Text>{g.name}</Text> },
+                { key: grantsWords(g), content: grantsWords(g) },
+                {
+                  key: `open-${g.groupId}`,
+                  content: (
+                    <Button onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>
+                      Members
+                    </Button>
+                  ),
+                },
+              ],
+            }))}
+          />
+        </Box>
+      ) : null}
+      {groups ? (
+        <OffsetPager
+          start={startAt}
+          shown={groups.groups.length}
+          isLast={startAt + groups.groups.length >= groups.total}
+          total={groups.total}
+          pageSize={GROUP_PAGE}
+          onMove={setStartAt}
+          testId="groups"
+          noun={['group', 'groups']}
         />
       ) : null}
-      {groups && groups.total > groups.groups.length ? (
-        <Text>{`Showing ${groups.groups.length} of ${groups.total} groups; refine the search to see the others.`}</Text>
-      ) : null}
-      {open ? <GroupMembers key={open.groupId} group={open} /> : null}
       <BulkPanel />
     </Stack>
   );

@@ -1,6 +1,8 @@
 /**
- * The user panel: groups, product access, time zone, locale and email of one user; add to / remove from
- * groups (with the licence warning), reset their issue-table columns, delete them (with confirmation).
+ * The user panel: groups, product access, time zone, locale, email and the account ID (read-only field
+ * and a Copy button) of one user; add to groups (the picker leaves out the groups they have; the licence
+ * warning only when one would be used) or remove from one (confirmed in a dialog), reset their issue-table
+ * columns, delete them (a dialog of its own asks for their name).
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
@@ -27,6 +29,9 @@ import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
 import { useAction } from '../useAction';
 import { useLicenceConfirmation } from '../useLicenceConfirmation';
+import { ConfirmModal } from '../ConfirmModal';
+import { copyText } from '../copyText';
+import { accountTypeLabel, count } from '../words';
 import { GroupPicker } from './GroupPicker';
 
 export function UserPanel({ accountId, onClose }: { accountId: string; onClose: () => void }) {
@@ -36,6 +41,8 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   const [group, setGroup] = useState<GroupSummary | undefined>();
   const [confirmName, setConfirmName] = useState('');
   const [deleting, setDeleting] = useState(false);
+  const [leaving, setLeaving] = useState<{ groupId: string; name: string } | undefined>();
+  const [copied, setCopied] = useState<boolean | undefined>();
   const action = useAction();
   const licence = useLicenceConfirmation(action);
 
@@ -60,6 +67,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   };
   const remove = async (g: { groupId: string; name: string }) => {
     const res = await action.run(() => call('removeGroupMember', { groupId: g.groupId, accountId }));
+    setLeaving(undefined);
     if (res.ok) {
       setNotice(`${g.name}: ${res.data.message}`);
       await load();
@@ -71,10 +79,8 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   };
   const deleteUser = async () => {
     const res = await action.run(() => call('deleteUser', { accountId, confirm: confirmName }));
-    if (res.ok) {
-      setNotice(res.data.message);
-      setDeleting(false);
-    }
+    setDeleting(false);
+    if (res.ok) setNotice(res.data.message);
   };
 
   return (
@@ -94,16 +100,25 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
             ) : null}
             {action.error ? <ErrorBanner error={action.error} /> : null}
             <Text>{`Email: ${user.email ?? '—'}`}</Text>
-            <Text>{`Account: ${user.accountType}, ${user.active ? 'active' : 'inactive'} · Time zone: ${user.timeZone ?? '—'} · Locale: ${user.locale ?? '—'}`}</Text>
+            <Text>{`Account: ${accountTypeLabel(user.accountType)}, ${user.active ? 'active' : 'inactive'} · Time zone: ${user.timeZone ?? '—'} · Locale: ${user.locale ?? '—'}`}</Text>
+            <Label labelFor="user-account-id">Account ID</Label>
+            <Inline space="space.100" alignBlock="center">
+              <Textfield id="user-account-id" testId="user-account-id" value={user.accountId} isReadOnly isMonospaced />
+              <Button onClick={() => void copyText(user.accountId).then(setCopied)} testId="copy-account-id">
+                Copy
+              </Button>
+              {copied === true ? <Text>Copied</Text> : null}
+              {copied === false ? <Text>Select the ID and copy it by hand</Text> : null}
+            </Inline>
             <Text>{`Product access: ${user.products.map((p) => p.name).join(', ') || 'none'}`}</Text>
-            <Heading size="small">{`Groups (${user.groups.length})`}</Heading>
+            <Heading size="small">{`Groups (${count(user.groups.length, 'group')})`}</Heading>
             <Stack space="space.050">
               {user.groups.map((g) => (
                 <Inline key={g.groupId} space="space.100" alignBlock="center">
                   <Lozenge>{g.name}</Lozenge>
                   <Button
                     appearance="subtle"
-                    onClick={() => void remove(g)}
+                    onClick={() => setLeaving(g)}
                     isDisabled={action.busy}
                     testId={`remove-group-${g.name}`}
                   >
@@ -112,9 +127,17 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
                 </Inline>
               ))}
             </Stack>
-            <Label labelFor="add-group">Add to group</Label>
+            <Label labelFor="user-panel-group-picker-input">Add to group</Label>
             <Inline space="space.100" alignBlock="center">
-              <GroupPicker testId="user-panel-group-picker" onPick={setGroup} />
+              <GroupPicker
+                testId="user-panel-group-picker"
+                exclude={user.groups.map((g) => g.groupId)}
+                onPick={(g) => {
+                  licence.clear();
+                  setNotice(undefined);
+                  setGroup(g);
+                }}
+              />
               <Button
                 appearance="primary"
                 isDisabled={!group || action.busy}
@@ -145,33 +168,41 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
                 Delete user…
               </Button>
             </Inline>
-            {deleting ? (
-              <SectionMessage appearance="error" title="Delete this user from the site?">
-                <Stack space="space.100">
-                  <Text>{`This removes ${user.displayName} from the site (site administrators only). Type their display name to confirm.`}</Text>
-                  <Textfield
-                    id="confirm-delete"
-                    testId="confirm-delete-name"
-                    value={confirmName}
-                    onChange={(e: FieldEvent) => setConfirmName(valueOf(e))}
-                  />
-                  <Button
-                    appearance="danger"
-                    isDisabled={confirmName !== user.displayName || action.busy}
-                    onClick={() => void deleteUser()}
-                    testId="confirm-delete"
-                  >
-                    Delete
-                  </Button>
-                </Stack>
-              </SectionMessage>
-            ) : null}
           </Stack>
         ) : null}
       </ModalBody>
       <ModalFooter>
         <Button onClick={onClose}>Close</Button>
       </ModalFooter>
+      <ConfirmModal
+        isOpen={!!leaving}
+        title={`Remove ${user?.displayName ?? ''} from ${leaving?.name ?? ''}?`}
+        body={`${user?.displayName ?? ''} will no longer be a member of ${leaving?.name ?? ''}.`}
+        warning="If this group gives them product access and no other group does, they lose it."
+        confirmLabel="Remove"
+        isBusy={action.busy}
+        onConfirm={() => leaving && void remove(leaving)}
+        onCancel={() => setLeaving(undefined)}
+        testId="confirm-leave-group"
+      />
+      <ConfirmModal
+        isOpen={deleting && !!user}
+        title={`Delete ${user?.displayName ?? ''} from the site?`}
+        body={`This removes ${user?.displayName ?? ''} from the site (site administrators only) and cannot be undone here. Type their display name to confirm.`}
+        confirmLabel="Delete"
+        isBusy={action.busy || confirmName !== user?.displayName}
+        onConfirm={() => void deleteUser()}
+        onCancel={() => setDeleting(false)}
+        testId="confirm-delete-user"
+      >
+        <Label labelFor="confirm-delete">Display name</Label>
+        <Textfield
+          id="confirm-delete"
+          testId="confirm-delete-name"
+          value={confirmName}
+          onChange={(e: FieldEvent) => setConfirmName(valueOf(e))}
+        />
+      </ConfirmModal>
     </Modal>
   );
 }

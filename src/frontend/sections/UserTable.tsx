@@ -1,41 +1,60 @@
 /**
- * The user table: avatar, name (opens the user panel), email, type, status and the functional badge.
+ * The user table: avatar, name (a button that opens the user panel, Jira's `User`, or plain text), email,
+ * account type in words, status and the functional badge, and optional per-row actions. Columns sort
+ * within the page (UI Kit's DynamicTable sorts by each row cell's `key`, so the keys are the sort values).
  */
 import React from 'react';
-import { Button, DynamicTable, Image, Inline, Lozenge, Text } from '@forge/react';
+import { Button, DynamicTable, Image, Inline, Lozenge, Text, User } from '@forge/react';
 import type { UserRow } from '../../contract';
+import { accountTypeLabel } from '../words';
 
-const HEAD = {
-  cells: [
-    { key: 'avatar', content: '' },
-    { key: 'name', content: 'Name' },
-    { key: 'email', content: 'Email' },
-    { key: 'type', content: 'Type' },
-    { key: 'status', content: 'Status' },
-  ],
-};
+export type NameAs = 'button' | 'user' | 'text';
 
 export function UserTable({
   users,
   onOpen,
+  actions,
+  nameAs,
   testId,
+  label,
 }: {
   users: UserRow[];
   onOpen?: (u: UserRow) => void;
+  /** Buttons for one row (e.g. Remove), shown in the last column. */
+  actions?: (u: UserRow) => React.ReactNode;
+  nameAs?: NameAs;
   testId: string;
+  /** What the table lists, for assistive technology. */
+  label?: string;
 }) {
+  const as: NameAs = nameAs ?? (onOpen ? 'button' : 'text');
+  const head = {
+    cells: [
+      { key: 'avatar', content: '', width: 4 },
+      { key: 'name', content: 'Name', isSortable: true },
+      { key: 'email', content: 'Email', isSortable: true },
+      { key: 'type', content: 'Type', isSortable: true, width: 10 },
+      { key: 'status', content: 'Status', isSortable: true, width: 10 },
+      ...(actions ? [{ key: 'actions', content: 'Actions', width: 14 }] : []),
+    ],
+  };
   const rows = users.map((u) => ({
     key: u.accountId,
     cells: [
-      { key: 'avatar', content: u.avatarUrl ? <Image src={u.avatarUrl} alt="" size="xsmall" /> : '' },
       {
-        key: 'name',
+        key: `avatar-${u.accountId}`,
+        content: as !== 'user' && u.avatarUrl ? <Image src={u.avatarUrl} alt="" size="xsmall" /> : '',
+      },
+      {
+        key: u.displayName.toLowerCase(),
         content: (
           <Inline space="space.050" alignBlock="center">
-            {onOpen ? (
+            {as === 'button' && onOpen ? (
               <Button appearance="subtle" onClick={() => onOpen(u)} testId={`open-${u.accountId}`}>
                 {u.displayName}
               </Button>
+            ) : as === 'user' ? (
+              <User accountId={u.accountId} />
             ) : (
               <Text>{u.displayName}</Text>
             )}
@@ -43,15 +62,16 @@ export function UserTable({
           </Inline>
         ),
       },
-      { key: 'email', content: u.email ?? '—' },
-      { key: 'type', content: u.accountType },
+      { key: (u.email ?? '').toLowerCase(), content: u.email ?? '—' },
+      { key: u.accountType, content: accountTypeLabel(u.accountType) },
       {
-        key: 'status',
+        key: u.active ? 'active' : 'inactive',
         content: <Lozenge appearance={u.active ? 'success' : 'removed'}>{u.active ? 'Active' : 'Inactive'}</Lozenge>,
       },
+      ...(actions ? [{ key: `actions-${u.accountId}`, content: actions(u) }] : []),
     ],
   }));
   // No element-valued props (such as emptyView): ForgeDoc props must serialise across the bridge.
   if (rows.length === 0) return <Text testId={testId}>No users match.</Text>;
-  return <DynamicTable head={HEAD} rows={rows} testId={testId} />;
+  return <DynamicTable head={head} rows={rows} testId={testId} label={label} />;
 }

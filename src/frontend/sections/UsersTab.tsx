@@ -27,12 +27,13 @@ import { GroupPicker } from './GroupPicker';
 import { ResolvePanel } from './ResolvePanel';
 import { UserPanel } from './UserPanel';
 import { UserTable } from './UserTable';
+import { count } from '../words';
 
 const ANY = { label: 'Any', value: '' };
 const STATUS = [ANY, { label: 'Active', value: 'active' }, { label: 'Inactive', value: 'inactive' }];
 const TYPES = [
   ANY,
-  { label: 'Atlassian', value: 'atlassian' },
+  { label: 'Person', value: 'atlassian' },
   { label: 'App', value: 'app' },
   { label: 'Customer', value: 'customer' },
 ];
@@ -65,28 +66,45 @@ export function UsersTab() {
         value={input}
         onChange={(e: FieldEvent) => setInput(valueOf(e))}
       />
-      <Inline space="space.150" shouldWrap alignBlock="center">
-        <Select
-          testId="filter-status"
-          placeholder="Status"
-          options={STATUS}
-          onChange={(o: { value: string } | null) => set({ status: (o?.value || undefined) as UserFilters['status'] })}
-        />
-        <Select
-          testId="filter-type"
-          placeholder="Account type"
-          options={TYPES}
-          onChange={(o: { value: string } | null) =>
-            set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })
-          }
-        />
-        <Select
-          testId="filter-product"
-          placeholder="Product access"
-          options={productOptions}
-          onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })}
-        />
-        <GroupPicker testId="filter-group" placeholder="Member of group" onPick={setGroup} />
+      <Inline space="space.150" shouldWrap alignBlock="end">
+        <Stack space="space.050">
+          <Label labelFor="filter-status-input">Status</Label>
+          <Select
+            testId="filter-status"
+            inputId="filter-status-input"
+            placeholder="Status"
+            options={STATUS}
+            onChange={(o: { value: string } | null) =>
+              set({ status: (o?.value || undefined) as UserFilters['status'] })
+            }
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="filter-type-input">Account type</Label>
+          <Select
+            testId="filter-type"
+            inputId="filter-type-input"
+            placeholder="Account type"
+            options={TYPES}
+            onChange={(o: { value: string } | null) =>
+              set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })
+            }
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="filter-product-input">Product access</Label>
+          <Select
+            testId="filter-product"
+            inputId="filter-product-input"
+            placeholder="Product access"
+            options={productOptions}
+            onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })}
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="filter-group-input">Member of group</Label>
+          <GroupPicker testId="filter-group" placeholder="Any group" onPick={setGroup} />
+        </Stack>
         <Checkbox
           testId="filter-functional"
           label="Functional only"
@@ -107,7 +125,7 @@ export function UsersTab() {
           <Button isDisabled={!pages.canGoBack} onClick={pages.back} testId="users-prev">
             Previous
           </Button>
-          <Text testId="users-page-info">{`Page ${pages.pageNumber} · ${page.users.length} shown · ${page.scanned} examined${page.nextCursor ? '' : ' · end of list'}`}</Text>
+          <Text testId="users-page-info">{`Page ${pages.pageNumber} · ${page.users.length === 0 ? 'no users' : count(page.users.length, 'user')}${page.nextCursor ? '' : ' · end of the list'}`}</Text>
           <Button isDisabled={!page.nextCursor} onClick={() => pages.forward(page.nextCursor)} testId="users-next">
             Next
           </Button>
