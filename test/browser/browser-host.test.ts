@@ -44,7 +44,7 @@ describe('browser host in Chromium', () => {
     await page.getByTestId(`open-${NAMED_USERS.noAccess.accountId}`).click({ timeout: 20_000 });
     const panel = page.getByTestId('user-panel');
     await panel.getByText('nils.noaccess@example.com').waitFor();
-    await page.locator('#user-panel-group-picker-input').fill('team-web');
+    await page.getByLabel('Add to group').fill('team-web');
     await page.getByText('team-web', { exact: true }).click();
     await page.getByTestId('user-panel-add-group').click();
     await panel.getByText('team-web: Added to the group.').waitFor();

@@ -31,7 +31,7 @@ import { useAction } from '../useAction';
 import { useLicenceConfirmation } from '../useLicenceConfirmation';
 import { ConfirmModal } from '../ConfirmModal';
 import { copyText } from '../copyText';
-import { accountTypeLabel, count } from '../words';
+import { accountTypeLabel } from '../words';
 import { GroupPicker } from './GroupPicker';
 
 export function UserPanel({ accountId, onClose }: { accountId: string; onClose: () => void }) {
@@ -111,7 +111,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               {copied === false ? <Text>Select the ID and copy it by hand</Text> : null}
             </Inline>
             <Text>{`Product access: ${user.products.map((p) => p.name).join(', ') || 'none'}`}</Text>
-            <Heading size="small">{`Groups (${count(user.groups.length, 'group')})`}</Heading>
+            <Heading size="small">{`Groups (${user.groups.length})`}</Heading>
             <Stack space="space.050">
               {user.groups.map((g) => (
                 <Inline key={g.groupId} space="space.100" alignBlock="center">
