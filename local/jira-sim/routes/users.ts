@@ -11,6 +11,7 @@ import {
   requireJiraAccess,
   requireJiraAdmin,
   requireSiteAdmin,
+  canAccessJira,
   canBrowseUsers,
   isJiraAdmin,
   callerId,
@@ -88,6 +89,9 @@ function propertyFilter(raw: string | null): ((u: SimUser) => boolean) | undefin
 
 /** `users/search` and `users` ("Get all users" / "Get all users default"): every account, paged. */
 function allUsers(req: SimRequest) {
+  // These operations document 403 but no 401: an anonymous caller simply lacks Browse users and groups.
+  if (req.principal.kind === 'anonymous')
+    throw new SimHttpError(403, 'You do not have the permission to browse users and groups.');
   requireBrowseUsers(req);
   const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: USERS_SEARCH_MAX, allowZero: true });
   const all = [...req.state.users.values()];
@@ -233,7 +237,7 @@ export const userRoutes: Route[] = [
     template: '/rest/api/3/user/bulk',
     dialect: 'platform',
     handler: (req) => {
-      requireJiraAccess(req);
+      requireJiraAccessOr401(req);
       const ids = req.query.getAll('accountId');
       if (req.query.getAll('username').length > 0 || req.query.getAll('key').length > 0) {
         throw new SimHttpError(400, 'The username and key query parameters are no longer supported. Use accountId.');
@@ -258,7 +262,7 @@ export const userRoutes: Route[] = [
     template: '/rest/api/3/user/bulk/migration',
     dialect: 'platform',
     handler: (req) => {
-      requireJiraAccess(req);
+      requireJiraAccessOr401(req);
       const usernames = req.query.getAll('username');
       const keys = req.query.getAll('key');
       if (usernames.length > 0 && keys.length > 0)
@@ -318,6 +322,15 @@ export const userRoutes: Route[] = [
   },
   ...columnRoutes(),
 ];
+
+/**
+ * "Permission to access Jira" on operations that document 401 as their only refusal (`user/bulk`,
+ * `user/bulk/migration`): a caller without product access gets 401, not an undocumented 403.
+ */
+function requireJiraAccessOr401(req: SimRequest): void {
+  requireAuthenticated(req);
+  if (!canAccessJira(req)) throw new SimHttpError(401, 'You do not have permission to access Jira.');
+}
 
 /**
  * "For Forge apps, this API only supports access via asApp() requests." Anyone else gets the documented
