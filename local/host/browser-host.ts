@@ -39,7 +39,7 @@ function page(state: SiteState, actAs: string): string {
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>User Admin · ${state.siteName} (local Forge site)</title>
-<link rel="stylesheet" href="/host.css"><link rel="stylesheet" href="/app.css">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/host.css"><link rel="stylesheet" href="/app.css">
 <style>body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif}
 .jira-bar{display:flex;gap:16px;align-items:center;padding:8px 24px;background:#1d2125;color:#fff;font-size:14px}
 .jira-bar select{font-size:14px}#app{padding:24px 32px;max-width:1280px}</style></head>

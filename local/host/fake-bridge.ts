@@ -3,6 +3,7 @@
  * `@forge/react` reconciles, routes `invoke` to the resolver host as a chosen user, and lets a test
  * wait for the tree to show something and press its buttons (calling the real handlers).
  */
+import { type BridgeHistory, createMemoryHistory } from './bridge-history';
 import type { ResolverHost } from './resolver-host';
 import { type ForgeDoc, findAll, textOf } from './forge-doc';
 
@@ -15,6 +16,8 @@ export interface FakeBridge {
   fire(node: ForgeDoc, prop: string, ...args: unknown[]): Promise<void>;
   readonly invocations: Array<{ functionKey: string; accountId?: string }>;
   readonly errors: unknown[];
+  /** The history `view.createHistory()` hands the page (in memory). */
+  readonly history: BridgeHistory;
   /** Waits for in-flight invocations, then answers no more (call before closing the site). */
   close(): Promise<void>;
 }
@@ -26,6 +29,7 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
   const inFlight = new Set<Promise<unknown>>();
   const invocations: Array<{ functionKey: string; accountId?: string }> = [];
   const errors: unknown[] = [];
+  const history = createMemoryHistory();
   const g = globalThis as Record<string, unknown>;
   g.self = globalThis;
   g.__bridge = {
@@ -45,6 +49,8 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
         }
         case 'getContext':
           return { accountId: user, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
+        case 'createHistory':
+          return history;
         case 'onError':
           errors.push(data.error);
           return undefined;
@@ -60,6 +66,7 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
     },
     invocations,
     errors,
+    history,
     async close() {
       await new Promise((r) => setTimeout(r, 400));
       closed = true;

@@ -1,8 +1,9 @@
 /**
  * The admin page: the site summary above one tab per section (Users, Groups, Customers, Functional
- * accounts, Audit). `jira:adminPage` with UI Kit is a single page, so sections are tabs.
+ * accounts, Audit). `jira:adminPage` with UI Kit is a single page, so sections are tabs; the open tab is
+ * kept in the page's address (useTabHistory), so a reload opens it again.
  */
-import React, { useState } from 'react';
+import React from 'react';
 import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import { ErrorBanner } from './ErrorBanner';
 import { AuditTab } from './sections/AuditTab';
@@ -12,13 +13,16 @@ import { GroupsTab } from './sections/GroupsTab';
 import { SiteSummaryPanel } from './sections/SiteSummaryPanel';
 import { UsersTab } from './sections/UsersTab';
 import { useResolver } from './useResolver';
+import { useTabHistory } from './useTabHistory';
 
 export const SECTIONS = ['Users', 'Groups', 'Customers', 'Functional accounts', 'Audit'] as const;
+/** Each tab's address under the app's page, in SECTIONS order. */
+const SECTION_PATHS = ['/users', '/groups', '/customers', '/functional-accounts', '/audit'] as const;
 
 export function App() {
   const [summary] = useResolver('getSiteSummary', {});
   // Only the open tab's content is mounted, so a tab loads its data when the administrator opens it.
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected] = useTabHistory(SECTION_PATHS);
   if (summary.status === 'loading') return <Spinner label="Loading site summary" />;
   if (summary.status === 'error') return <ErrorBanner error={summary.error} />;
   const s = summary.data;
@@ -26,7 +30,7 @@ export function App() {
     <Stack space="space.200">
       <Heading size="large">User Admin</Heading>
       <SiteSummaryPanel summary={s} />
-      <Tabs id="sections" onChange={(index: number) => setSelected(index)}>
+      <Tabs id="sections" selected={selected} onChange={(index: number) => setSelected(index)}>
         <TabList>
           {SECTIONS.map((name) => (
             <Tab key={name}>{name}</Tab>

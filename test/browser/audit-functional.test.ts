@@ -19,6 +19,8 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Console warnings and errors, and failed requests (a missing favicon included), on any load. */
+  const noise: string[] = [];
 
   beforeAll(async () => {
     site = await startTestSite();
@@ -31,6 +33,12 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') noise.push(`${m.type()}: ${m.text().slice(0, 200)}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) noise.push(`${r.status()} ${r.url()}`);
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -74,6 +82,18 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     // No block of text widens the page.
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(1440);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens the same tab again after a reload, with no console warnings on the way', async () => {
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    expect(new URL(page.url()).hash).toBe('#/audit');
+    await page.reload();
+    const audit = page.getByRole('tab', { name: 'Audit' });
+    await page.getByRole('row').filter({ hasText: 'Added to group' }).first().waitFor({ timeout: 20_000 });
+    expect(await audit.getAttribute('aria-selected')).toBe('true');
+    await page.goBack();
+    expect(noise).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -6,7 +6,14 @@
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import '@atlaskit/css-reset';
+import { setBooleanFeatureFlagResolver } from '@atlaskit/platform-feature-flags';
+import { createHashHistory, type BridgeHistory } from '../bridge-history';
 import { renderDoc, type ForgeDoc } from './render';
+
+// Jira sets Atlaskit's feature-flag resolver before it renders anything; without one, Atlaskit components
+// ask an uninitialised feature-gate client and warn on every load. Here every flag is off (their default).
+setBooleanFeatureFlagResolver(() => false);
+let history: BridgeHistory | undefined;
 
 const params = new URLSearchParams(location.search);
 const actAs = params.get('as') ?? '';
@@ -32,6 +39,9 @@ const root = createRoot(mount);
       }
       case 'getContext':
         return { accountId: actAs, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
+      case 'createHistory':
+        history ??= createHashHistory(window);
+        return history;
       case 'onError':
         console.error('UI Kit error', data.error);
         return undefined;
