@@ -81,4 +81,22 @@ describe('jira.js against the simulator', () => {
       jsm.customer.createCustomer({ email: 'jira.js.client@clients.example.org', displayName: 'Again' }),
     ).rejects.toMatchObject({ status: 400 });
   });
+
+  it('reads project permissions, all users, filtered groups and a desk by project key as documented', async () => {
+    const mine = await v3.permissions.getMyPermissions({ permissions: 'BROWSE_PROJECTS,ADMINISTER' });
+    const perms = mine.permissions as Record<string, unknown>;
+    expect(perms.BROWSE_PROJECTS).toMatchObject({ type: 'PROJECT', havePermission: true });
+    expect(perms.ADMINISTER).toMatchObject({ type: 'GLOBAL', havePermission: true });
+    await expect(v3.permissions.getMyPermissions({ permissions: 'NOT_A_KEY' })).rejects.toMatchObject({ status: 400 });
+    const everyone = await v3.users.getAllUsersDefault({ maxResults: 5 });
+    expect(everyone).toHaveLength(5);
+    const admins = await v3.groups.bulkGetGroups({ accessType: 'site-admin' });
+    expect(admins.values?.map((g) => g.name)).toEqual(['site-admins']);
+    await expect(v3.groups.bulkGetGroups({ accessType: 'owner' })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      v3.userSearch.findUsers({ query: 'rita', accountId: NAMED_USERS.regular.accountId }),
+    ).rejects.toMatchObject({ status: 400 });
+    const desk = await jsm.serviceDesk.getServiceDeskById({ serviceDeskId: 'HRS' });
+    expect(desk.id).toBe('2');
+  });
 });
