@@ -153,12 +153,19 @@ export interface UnregisteredFunctional {
   active: boolean;
 }
 
-/** The words the page shows for a health finding. */
+/** The words the page and the audit log use for a credential type. */
+export const CREDENTIAL_TYPE_LABELS: Record<CredentialType, string> = {
+  'api-token': 'API token',
+  'oauth-client': 'OAuth client',
+  other: 'Other credential',
+};
+
+/** The words the page shows for a health finding (short enough for a lozenge). */
 export const FINDING_LABELS: Record<FindingKind, string> = {
   'credential-expired': 'Credential expired',
-  'credential-expiring-1': 'Credential expires within a day',
-  'credential-expiring-7': 'Credential expires within 7 days',
-  'credential-expiring-30': 'Credential expires within 30 days',
+  'credential-expiring-1': 'Expires within a day',
+  'credential-expiring-7': 'Expires within 7 days',
+  'credential-expiring-30': 'Expires within 30 days',
   'owner-inactive': 'Owner inactive',
   'owner-deleted': 'Owner deleted',
   'account-inactive': 'Account inactive',

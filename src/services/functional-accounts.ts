@@ -5,6 +5,7 @@
  * that look like one. Every change is audited.
  */
 import { randomUUID } from 'node:crypto';
+import { CREDENTIAL_TYPE_LABELS } from '../contract';
 import type {
   CreateFunctionalPayload,
   CreateFunctionalResult,
@@ -353,7 +354,7 @@ export async function addCredential(
     targetId: record.accountId,
     targetLabel: record.displayName,
     result: 'done',
-    detail: `${credential.type} "${credential.label}"${credential.expiresAt ? `, expires ${credential.expiresAt.slice(0, 10)}` : ''}.`,
+    detail: `${CREDENTIAL_TYPE_LABELS[credential.type]} "${credential.label}"${credential.expiresAt ? `, expires ${credential.expiresAt.slice(0, 10)}` : ''}.`,
   });
   return toView(updated, nowOf(deps), undefined, (await deps.store.checks([record.accountId])).get(record.accountId));
 }

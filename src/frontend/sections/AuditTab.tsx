@@ -42,10 +42,13 @@ function who(e: AuditEntryView): string {
   return e.actorName ?? 'Unknown account';
 }
 
+/** Targets that are not one person, group or desk, in words. */
+const TARGET_WORDS: Record<string, string> = { registry: 'All functional accounts' };
+
 function target(e: AuditEntryView): string {
   if (e.targetLabel) return e.targetLabel;
   if (e.targetType === 'user') return 'Unknown account';
-  return e.targetId;
+  return TARGET_WORDS[e.targetType] ?? e.targetId;
 }
 
 interface CsvState {
@@ -143,7 +146,7 @@ export function AuditTab() {
           <Textfield
             id="audit-text"
             testId="audit-text"
-            placeholder="A name, group name or ID"
+            placeholder="Name or ID"
             value={textInput}
             onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
           />

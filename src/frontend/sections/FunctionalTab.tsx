@@ -20,8 +20,9 @@ import {
   Stack,
   Text,
 } from '@forge/react';
-import { FINDING_LABELS } from '../../contract';
+import { CREDENTIAL_TYPE_LABELS, FINDING_LABELS } from '../../contract';
 import type {
+  CredentialType,
   CreateFunctionalResult,
   FindingView,
   FunctionalAccountView,
@@ -55,12 +56,9 @@ const ENROL_MODES = [
   { label: 'Register an existing account', value: 'register' },
   { label: 'Create a new account from a role', value: 'create' },
 ];
-const CREDENTIAL_TYPES = [
-  { label: 'API token', value: 'api-token' },
-  { label: 'OAuth client', value: 'oauth-client' },
-  { label: 'Other', value: 'other' },
-];
-const credentialTypeLabel = (t: string) => CREDENTIAL_TYPES.find((c) => c.value === t)?.label ?? t;
+const CREDENTIAL_TYPES = Object.entries(CREDENTIAL_TYPE_LABELS).map(([value, label]) => ({ label, value }));
+const credentialTypeLabel = (t: string) => CREDENTIAL_TYPE_LABELS[t as CredentialType] ?? t;
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 function findingAppearance(f: FindingView): 'moved' | 'removed' {
   return f.kind === 'credential-expiring-30' || f.kind === 'naming' ? 'moved' : 'removed';
@@ -175,7 +173,7 @@ function Registry({
         </Button>
       </Inline>
       {page?.lastCheck ? (
-        <Text testId="last-check">{`Last check ${page.lastCheck.at.replace('T', ' ').slice(0, 16)} UTC: ${page.lastCheck.accounts} accounts, ${page.lastCheck.findings} findings.`}</Text>
+        <Text testId="last-check">{`Last check ${page.lastCheck.at.replace('T', ' ').slice(0, 16)} UTC: ${plural(page.lastCheck.accounts, 'account')}, ${plural(page.lastCheck.findings, 'finding')}.`}</Text>
       ) : (
         <Text>No health check has run yet.</Text>
       )}
