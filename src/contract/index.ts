@@ -55,15 +55,25 @@ export * from './functional';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
-  users: { total: number; active: number; byType: Record<'atlassian' | 'app' | 'customer', number> };
-  groups: number;
-  serviceDesks: number;
+  /** Directory-wide counts come from the background snapshot; absent until the first one is built. */
+  users?: { total: number; active: number; byType: Record<'atlassian' | 'app' | 'customer', number> };
+  groups?: number;
+  serviceDesks?: number;
+  snapshot: {
+    /** When the snapshot's crawl began (ISO); absent before the first one. */
+    asOf?: string;
+    /** A crawl is running (the first one, or a refresh). */
+    building: boolean;
+    /** How far the running crawl is, in words. */
+    progress?: string;
+  };
 }
 
 type Empty = Record<string, never>;
 
 export interface ResolverContract {
   getSiteSummary: { payload: Empty; result: SiteSummary };
+  refreshSiteSummary: { payload: Empty; result: SiteSummary };
   listUsers: { payload: ListUsersPayload; result: UserPage };
   getUserDetails: { payload: { accountId: string }; result: UserDetails };
   resolveIdentifiers: { payload: ResolveIdentifiersPayload; result: ResolvedIdentifier[] };
@@ -108,6 +118,7 @@ export type ResolverKey = keyof ResolverContract;
 
 export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'getSiteSummary',
+  'refreshSiteSummary',
   'listUsers',
   'getUserDetails',
   'resolveIdentifiers',

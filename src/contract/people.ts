@@ -44,6 +44,10 @@ export interface UserPage {
   searchCapReached: boolean;
   /** How many Jira users were examined to fill this page (filters may skip many). */
   scanned: number;
+  /** The page was filtered with the directory index built at this time (ISO). */
+  indexAsOf?: string;
+  /** Said when the result is partial or slower than usual (e.g. the index is still being built). */
+  notice?: string;
 }
 
 export interface UserDetails extends UserRow {

@@ -3,8 +3,10 @@
  * accounts, Audit). `jira:adminPage` with UI Kit is a single page, so sections are tabs; the open tab is
  * kept in the page's address (useTabHistory), so a reload opens it again.
  */
-import React from 'react';
+import React, { useState } from 'react';
 import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
+import type { SiteSummary } from '../contract';
+import { call } from './api';
 import { ErrorBanner } from './ErrorBanner';
 import { AuditTab } from './sections/AuditTab';
 import { CustomersTab } from './sections/CustomersTab';
@@ -21,15 +23,28 @@ const SECTION_PATHS = ['/users', '/groups', '/customers', '/functional-accounts'
 
 export function App() {
   const [summary] = useResolver('getSiteSummary', {});
+  const [refreshed, setRefreshed] = useState<SiteSummary | undefined>(undefined);
   // Only the open tab's content is mounted, so a tab loads its data when the administrator opens it.
   const [selected, setSelected] = useTabHistory(SECTION_PATHS);
   if (summary.status === 'loading') return <Spinner label="Loading site summary" />;
   if (summary.status === 'error') return <ErrorBanner error={summary.error} />;
-  const s = summary.data;
+  const s = refreshed ?? summary.data;
   return (
     <Stack space="space.200">
       <Heading size="large">User Admin</Heading>
-      <SiteSummaryPanel summary={s} />
+      <SiteSummaryPanel
+        summary={s}
+        onReload={() =>
+          void call('getSiteSummary', {}).then((res) => {
+            if (res.ok) setRefreshed(res.data);
+          })
+        }
+        onRefresh={() =>
+          void call('refreshSiteSummary', {}).then((res) => {
+            if (res.ok) setRefreshed(res.data);
+          })
+        }
+      />
       <Tabs id="sections" selected={selected} onChange={(index: number) => setSelected(index)}>
         <TabList>
           {SECTIONS.map((name) => (

@@ -1,14 +1,17 @@
 /**
  * Application roles (`/rest/api/3/applicationrole`): which groups grant product access (and so consume
- * a licence). Identity: asUser (Administer Jira). Scope: manage:jira-configuration.
+ * a licence). Identity: asUser (Administer Jira); asApp for the background directory crawl. Scope: manage:jira-configuration.
  */
 import api, { route } from '@forge/api';
 import { ACCEPT_JSON, execute } from './executor';
 import type { JiraApplicationRole } from './types';
 
-export async function listApplicationRoles(): Promise<JiraApplicationRole[]> {
+export async function listApplicationRoles(identity: 'user' | 'app' = 'user'): Promise<JiraApplicationRole[]> {
   return execute<JiraApplicationRole[]>(
-    () => api.asUser().requestJira(route`/rest/api/3/applicationrole`, { headers: ACCEPT_JSON }),
+    () =>
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(route`/rest/api/3/applicationrole`, {
+        headers: ACCEPT_JSON,
+      }),
     { operation: 'List products', idempotent: true },
   );
 }

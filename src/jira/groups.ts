@@ -11,13 +11,18 @@ import type { JiraGroup, JiraUser } from './types';
 /** `group/member`: "number should be between 1 and 50". */
 export const GROUP_MEMBER_PAGE_MAX = 50;
 
-/** asUser. Browse users and groups. Scope: read:jira-user. */
-export async function listGroupsPage(startAt: number, maxResults: number): Promise<Page<JiraGroup>> {
+/** asUser by default; asApp for the background directory crawl. Browse users and groups. Scope: read:jira-user. */
+export async function listGroupsPage(
+  startAt: number,
+  maxResults: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<Page<JiraGroup>> {
   const body = await execute<{ values: JiraGroup[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/group/bulk?startAt=${startAt}&maxResults=${maxResults}`, {
-        headers: ACCEPT_JSON,
-      }),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/group/bulk?startAt=${startAt}&maxResults=${maxResults}`,
+        { headers: ACCEPT_JSON },
+      ),
     { operation: 'List groups', idempotent: true },
   );
   return fromPageBean(body);

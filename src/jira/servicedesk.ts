@@ -24,13 +24,18 @@ export interface JsmUser {
   timeZone?: string;
 }
 
-/** asUser. Scope: read:servicedesk-request. */
-export async function listServiceDesksPage(start: number, limit: number): Promise<Page<JiraServiceDesk>> {
+/** asUser by default; asApp for the background directory crawl. Scope: read:servicedesk-request. */
+export async function listServiceDesksPage(
+  start: number,
+  limit: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<Page<JiraServiceDesk>> {
   const body = await execute<{ values: JiraServiceDesk[]; isLastPage: boolean }>(
     () =>
-      api
-        .asUser()
-        .requestJira(route`/rest/servicedeskapi/servicedesk?start=${start}&limit=${limit}`, { headers: ACCEPT_JSON }),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/servicedeskapi/servicedesk?start=${start}&limit=${limit}`,
+        { headers: ACCEPT_JSON },
+      ),
     { operation: 'List service desks', idempotent: true },
   );
   return fromPagedDto(body);

@@ -16,13 +16,18 @@ export const USER_SEARCH_RESULT_CAP = 1000;
 /** `user/bulk` page size the app asks for (the default is 10). */
 export const USER_BULK_PAGE = 100;
 
-/** asUser. All users, active and inactive, one page. Scope: read:jira-user. */
-export async function listUsersPage(startAt: number, maxResults: number): Promise<Page<JiraUser>> {
+/** asUser by default; asApp for the background directory crawl. All users, active and inactive, one page. Scope: read:jira-user. */
+export async function listUsersPage(
+  startAt: number,
+  maxResults: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<Page<JiraUser>> {
   const body = await execute<JiraUser[]>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, {
-        headers: ACCEPT_JSON,
-      }),
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`,
+        { headers: ACCEPT_JSON },
+      ),
     { operation: 'List users', idempotent: true },
   );
   return fromArray(body, maxResults);

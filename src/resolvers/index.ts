@@ -21,6 +21,9 @@ import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../se
 import { loadGroupAccess } from '../services/group-access';
 import { changeMembership } from '../services/membership';
 import { getSiteSummary } from '../services/site-summary';
+import { requestCrawl } from '../services/directory-crawl-queue';
+import { lookupEmails, recordAccountChange } from '../services/directory-index';
+import { directoryStore } from '../store/directory-store';
 import {
   addCredential,
   createFunctional,
@@ -48,6 +51,8 @@ export const authorize = createAuthorizer({
 
 const bulk = { jira, jobs: jobStore, audit: auditStore };
 const functional = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
+const snapshots = { store: directoryStore, requestCrawl };
+const emailIndex = { lookup: (emails: string[]) => lookupEmails(directoryStore, emails) };
 const registry = {
   registered: async (ids: string[]) => new Set((await functionalStore.getMany(ids)).map((r) => r.accountId)),
   all: () => functionalStore.allIds(),
@@ -136,7 +141,7 @@ async function membershipChange(op: 'add' | 'remove', raw: unknown, actor: strin
         `Adding ${user.displayName} to ${group.name} gives access to ${access.licences(group).join(', ')} and uses a licence. Confirm to go ahead.`,
       );
   }
-  return changeMembership(jira, auditStore, {
+  const result = await changeMembership(jira, auditStore, {
     actor,
     op,
     groupId,
@@ -144,10 +149,20 @@ async function membershipChange(op: 'add' | 'remove', raw: unknown, actor: strin
     accountId,
     userName: user.displayName,
   });
+  // Product access changed: the directory index reflects it until its next crawl (one request, licensed groups only).
+  if (result.outcome === 'done' && summary.grantsProducts.length > 0) {
+    const after = await jira.getUser(accountId);
+    await recordAccountChange(directoryStore, {
+      accountId,
+      productKeys: (after.applicationRoles?.items ?? []).map((r) => r.key),
+    });
+  }
+  return result;
 }
 
 const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
-  getSiteSummary: () => getSiteSummary(jira),
+  getSiteSummary: () => getSiteSummary(jira, snapshots),
+  refreshSiteSummary: ({ accountId }) => getSiteSummary(jira, snapshots, `refresh by ${accountId}`),
   listUsers: ({ payload }) => {
     const p = asPayload(payload);
     return listUsers(
@@ -159,15 +174,20 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
         pageSize: field.optionalInt(p, 'pageSize', 1, 100),
       },
       registry,
+      directoryStore,
     );
   },
   getUserDetails: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload))),
-  resolveIdentifiers: ({ payload }) => resolveIdentifiers(jira, field.string(asPayload(payload), 'text', 100_000)),
+  resolveIdentifiers: ({ payload }) =>
+    resolveIdentifiers(jira, field.string(asPayload(payload), 'text', 100_000), emailIndex),
   resetUserColumns: ({ payload, accountId }) =>
     resetColumns(jira, auditStore, accountId, field.accountId(asPayload(payload))),
-  deleteUser: ({ payload, accountId }) => {
+  deleteUser: async ({ payload, accountId }) => {
     const p = asPayload(payload);
-    return deleteUser(jira, auditStore, accountId, field.accountId(p), field.string(p, 'confirm', 200));
+    const target = field.accountId(p);
+    const result = await deleteUser(jira, auditStore, accountId, target, field.string(p, 'confirm', 200));
+    if (result.outcome === 'done') await recordAccountChange(directoryStore, { accountId: target, deleted: true });
+    return result;
   },
   listProducts: async () => (await jira.listApplicationRoles()).map((r) => ({ key: r.key, name: r.name })),
   searchGroups: async ({ payload }) => {

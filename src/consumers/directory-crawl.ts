@@ -1,0 +1,50 @@
+/**
+ * The directory crawl on Forge's queue (`consumer` directory-crawl-consumer in manifest.yml): each event
+ * runs one slice of the crawl asApp and pushes the next, delayed when the hourly points budget is spent.
+ * Events carry the crawl's step number; a repeated or stale delivery (at-least-once) finds another step
+ * checkpointed and does nothing, and the concurrency key keeps slices one at a time.
+ */
+import { getAppContext } from '@forge/api';
+import type { AsyncEvent } from '@forge/events';
+import * as applicationRoles from '../jira/application-roles';
+import * as groups from '../jira/groups';
+import { collect } from '../jira/pagination';
+import * as servicedesk from '../jira/servicedesk';
+import * as users from '../jira/users';
+import { CRAWL_POINTS_PER_HOUR, crawlSlice, type CrawlJira } from '../services/directory-index';
+import { pushCrawlStep } from '../services/directory-crawl-queue';
+import { directoryStore } from '../store/directory-store';
+import { functionalStore } from '../store/functional-store';
+
+const crawlJira: CrawlJira = {
+  listUsersPage: (o, n) => users.listUsersPage(o, n, 'app'),
+  getEmailsBulk: users.getEmailsBulk,
+  listApplicationRoles: () => applicationRoles.listApplicationRoles('app'),
+  listGroupMembersPage: (g, o, n) => groups.listGroupMembersPage(g, o, n, true, 'app'),
+  countGroups: async () => (await groups.listGroupsPage(0, 1, 'app')).total ?? 0,
+  countServiceDesks: async () =>
+    (await collect((s, l) => servicedesk.listServiceDesksPage(s, l, 'app'), servicedesk.JSM_PAGE_MAX)).items.length,
+};
+
+/** Hourly points budget: the `DIRECTORY_CRAWL_POINTS_PER_HOUR` Forge variable, else the default; 0 = unpaced. */
+function pointsPerHour(): number {
+  const v = Number(process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR);
+  return Number.isFinite(v) && v >= 0 && process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR !== undefined
+    ? v
+    : CRAWL_POINTS_PER_HOUR;
+}
+
+export async function directoryCrawl(event: AsyncEvent<{ step?: number }>): Promise<void> {
+  const state = await directoryStore.crawl();
+  if (!state || state.phase === 'done' || event.body.step !== state.step) return;
+  const result = await crawlSlice(
+    {
+      jira: crawlJira,
+      store: directoryStore,
+      registeredFunctional: () => functionalStore.allIds(),
+      pointsPerHour: pointsPerHour(),
+    },
+    () => getAppContext().invocationRemainingTimeInMillis(),
+  );
+  if (!result.done) await pushCrawlStep(result.state.step, result.delaySeconds);
+}

@@ -1,0 +1,150 @@
+/**
+ * KVS layout of the directory index (key-prefix design; see the README for why KVS and not Forge SQL or
+ * custom entities). One generation is built at a time under `dir:g:<gen>:` and published by writing
+ * `dir:current`; the previous generation is then deleted. No value holds an email: emails are present
+ * only as keyed hashes (HMAC-SHA256 with the installation's secret, kept in Forge's secret storage).
+ *
+ *   dir:current                   the published manifest (generation, "as of", counts, list sizes)
+ *   dir:crawl                     the crawl's checkpoint (phase, offsets, step, cost so far)
+ *   dir:g:<gen>:raw:<n>           crawl output: one users page as compact rows (+ email hash)
+ *   dir:g:<gen>:pm:<n>            crawl output: member ids of one product-granting group page run
+ *   dir:g:<gen>:l:<list>:<n>      published lists (by product, type, status, functional), name order
+ *   dir:g:<gen>:e:<bucket>        published email buckets: hash → account id
+ *   dir:patch:<accountId>         the app's own changes since the index was built (product access, deletion)
+ */
+import { kvs, WhereConditions } from '@forge/kvs';
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** [accountId, displayName, type (a/p/c: atlassian/app/customer), active (1/0), product bitmask, functional (1/0)] */
+export type IndexRow = [string, string, 'a' | 'p' | 'c', 0 | 1, number, 0 | 1];
+/** A crawled row: an IndexRow without functional, plus the email hash ('' when Jira has no email). */
+export type RawRow = [string, string, 'a' | 'p' | 'c', 0 | 1, string];
+
+export interface IndexManifest {
+  gen: number;
+  asOf: string;
+  products: Array<{ key: string; name: string }>;
+  counts: {
+    users: number;
+    active: number;
+    byType: { atlassian: number; app: number; customer: number };
+    groups: number;
+    serviceDesks: number;
+  };
+  /** Chunk count and row count of each list. */
+  lists: Record<string, { chunks: number; size: number }>;
+  buckets: number;
+}
+
+export interface CrawlState {
+  gen: number;
+  phase: 'users' | 'products' | 'finalize' | 'done';
+  /** Incremented by every slice; a queued event for another step is a duplicate and is ignored. */
+  step: number;
+  reason: string;
+  startedAt: string;
+  finishedAt?: string;
+  offset: number;
+  chunk: number;
+  /** Product-granting groups, in crawl order, with the products each grants (bit indexes). */
+  groups: Array<{ groupId: string; bits: number }>;
+  products: Array<{ key: string; name: string }>;
+  groupIndex: number;
+  usersSeen: number;
+  requests: number;
+  points: number;
+  /** Pacing: points spent in the current hour window and when it began. */
+  hourStart: number;
+  hourPoints: number;
+  error?: string;
+}
+
+export interface PatchRecord {
+  accountId: string;
+  deleted?: boolean;
+  /** Product bitmask after the app's change (index manifest's product order). */
+  products?: number;
+  at: string;
+}
+
+const CURRENT = 'dir:current';
+const CRAWL = 'dir:crawl';
+const PATCH = 'dir:patch:';
+const SECRET = 'dir-email-hmac-key';
+const BATCH = 25;
+
+export const genPrefix = (gen: number) => `dir:g:${gen}:`;
+export const rawKey = (gen: number, n: number) => `${genPrefix(gen)}raw:${n}`;
+export const memberKey = (gen: number, n: number) => `${genPrefix(gen)}pm:${n}`;
+export const listKey = (gen: number, list: string, n: number) => `${genPrefix(gen)}l:${list}:${n}`;
+export const bucketKey = (gen: number, b: number) => `${genPrefix(gen)}e:${b}`;
+
+/** The per-installation HMAC key, created on first use in Forge's secret storage. */
+async function hmacKey(): Promise<string> {
+  const existing = await kvs.getSecret<string>(SECRET);
+  if (existing) return existing;
+  const fresh = randomBytes(32).toString('hex');
+  await kvs.setSecret(SECRET, fresh);
+  return (await kvs.getSecret<string>(SECRET)) ?? fresh;
+}
+
+export type EmailHasher = (email: string) => string;
+
+/** Keyed hash of a lower-cased email: 80 bits of HMAC-SHA256, hex. */
+export async function emailHasher(): Promise<EmailHasher> {
+  const key = Buffer.from(await hmacKey(), 'hex');
+  return (email) => createHmac('sha256', key).update(email.trim().toLowerCase(), 'utf8').digest('hex').slice(0, 20);
+}
+
+export function bucketOf(hash: string, buckets: number): number {
+  return parseInt(hash.slice(0, 6), 16) % buckets;
+}
+
+async function deletePrefix(prefix: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const page = await kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(100).getMany();
+    if (page.results.length === 0) return deleted;
+    for (let i = 0; i < page.results.length; i += BATCH)
+      await kvs.batchDelete(page.results.slice(i, i + BATCH).map((r) => ({ key: r.key })));
+    deleted += page.results.length;
+  }
+}
+
+export const directoryStore = {
+  manifest: () => kvs.get<IndexManifest>(CURRENT),
+  publish: (m: IndexManifest) => kvs.set(CURRENT, m),
+  crawl: () => kvs.get<CrawlState>(CRAWL),
+  saveCrawl: (s: CrawlState) => kvs.set(CRAWL, s),
+  get: <T>(key: string) => kvs.get<T>(key),
+  set: <T>(key: string, value: T) => kvs.set(key, value),
+  async setMany(items: Array<{ key: string; value: unknown }>): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH) await kvs.batchSet(items.slice(i, i + BATCH));
+  },
+  async getMany<T>(keys: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const res = await kvs.batchGet<T>(keys.slice(i, i + BATCH).map((key) => ({ key })));
+      for (const r of res.successfulKeys) out.set(r.key, r.value);
+    }
+    return out;
+  },
+  deleteGeneration: (gen: number) => deletePrefix(genPrefix(gen)),
+  deletePrefix,
+  async patches(): Promise<Map<string, PatchRecord>> {
+    const out = new Map<string, PatchRecord>();
+    let cursor: string | undefined;
+    do {
+      let q = kvs.query().where('key', WhereConditions.beginsWith(PATCH)).limit(100);
+      if (cursor) q = q.cursor(cursor);
+      const page = await q.getMany<PatchRecord>();
+      for (const r of page.results) out.set(r.value.accountId, r.value);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  },
+  putPatch: (p: PatchRecord) => kvs.set(`${PATCH}${p.accountId}`, p),
+  deletePatch: (accountId: string) => kvs.delete(`${PATCH}${accountId}`),
+};
+
+export type DirectoryStore = typeof directoryStore;
