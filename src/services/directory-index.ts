@@ -348,6 +348,7 @@ export async function pageFromIndex(
     (!filters.status || (filters.status === 'active') === (row[3] === 1)) &&
     (!filters.functional || row[5] === 1 || registered.has(row[0]));
   const ids: string[] = [];
+  if (list === 'functional') return functionalPage(store, manifest, matches, patches, offset, pageSize, registered);
   // Accounts the app just gave this product appear first, until the next crawl lists them in place.
   if (offset === 0 && bit)
     for (const p of patches.values())
@@ -368,6 +369,36 @@ export async function pageFromIndex(
     if (rows.length === 0) position = (n + 1) * LIST_CHUNK;
   }
   return { accountIds: ids, next: position < size ? position : undefined, scanned, asOf: manifest.asOf };
+}
+
+/**
+ * The functional filter: the accounts named functional when the index was built, followed by those
+ * registered since (the registry is the source of truth and may be newer than the index).
+ */
+async function functionalPage(
+  store: DirectoryStore,
+  manifest: IndexManifest,
+  matches: (row: IndexRow, patch: PatchRecord | undefined) => boolean,
+  patches: Map<string, PatchRecord>,
+  offset: number,
+  pageSize: number,
+  registered: Set<string>,
+): Promise<IndexPage> {
+  const { chunks } = manifest.lists.functional ?? { chunks: 0 };
+  const keys = Array.from({ length: chunks }, (_, n) => listKey(manifest.gen, 'functional', n));
+  const loaded = await store.getMany<IndexRow[]>(keys);
+  const all: string[] = [];
+  const seen = new Set<string>();
+  for (const key of keys)
+    for (const row of loaded.get(key) ?? [])
+      if (matches(row, patches.get(row[0])) && !seen.has(row[0])) {
+        all.push(row[0]);
+        seen.add(row[0]);
+      }
+  for (const id of registered) if (!seen.has(id) && !patches.get(id)?.deleted) all.push(id);
+  const page = all.slice(offset, offset + pageSize);
+  const next = offset + page.length;
+  return { accountIds: page, next: next < all.length ? next : undefined, scanned: page.length, asOf: manifest.asOf };
 }
 
 /** Account ids by lower-cased email, from the published buckets; undefined when no index is published. */

@@ -359,6 +359,17 @@ async function resolveEmails(
       const input = byLower.get(email) as string;
       if (names.has(accountId)) out.set(input, { input, accountId, displayName: names.get(accountId), how: 'email' });
     }
+    // Accounts created (or emails changed) since the crawl: a few are searched for, one request each.
+    const misses = [...byLower].filter(([, input]) => !out.has(input));
+    if (misses.length > 0 && misses.length <= SEARCH_EMAILS_MAX) {
+      for (const [email, u] of await searchAccountsByEmail(
+        jira,
+        misses.map(([e]) => e),
+      )) {
+        const input = byLower.get(email) as string;
+        out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
+      }
+    }
     return out;
   }
   if (byLower.size > SEARCH_EMAILS_MAX) {

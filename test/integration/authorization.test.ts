@@ -130,7 +130,7 @@ describe('a scope missing from the manifest', () => {
   afterAll(() => site.close());
 
   it('makes the call fail as on a real site, and the resolver says so', async () => {
-    const res = await invokeAs<Envelope<unknown>>(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    const res = await invokeAs<Envelope<unknown>>(site, NAMED_USERS.jiraAdmin.accountId, 'listServiceDesks');
     expect(res.ok).toBe(false);
     if (res.ok) return;
     expect(res.error.message).toMatch(/scope does not match/);
