@@ -19,6 +19,22 @@ describe('Groups tab and bulk changes in Chromium', () => {
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
   const nameOf = (id: string) => site.sim.state.users.get(id)?.displayName ?? '?';
 
+  /**
+   * Form fields with no accessible name (axe-core's `label` rule; axe-core itself is not installed here).
+   * The local host's own top bar is left out: it is not the app.
+   */
+  const unlabelledFields = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('#app input, #app textarea, #app select')]
+        .map((el) => el as HTMLInputElement)
+        .filter((e) => e.type !== 'hidden')
+        .filter(
+          (e) =>
+            !(e.labels && e.labels.length > 0) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'),
+        )
+        .map((e) => e.outerHTML.slice(0, 160)),
+    );
+
   const openGroup = async (name: string) => {
     await page.getByRole('tab', { name: 'Groups' }).click();
     await page.getByTestId('group-search').fill(name);
@@ -50,6 +66,7 @@ describe('Groups tab and bulk changes in Chromium', () => {
     const dialog = page.getByTestId('confirm-remove-member');
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain(`Remove ${nameOf(member)} from team-web?`);
+    await page.screenshot({ path: 'test-results/group-remove-confirm.png' });
     // Nothing changes until the administrator confirms.
     expect(team?.members.has(member)).toBe(true);
     await page.getByTestId('confirm-remove-member-cancel').click();
@@ -64,7 +81,7 @@ describe('Groups tab and bulk changes in Chromium', () => {
       .waitFor();
     expect(team?.members.has(member)).toBe(false);
     await page.getByTestId(`remove-member-${member}`).waitFor({ state: 'detached' });
-    await page.screenshot({ path: 'test-results/group-members.png' });
+    expect(await unlabelledFields()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -125,6 +142,19 @@ describe('Groups tab and bulk changes in Chromium', () => {
     expect(text).not.toMatch(/[0-9a-f]{6}:[0-9a-f-]{20,}/);
     for (const u of newcomers) expect(target?.members.has(u.accountId)).toBe(true);
     await page.screenshot({ path: 'test-results/bulk-outcomes.png', fullPage: true });
+    expect(await unlabelledFields()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('labels every field of the Users and Customers tabs', async () => {
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByTestId('user-search').waitFor();
+    expect(await unlabelledFields()).toEqual([]);
+    await page.getByRole('tab', { name: 'Customers' }).click();
+    await page.getByLabel('Service desk').click({ timeout: 20_000 });
+    await page.locator('#app [role="option"]').first().click();
+    await page.getByTestId('bulk-customers').waitFor();
+    expect(await unlabelledFields()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

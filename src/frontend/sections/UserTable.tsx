@@ -4,11 +4,14 @@
  * within the page (UI Kit's DynamicTable sorts by each row cell's `key`, so the keys are the sort values).
  */
 import React from 'react';
-import { Button, DynamicTable, Image, Inline, Lozenge, Text, User } from '@forge/react';
+import { Box, Button, DynamicTable, Image, Inline, Lozenge, Text, User, xcss } from '@forge/react';
 import type { UserRow } from '../../contract';
 import { accountTypeLabel } from '../words';
 
 export type NameAs = 'button' | 'user' | 'text';
+
+/** The table takes the page's width, whatever the names on the page. */
+const fullWidth = xcss({ width: '100%' });
 
 export function UserTable({
   users,
@@ -73,5 +76,9 @@ export function UserTable({
   }));
   // No element-valued props (such as emptyView): ForgeDoc props must serialise across the bridge.
   if (rows.length === 0) return <Text testId={testId}>No users match.</Text>;
-  return <DynamicTable head={head} rows={rows} testId={testId} label={label} />;
+  return (
+    <Box xcss={fullWidth}>
+      <DynamicTable head={head} rows={rows} testId={testId} label={label} />
+    </Box>
+  );
 }
