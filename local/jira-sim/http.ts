@@ -74,7 +74,8 @@ export function matchTemplate(template: string, path: string): Record<string, st
 export function intParam(req: SimRequest, name: string, fallback: number): number {
   const raw = req.query.get(name);
   if (raw === null || raw === '') return fallback;
-  const n = Number(raw);
+  // A decimal integer only, as Java's Integer/Long parsing reads it: not `1e3`, `0x10`, ` 5` or `2.0`.
+  const n = /^[-+]?\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n)) throw new SimHttpError(400, `The value '${raw}' is invalid for ${name}.`);
   return n;
 }
@@ -119,8 +120,9 @@ export function enumParam<T extends string>(req: SimRequest, name: string, allow
   return raw as T;
 }
 
+/** A boolean query parameter, read as Java's `Boolean.valueOf` does: `true` in any letter case, else false. */
 export function boolParam(req: SimRequest, name: string): boolean {
-  return req.query.get(name) === 'true';
+  return req.query.get(name)?.toLowerCase() === 'true';
 }
 
 export function requireUserPrincipal(req: SimRequest): string {

@@ -235,6 +235,25 @@ describe('simulator fidelity to the documented behaviour', () => {
       else expect(res.body).toMatchObject({ errorMessages: [expect.any(String)] });
     });
 
+    it.each(['1e3', '0x10', '2.0', ' 5'])('reads maxResults=%p as Java does: not an integer, 400', async (v) => {
+      expect((await call('GET', `/rest/api/3/group/bulk?maxResults=${enc(v)}`)).status).toBe(400);
+    });
+
+    it('reads booleans in any letter case (includeInactiveUsers=TRUE)', async () => {
+      const group = [...sim.state.groups.values()].find((g) =>
+        [...g.members].some((id) => sim.state.users.get(id)?.active === false),
+      );
+      const total = async (flag: string) =>
+        (
+          (await call('GET', `/rest/api/3/group/member?groupId=${group?.groupId}&includeInactiveUsers=${flag}`))
+            .body as {
+            total: number;
+          }
+        ).total;
+      expect(await total('TRUE')).toBe(await total('true'));
+      expect(await total('TRUE')).toBeGreaterThan(await total('false'));
+    });
+
     it('group/member refuses startAt=-1 and maxResults=0, and its nextPage links reach the last page', async () => {
       expect((await call('GET', `/rest/api/3/group/member?groupId=${jswGroup()}&startAt=-1`)).status).toBe(400);
       expect((await call('GET', `/rest/api/3/group/member?groupId=${jswGroup()}&maxResults=0`)).status).toBe(400);
