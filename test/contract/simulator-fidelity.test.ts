@@ -182,6 +182,14 @@ describe('simulator fidelity to the documented behaviour', () => {
       expect((all.body as { size: number }).size).toBe(3);
     });
 
+    it('reads strictConflictStatusCode as a boolean in any letter case (409 for an email already in use)', async () => {
+      const body = { email: NAMED_USERS.regular.email, displayName: 'Again' };
+      expect((await call('POST', '/rest/servicedeskapi/customer?strictConflictStatusCode=TRUE', { body })).status).toBe(
+        409,
+      );
+      expect((await call('POST', '/rest/servicedeskapi/customer', { body })).status).toBe(400);
+    });
+
     it('answers 403 for a desk the caller cannot access, and finds a desk by its project key or id', async () => {
       const closed = await call('GET', '/rest/servicedeskapi/servicedesk/1', { auth: REGULAR });
       expect(closed.status).toBe(403);

@@ -3,7 +3,7 @@
  * (GET/POST/DELETE). Paging is `start/limit/isLastPage`; errors are `ErrorResponse`.
  */
 import type { Route, SimRequest } from '../http';
-import { SimHttpError, carriedQuery, pageParams } from '../http';
+import { SimHttpError, boolParam, carriedQuery, pageParams } from '../http';
 import { isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
 import type { SimServiceDesk, SimUser } from '../model';
 import { hasGlobalPermission, newUuid } from '../model';
@@ -139,7 +139,7 @@ export const serviceDeskRoutes: Route[] = [
       const existing = [...req.state.users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
       if (existing) {
         // strictConflictStatusCode=true answers 409; otherwise Jira keeps its historical 400.
-        const status = req.query.get('strictConflictStatusCode') === 'true' ? 409 : 400;
+        const status = boolParam(req, 'strictConflictStatusCode') ? 409 : 400;
         throw new SimHttpError(status, 'An account already exists for this email.');
       }
       const user: SimUser = {
