@@ -39,7 +39,14 @@ describe('customers flows in the UI Kit page', () => {
       'pat.client@clients.example.org',
     );
     await page.type('bulk-customers', 'pat.client@clients.example.org');
+    await page.click('customers-preview-remove');
+    expect(await page.text('bulk-preview-summary')).toBe('1 change to make out of 1 item.');
     await page.click('customers-remove');
+    expect(
+      await page.text('confirm-remove-customers', (t) => t.includes('Remove 1 customer from HR Services?')),
+    ).toContain('accounts stay active');
+    expect(desk('HRS')?.customers.has(pat?.accountId ?? '')).toBe(true);
+    await page.click('confirm-remove-customers-confirm');
     expect(await page.text('bulk-status', (t) => t.includes('finished'))).toContain('1 of 1 processed · 1 done');
     expect(desk('HRS')?.customers.has(pat?.accountId ?? '')).toBe(false);
     expect(desk('ITH')?.customers.has(pat?.accountId ?? '')).toBe(true);

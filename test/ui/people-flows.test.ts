@@ -112,6 +112,19 @@ describe('people and groups flows in the UI Kit page', () => {
     expect(await page.text('bulk-unresolved')).toContain('ghost@nowhere.example: No account has this email.');
   });
 
+  it('removes people from a group in bulk only after a confirmation dialog', async () => {
+    const target = group('team-data');
+    const leaving = [...(target?.members ?? [])].slice(0, 2);
+    await page.pick('bulk-operation', { label: 'Remove many users from one group', value: 'remove-users-from-group' });
+    await page.type('bulk-users', leaving.join('\n'));
+    await page.click('bulk-start');
+    expect(await page.text('confirm-bulk-remove')).toContain('Remove 2 people from team-data?');
+    for (const id of leaving) expect(target?.members.has(id)).toBe(true);
+    await page.click('confirm-bulk-remove-confirm');
+    expect(await page.text('bulk-status', (t) => t.includes('finished') && t.startsWith('2 of 2'))).toContain('2 done');
+    for (const id of leaving) expect(target?.members.has(id)).toBe(false);
+  });
+
   it('shows every change in the Audit tab, filters it and exports CSV without emails', async () => {
     await page.tab(4);
     const table = await page.text('audit-table', (t) => t.includes('Added to group'));

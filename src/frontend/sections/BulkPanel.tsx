@@ -3,7 +3,8 @@
  * people (one per line), pick the group(s), preview what would happen (a dry run: who is already so, who
  * Jira will refuse, licences left), then start. The job shows a progress bar and, once finished, every
  * item's outcome by name; "Retry the failures" appears only when some failure could succeed on a retry.
- * Recent changes are listed with their outcomes; an unfinished one can be resumed.
+ * Removing people is confirmed in a dialog first. Recent changes are listed with their outcomes; an
+ * unfinished one can be resumed.
  */
 import React, { useEffect, useState } from 'react';
 import {
@@ -21,6 +22,7 @@ import {
 } from '@forge/react';
 import type { BulkJobView, BulkOperation, BulkPreview, CreateBulkJobPayload, GroupSummary } from '../../contract';
 import { call } from '../api';
+import { ConfirmModal } from '../ConfirmModal';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { LicenceConfirm } from '../LicenceConfirm';
@@ -43,7 +45,8 @@ function names(list: Array<{ userName: string }>, max = 5): string {
   return rest > 0 ? `${shown.join(', ')} and ${count(rest, 'other')}` : shown.join(', ');
 }
 
-function PreviewMessage({ preview }: { preview: BulkPreview }) {
+/** A dry run's answer in words (also used by the Customers tab). */
+export function PreviewMessage({ preview }: { preview: BulkPreview }) {
   return (
     <SectionMessage appearance="information" title="Preview: nothing has changed yet">
       <Stack space="space.050">
@@ -120,6 +123,7 @@ export function BulkPanel() {
   const [recent, setRecent] = useState<BulkJobView[]>([]);
   const [viewing, setViewing] = useState<BulkJobView | undefined>();
   const [retryable, setRetryable] = useState(false);
+  const [removal, setRemoval] = useState<Omit<CreateBulkJobPayload, 'confirmLicence'> | undefined>();
   const action = useAction();
   const licence = useLicenceConfirmation(action);
   const { job, pump, running } = useBulkJob(action.run);
@@ -162,6 +166,13 @@ export function BulkPanel() {
     setViewing(undefined);
     const p = await payload();
     if (!p) return;
+    // Removals are confirmed in a dialog first, with how many people and which group.
+    if (p.operation === 'remove-users-from-group') setRemoval(p);
+    else await create(p, confirmLicence);
+  };
+
+  const create = async (p: Omit<CreateBulkJobPayload, 'confirmLicence'>, confirmLicence: boolean) => {
+    setRemoval(undefined);
     const created = await licence.attempt(() => call('createBulkJob', { ...p, confirmLicence }));
     if (created?.ok) {
       setPreview(undefined);
@@ -287,6 +298,21 @@ export function BulkPanel() {
           Retry the failures
         </Button>
       ) : null}
+      <ConfirmModal
+        isOpen={!!removal}
+        title={`Remove ${count(removal?.accountIds.length ?? 0, 'person', 'people')} from ${picked?.name ?? 'the group'}?`}
+        body={`They will no longer be members of ${picked?.name ?? 'the group'}. Preview first to see who is not a member anyway.`}
+        warning={
+          picked && picked.grantsProducts.length > 0
+            ? `${picked.name} grants ${picked.grantsProducts.join(', ')}: unless another group gives them access, they lose it.`
+            : undefined
+        }
+        confirmLabel="Remove"
+        isBusy={action.busy}
+        onConfirm={() => removal && void create(removal, false)}
+        onCancel={() => setRemoval(undefined)}
+        testId="confirm-bulk-remove"
+      />
       <RecentJobs jobs={recent.filter((j) => j.jobId !== job?.jobId)} onShow={setViewing} />
       {viewing ? (
         <Stack space="space.100">

@@ -1,8 +1,8 @@
 /**
  * The Customers tab: pick a service desk; list and search its customers page by page; create a customer
  * and add them to one or more desks in one step (an email that already has an account is linked, and the
- * page says so); add or remove customers in bulk with progress and per-item outcomes. Removing a customer
- * from a desk never deactivates their account.
+ * page says so); add or remove customers in bulk (preview first if wanted; removals confirmed) with progress
+ * and per-item outcomes by name. Removing a customer from a desk never deactivates their account.
  */
 import React, { useState } from 'react';
 import {
@@ -19,7 +19,7 @@ import {
   TextArea,
   Textfield,
 } from '@forge/react';
-import type { ProvisionResult, ServiceDeskView } from '../../contract';
+import type { BulkPreview, ProvisionResult, ServiceDeskView } from '../../contract';
 import { call } from '../api';
 import { ErrorBanner } from '../ErrorBanner';
 import { type FieldEvent, checkedOf, valueOf } from '../events';
@@ -27,7 +27,10 @@ import { useAction } from '../useAction';
 import { useBulkJob } from '../useBulkJob';
 import { useDebounced } from '../useDebounced';
 import { useResolver } from '../useResolver';
+import { ConfirmModal } from '../ConfirmModal';
+import { count } from '../words';
 import { BulkOutcomes } from './BulkOutcomes';
+import { PreviewMessage } from './BulkPanel';
 import { JobProgress } from './JobProgress';
 import { OffsetPager } from '../OffsetPager';
 import { UnresolvedWarning } from '../UnresolvedWarning';
@@ -137,19 +140,44 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
   );
 }
 
+type DeskOperation = 'add-customers-to-desk' | 'remove-customers-from-desk';
+
 function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
   const [text, setText] = useState('');
   const [unresolved, setUnresolved] = useState<string[]>([]);
+  const [preview, setPreview] = useState<BulkPreview | undefined>();
+  const [removing, setRemoving] = useState<string[] | undefined>();
   const action = useAction();
   const { job, pump, running } = useBulkJob(action.run);
-  const start = async (operation: 'add-customers-to-desk' | 'remove-customers-from-desk') => {
+  /** The pasted people's account ids (the unresolved ones are listed); undefined when none resolved. */
+  const resolve = async (): Promise<string[] | undefined> => {
     const resolved = await action.run(() => call('resolveIdentifiers', { text }));
-    if (!resolved.ok) return;
+    if (!resolved.ok) return undefined;
     setUnresolved(resolved.data.filter((r) => !r.accountId).map((r) => `${r.input}: ${r.problem ?? 'not found'}`));
-    const accountIds = resolved.data.map((r) => r.accountId).filter((x): x is string => !!x);
+    const ids = [...new Set(resolved.data.map((r) => r.accountId).filter((x): x is string => !!x))];
+    return ids.length > 0 ? ids : undefined;
+  };
+  const run = async (operation: DeskOperation, accountIds: string[]) => {
+    setRemoving(undefined);
+    setPreview(undefined);
     const created = await action.run(() => call('createBulkJob', { operation, accountIds, deskId: desk.id }));
     if (created.ok) await pump(created.data);
   };
+  const start = async (operation: DeskOperation) => {
+    const ids = await resolve();
+    if (!ids) return;
+    // Removals are confirmed first; adding is harmless (JSM ignores customers already on the desk).
+    if (operation === 'remove-customers-from-desk') setRemoving(ids);
+    else await run(operation, ids);
+  };
+  const runPreview = async (operation: DeskOperation) => {
+    setPreview(undefined);
+    const ids = await resolve();
+    if (!ids) return;
+    const res = await action.run(() => call('previewBulkJob', { operation, accountIds: ids, deskId: desk.id }));
+    if (res.ok) setPreview(res.data);
+  };
+  const idle = !text.trim() || running || action.busy;
   return (
     <Stack space="space.100">
       <Heading size="small">{`Add or remove customers on ${desk.projectName}`}</Heading>
@@ -160,33 +188,57 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
         minimumRows={6}
         resize="vertical"
         value={text}
-        onChange={(e: FieldEvent) => setText(valueOf(e))}
+        onChange={(e: FieldEvent) => {
+          setPreview(undefined);
+          setText(valueOf(e));
+        }}
       />
-      <Inline space="space.100">
+      <Inline space="space.100" shouldWrap>
+        <Button
+          isDisabled={idle}
+          onClick={() => void runPreview('add-customers-to-desk')}
+          testId="customers-preview-add"
+        >
+          Preview adding
+        </Button>
+        <Button
+          isDisabled={idle}
+          onClick={() => void runPreview('remove-customers-from-desk')}
+          testId="customers-preview-remove"
+        >
+          Preview removing
+        </Button>
         <Button
           appearance="primary"
-          isDisabled={!text.trim() || running || action.busy}
+          isDisabled={idle}
           onClick={() => void start('add-customers-to-desk')}
           testId="customers-add"
         >
           Add to desk
         </Button>
-        <Button
-          isDisabled={!text.trim() || running || action.busy}
-          onClick={() => void start('remove-customers-from-desk')}
-          testId="customers-remove"
-        >
-          Remove from desk
+        <Button isDisabled={idle} onClick={() => void start('remove-customers-from-desk')} testId="customers-remove">
+          Remove from desk…
         </Button>
       </Inline>
       <Text>
         Removing a customer from a desk never deactivates their account: they keep access to other desks and their
         requests.
       </Text>
+      {preview ? <PreviewMessage preview={preview} /> : null}
       <UnresolvedWarning entries={unresolved} testId="customers-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} /> : null}
       {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} testId="customers-outcomes" /> : null}
+      <ConfirmModal
+        isOpen={!!removing}
+        title={`Remove ${count(removing?.length ?? 0, 'customer')} from ${desk.projectName}?`}
+        body={`They will no longer be customers of ${desk.projectName}. Their accounts stay active, with their other desks and their requests.`}
+        confirmLabel="Remove"
+        isBusy={action.busy}
+        onConfirm={() => removing && void run('remove-customers-from-desk', removing)}
+        onCancel={() => setRemoving(undefined)}
+        testId="confirm-remove-customers"
+      />
     </Stack>
   );
 }

@@ -118,6 +118,11 @@ export function UsersTab() {
           <Text>Jira's user search returns at most the first 1,000 matches. Narrow the search to see the others.</Text>
         </SectionMessage>
       ) : null}
+      {page?.notice ? (
+        <SectionMessage appearance="information">
+          <Text testId="users-notice">{page.notice}</Text>
+        </SectionMessage>
+      ) : null}
       {result.status === 'loading' ? <Spinner label="Loading users" /> : null}
       {page ? <UserTable users={page.users} onOpen={setOpen} testId="user-table" /> : null}
       {page ? (
