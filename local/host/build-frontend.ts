@@ -30,6 +30,9 @@ export async function buildFrontend(): Promise<void> {
     build({ ...common, entryPoints: { app: join(PROJECT_ROOT, main.path) }, outdir: WEB_DIR }),
     build({
       ...common,
+      // The host stands in for Jira's own page, which runs production React and Atlaskit: no development-only
+      // warnings from Atlaskit's dependencies (react-focus-lock's defaultProps) on every load.
+      define: { ...common.define, 'process.env.NODE_ENV': '"production"' },
       entryPoints: { host: join(PROJECT_ROOT, 'local', 'host', 'browser', 'main.tsx') },
       outdir: WEB_DIR,
     }),

@@ -85,6 +85,78 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  /**
+   * Types into a picker (UserPicker or GroupPicker, by the end of its input id: the host prefixes ids per
+   * app, as Jira does) and chooses the option named `name`.
+   */
+  const choose = async (inputId: string, query: string, name: string | RegExp) => {
+    await page.locator(`[id$="${inputId}"]`).fill(query);
+    await page.getByRole('option', { name }).first().click({ timeout: 20_000 });
+  };
+
+  it('registers a seeded _Func_ account from the prompt, edits it and unregisters it', async () => {
+    const func = [...site.sim.state.users.values()].filter((u) => u.displayName.includes('_Func_'));
+    const target = func[0];
+    if (!target) throw new Error('seed has no _Func_ account');
+    const people = [...site.sim.state.users.values()].filter(
+      (u) =>
+        u.accountType === 'atlassian' &&
+        !u.displayName.includes('_Func_') &&
+        /^[A-Z][a-z]+ [A-Z][a-z]+$/.test(u.displayName) &&
+        !Object.values(NAMED_USERS).some((n) => n.accountId === u.accountId),
+    );
+    const [owner, newOwner] = people.filter((u) => u.active);
+    if (!owner || !newOwner) throw new Error('seed lacks people');
+
+    await page.getByRole('tab', { name: 'Functional accounts' }).click();
+    const summary = await page.getByTestId('unregistered-summary').innerText({ timeout: 20_000 });
+    expect(summary).toMatch(new RegExp(`^${func.length} account`));
+    await page.getByTestId(`register-found-${target.accountId}`).click();
+    const dialog = page.getByTestId('functional-register-found');
+    await dialog.waitFor();
+    expect(await page.getByTestId('functional-register-found-hint').innerText()).toMatch(/^Fill in the owner/);
+    await choose('user-picker-functional-register-found-owner', owner.displayName, owner.displayName);
+    await choose('functional-register-found-owning-group-input', 'team-data', /^team-data/);
+    await page.getByTestId('functional-register-found-purpose').fill('Imports issues');
+    await page.getByTestId('functional-register-found-integration').fill('Importer');
+    await page.getByTestId('functional-register-found-save').click();
+    expect(await page.getByTestId('functional-notice').innerText({ timeout: 20_000 })).toBe(
+      `Registered ${target.displayName}.`,
+    );
+    const row = page.getByRole('row').filter({ hasText: target.displayName });
+    await row.waitFor();
+    expect(await row.innerText()).toContain(owner.displayName);
+
+    // Edit: another functional account as owner is warned about; a person is saved.
+    const otherFunc = func[1];
+    if (!otherFunc) throw new Error('seed has one _Func_ account only');
+    await page.getByTestId(`functional-edit-${target.accountId}`).click();
+    await page.getByTestId('functional-edit').waitFor();
+    await choose('user-picker-functional-edit-owner', otherFunc.displayName, otherFunc.displayName);
+    expect(await page.getByTestId('functional-edit-owner-warning').first().innerText({ timeout: 20_000 })).toMatch(
+      /itself a functional account/,
+    );
+    await choose('user-picker-functional-edit-owner', newOwner.displayName, newOwner.displayName);
+    await page.getByTestId('functional-edit-owner-warning').waitFor({ state: 'detached' });
+    await page.getByTestId('functional-edit-save').click();
+    await page.getByText(`Saved ${target.displayName}.`).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('row')
+      .filter({ hasText: target.displayName })
+      .filter({ hasText: newOwner.displayName })
+      .waitFor();
+
+    // Unregister, confirmed; the Jira account stays and the prompt offers it again.
+    await page.getByTestId(`functional-unregister-${target.accountId}`).click();
+    await page.getByTestId('functional-unregister-confirm').click();
+    await page
+      .getByText(`Unregistered ${target.displayName}. The Jira account is unchanged.`)
+      .waitFor({ timeout: 20_000 });
+    await page.getByTestId(`register-found-${target.accountId}`).waitFor({ timeout: 20_000 });
+    expect(site.sim.state.users.get(target.accountId)?.active).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('opens the same tab again after a reload, with no console warnings on the way', async () => {
     await page.getByRole('tab', { name: 'Audit' }).click();
     expect(new URL(page.url()).hash).toBe('#/audit');

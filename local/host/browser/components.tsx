@@ -79,6 +79,22 @@ function HostUserPicker(props: {
   onChange?: (u: unknown) => void;
 }) {
   const inputId = `user-picker-${props.name}`;
+  type Option = { label: string; value: string; user: HostUserView };
+  // `defaultValue` (an account ID) shows that person as chosen, as Jira's picker does; onChange is not called.
+  const [initial, setInitial] = React.useState<Option | undefined>();
+  React.useEffect(() => {
+    if (!props.defaultValue) return;
+    let live = true;
+    void fetch(`/host/users?accountId=${encodeURIComponent(props.defaultValue)}`)
+      .then((r) => r.json() as Promise<HostUserView[]>)
+      .then((list) => {
+        const u = list[0];
+        if (live && u) setInitial({ label: u.name, value: u.id, user: u });
+      });
+    return () => {
+      live = false;
+    };
+  }, [props.defaultValue]);
   const load = async (query: string) => {
     const res = await fetch(`/host/users?query=${encodeURIComponent(query)}`);
     return ((await res.json()) as HostUserView[]).map((u) => ({ label: u.name, value: u.id, user: u }));
@@ -93,6 +109,8 @@ function HostUserPicker(props: {
         inputId={inputId}
         testId={`user-picker-${props.name}`}
         loadOptions={load}
+        key={initial?.value ?? 'none'}
+        defaultValue={initial}
         cacheOptions
         isClearable
         placeholder={props.placeholder ?? 'Search for a person'}
