@@ -6,6 +6,8 @@
 export interface RateLimitOptions {
   /** Requests per second allowed per (method, endpoint); 0 or undefined disables the burst limit. */
   burstPerSecond?: number;
+  /** Per-endpoint burst limits (`GET /rest/api/3/users/search` → requests per second), overriding `burstPerSecond`. */
+  burstPerEndpoint?: Record<string, number>;
   /** Points per hour; 0 or undefined disables the quota. */
   pointsPerHour?: number;
 }
@@ -55,7 +57,7 @@ export class RateLimiter {
         ),
       };
     }
-    const burst = this.options.burstPerSecond ?? 0;
+    const burst = this.options.burstPerEndpoint?.[endpointKey] ?? this.options.burstPerSecond ?? 0;
     if (burst > 0) {
       const hits = (this.windows.get(endpointKey) ?? []).filter((x) => t - x < 1000);
       if (hits.length >= burst) {
