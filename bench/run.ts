@@ -8,6 +8,7 @@ import type { BulkJobView, Envelope, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { registerFunctionalLoad } from '../local/functional-load';
 import { startLocalSite } from '../local/local-site';
+import { runScaleBench } from './scale';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
@@ -63,4 +64,5 @@ async function main(): Promise<void> {
   await site.close();
 }
 
-void main();
+// The scale bench (2k, 20k, 100k users under a realistic profile): bench/scale.ts.
+void main().then(() => runScaleBench());

@@ -376,11 +376,17 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     const deskIds = p.deskIds;
     if (!Array.isArray(deskIds) || deskIds.length > 20)
       throw invalidInput('deskIds must be a list of at most 20 service desks.');
-    return provisionCustomer(jira, auditStore, accountId, {
-      email: field.string(p, 'email', 254),
-      displayName: field.string(p, 'displayName', 255),
-      deskIds: deskIds.map((_, i) => deskId({ d: deskIds[i] }, 'd')),
-    });
+    return provisionCustomer(
+      jira,
+      auditStore,
+      accountId,
+      {
+        email: field.string(p, 'email', 254),
+        displayName: field.string(p, 'displayName', 255),
+        deskIds: deskIds.map((_, i) => deskId({ d: deskIds[i] }, 'd')),
+      },
+      emailIndex,
+    );
   },
 };
 

@@ -16,11 +16,10 @@ import { JiraApiError } from '../jira/errors';
 import { collect } from '../jira/pagination';
 import { JSM_PAGE_MAX, type JsmUser } from '../jira/servicedesk';
 import type { JiraServiceDesk, JiraUser } from '../jira/types';
-import { USERS_SEARCH_PAGE_MAX } from '../jira/users';
 import type { AuditStore } from '../store/audit-store';
 import { looksLikeEmail } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
-import { searchAccountByEmail, withEmails } from './directory';
+import { searchAccountByEmail, withEmails, type EmailIndex } from './directory';
 
 export type CustomersJira = Pick<
   JiraClient,
@@ -92,14 +91,23 @@ export async function listDeskCustomers(
   return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
 }
 
-/** The account that has this email: a targeted search first, then (for hidden emails) a scan with asApp emails. */
-async function accountForEmail(jira: CustomersJira, email: string): Promise<string | undefined> {
+/**
+ * The account that has this email: Jira's user search (an email query matches hidden emails too), then,
+ * for an inactive account, the directory index's keyed-hash lookup confirmed with the asApp email lookup.
+ * Never a scan of the directory.
+ */
+async function accountForEmail(
+  jira: CustomersJira,
+  email: string,
+  emailIndex?: EmailIndex,
+): Promise<string | undefined> {
   const exact = await searchAccountByEmail(jira, email);
   if (exact) return exact.accountId;
   const wanted = email.toLowerCase();
-  const all = await collect((o, n) => jira.listUsersPage(o, n), USERS_SEARCH_PAGE_MAX);
-  const emails = await jira.getEmailsBulk(all.items.filter((u) => u.accountType !== 'app').map((u) => u.accountId));
-  return emails.find((e) => e.email.toLowerCase() === wanted)?.accountId;
+  const id = (await emailIndex?.lookup([wanted]))?.get(wanted);
+  if (!id) return undefined;
+  const [current] = await jira.getEmailsBulk([id]);
+  return current?.email.toLowerCase() === wanted ? id : undefined;
 }
 
 export async function provisionCustomer(
@@ -107,6 +115,7 @@ export async function provisionCustomer(
   audit: AuditStore,
   actor: string,
   p: ProvisionCustomerPayload,
+  emailIndex?: EmailIndex,
 ): Promise<ProvisionResult> {
   const email = p.email.trim();
   const displayName = p.displayName.trim();
@@ -131,7 +140,7 @@ export async function provisionCustomer(
         throw new AppFailure('FORBIDDEN', 'Creating customers needs Jira administrator rights.');
       throw err;
     }
-    const existing = await accountForEmail(jira, email);
+    const existing = await accountForEmail(jira, email, emailIndex);
     if (!existing)
       throw new AppFailure('CONFLICT', 'Jira says this email already has an account, but the app cannot see it.');
     accountId = existing;
