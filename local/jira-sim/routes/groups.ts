@@ -38,8 +38,7 @@ const collator = new Intl.Collator('en');
 function orderedMembers(req: SimRequest, group: SimGroup, inactive: boolean): SimUser[] {
   const memo = memberOrder.get(group);
   const now = Date.now();
-  if (memo && memo.size === group.members.size && memo.inactive === inactive && now - memo.at < 1000)
-    return memo.users;
+  if (memo && memo.size === group.members.size && memo.inactive === inactive && now - memo.at < 1000) return memo.users;
   const users = [...group.members]
     .map((id) => req.state.users.get(id))
     .filter((u): u is SimUser => !!u && (inactive || u.active))
