@@ -4,7 +4,7 @@
  * kept in the page's address (useTabHistory), so a reload opens it again.
  */
 import React, { useState } from 'react';
-import { Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
+import { Box, Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import type { SiteSummary } from '../contract';
 import { call } from './api';
 import { ErrorBanner } from './ErrorBanner';
@@ -51,11 +51,21 @@ export function App() {
             <Tab key={name}>{name}</Tab>
           ))}
         </TabList>
-        <TabPanel>{selected === 0 ? <UsersTab /> : null}</TabPanel>
-        <TabPanel>{selected === 1 ? <GroupsTab /> : null}</TabPanel>
-        <TabPanel>{selected === 2 ? <CustomersTab /> : null}</TabPanel>
-        <TabPanel>{selected === 3 ? <FunctionalTab /> : null}</TabPanel>
-        <TabPanel>{selected === 4 ? <AuditTab /> : null}</TabPanel>
+        <TabPanel>
+          <Box paddingBlockStart="space.200">{selected === 0 ? <UsersTab /> : null}</Box>
+        </TabPanel>
+        <TabPanel>
+          <Box paddingBlockStart="space.200">{selected === 1 ? <GroupsTab /> : null}</Box>
+        </TabPanel>
+        <TabPanel>
+          <Box paddingBlockStart="space.200">{selected === 2 ? <CustomersTab /> : null}</Box>
+        </TabPanel>
+        <TabPanel>
+          <Box paddingBlockStart="space.200">{selected === 3 ? <FunctionalTab /> : null}</Box>
+        </TabPanel>
+        <TabPanel>
+          <Box paddingBlockStart="space.200">{selected === 4 ? <AuditTab /> : null}</Box>
+        </TabPanel>
       </Tabs>
     </Stack>
   );

@@ -132,9 +132,12 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Heading>
   ),
-  Box: ({ children, padding, testId, backgroundColor, xcss }) => (
+  Box: ({ children, padding, paddingBlock, paddingBlockStart, paddingBlockEnd, testId, backgroundColor, xcss }) => (
     <Box
       padding={padding as 'space.100'}
+      paddingBlock={paddingBlock as 'space.100'}
+      paddingBlockStart={paddingBlockStart as 'space.100'}
+      paddingBlockEnd={paddingBlockEnd as 'space.100'}
       backgroundColor={backgroundColor as 'elevation.surface'}
       testId={testId as string}
     >
