@@ -157,4 +157,26 @@ describe('Groups tab and bulk changes in Chromium', () => {
     expect(await unlabelledFields()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('fits a 1024×768 screen: no sideways scrolling on the Users, Groups and Customers tabs', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByTestId('user-search').fill('a');
+    await page.getByTestId('user-table--table').waitFor({ timeout: 20_000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.getByTestId('group-table--table').waitFor({ timeout: 20_000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByTestId('open-group-team-web').click();
+    await page.getByTestId('group-members--table').waitFor({ timeout: 20_000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/group-members-1024.png' });
+    await page.getByRole('tab', { name: 'Customers' }).click();
+    await page
+      .getByTestId('desk-customers--table')
+      .waitFor({ timeout: 20_000 })
+      .catch(() => undefined);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
 });

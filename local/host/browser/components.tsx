@@ -212,6 +212,15 @@ export const COMPONENTS: Record<string, Renderer> = {
       <img src={src as string} alt={(alt as string) ?? ''} width={px} height={px} style={{ borderRadius: '50%' }} />
     );
   },
+  /** UI Kit's inline `Code` (Atlaskit's code styling: monospace on a neutral background). */
+  Code: ({ children, testId }) => (
+    <code
+      data-testid={testId as string}
+      style={{ fontFamily: 'monospace', fontSize: 12, background: '#f1f2f4', padding: '1px 4px', borderRadius: 3 }}
+    >
+      {children}
+    </code>
+  ),
   CodeBlock: ({ text, testId }) => (
     <pre
       data-testid={(testId as string) ?? 'code-block'}

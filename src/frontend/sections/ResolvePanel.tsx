@@ -1,14 +1,22 @@
 /**
  * Resolve many at once: paste emails, account IDs or legacy usernames/keys; see which resolved to whom and
- * which could not, and why.
+ * which could not, and why. Names come first; the account ID is shown as code, ready to copy.
  */
 import React, { useState } from 'react';
-import { Button, DynamicTable, Heading, Label, Lozenge, Stack, TextArea } from '@forge/react';
+import { Button, Code, DynamicTable, Heading, Label, Lozenge, Stack, Text, TextArea } from '@forge/react';
 import type { ResolvedIdentifier } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
 import { ErrorBanner } from '../ErrorBanner';
 import { useAction } from '../useAction';
+import { count } from '../words';
+
+const HOW: Record<NonNullable<ResolvedIdentifier['how']>, string> = {
+  accountId: 'account ID',
+  email: 'email',
+  username: 'legacy username',
+  key: 'legacy user key',
+};
 
 export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdentifier[]) => void }) {
   const [text, setText] = useState('');
@@ -36,28 +44,37 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
       </Button>
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {rows ? (
+        <Text testId="resolve-summary">{`${count(rows.filter((r) => r.accountId).length, 'line')} resolved, ${count(rows.filter((r) => !r.accountId).length, 'line')} not.`}</Text>
+      ) : null}
+      {rows ? (
         <DynamicTable
           testId="resolve-results"
+          label="Resolved accounts"
           head={{
             cells: [
-              { key: 'input', content: 'Input' },
-              { key: 'result', content: 'Result' },
-              { key: 'account', content: 'Account' },
+              { key: 'input', content: 'Pasted', isSortable: true },
+              { key: 'result', content: 'Result', isSortable: true, width: 20 },
+              { key: 'account', content: 'Account', isSortable: true },
+              { key: 'id', content: 'Account ID (to copy)' },
             ],
           }}
           rows={rows.map((r, i) => ({
             key: `${i}`,
             cells: [
-              { key: 'input', content: r.input },
+              { key: r.input.toLowerCase(), content: r.input },
               {
-                key: 'result',
+                key: r.accountId ? `found-${r.how ?? ''}` : 'not-found',
                 content: r.accountId ? (
-                  <Lozenge appearance="success">{`found by ${r.how}`}</Lozenge>
+                  <Lozenge appearance="success">{`Found by ${HOW[r.how ?? 'accountId']}`}</Lozenge>
                 ) : (
-                  <Lozenge appearance="removed">not found</Lozenge>
+                  <Lozenge appearance="removed">Not found</Lozenge>
                 ),
               },
-              { key: 'account', content: r.accountId ? `${r.displayName ?? ''} ${r.accountId}` : (r.problem ?? '') },
+              {
+                key: (r.displayName ?? r.problem ?? '').toLowerCase(),
+                content: r.accountId ? (r.displayName ?? 'Unnamed account') : (r.problem ?? ''),
+              },
+              { key: r.accountId ?? '', content: r.accountId ? <Code>{r.accountId}</Code> : '—' },
             ],
           }))}
         />

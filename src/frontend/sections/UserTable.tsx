@@ -33,9 +33,10 @@ export function UserTable({
   const as: NameAs = nameAs ?? (onOpen ? 'button' : 'text');
   const head = {
     cells: [
+      // Widths are percentages of the table (fixed layout, so the columns keep their place page to page).
       { key: 'avatar', content: '', width: 4 },
-      { key: 'name', content: 'Name', isSortable: true },
-      { key: 'email', content: 'Email', isSortable: true },
+      { key: 'name', content: 'Name', isSortable: true, width: actions ? 30 : 34 },
+      { key: 'email', content: 'Email', isSortable: true, width: actions ? 32 : 42 },
       { key: 'type', content: 'Type', isSortable: true, width: 10 },
       { key: 'status', content: 'Status', isSortable: true, width: 10 },
       ...(actions ? [{ key: 'actions', content: 'Actions', width: 14 }] : []),
@@ -78,7 +79,7 @@ export function UserTable({
   if (rows.length === 0) return <Text testId={testId}>No users match.</Text>;
   return (
     <Box xcss={fullWidth}>
-      <DynamicTable head={head} rows={rows} testId={testId} label={label} />
+      <DynamicTable head={head} rows={rows} testId={testId} label={label} isFixedSize />
     </Box>
   );
 }
