@@ -279,7 +279,10 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     const page = await queryAudit(auditStore, q, undefined, await peopleNamed(jira, q.text));
     return { ...page, entries: await nameAuditEntries(jira, page.entries) };
   },
-  exportAuditCsv: ({ payload }) => exportAuditCsv(auditStore, auditQuery(payload)),
+  exportAuditCsv: async ({ payload }) => {
+    const q = auditQuery(payload);
+    return exportAuditCsv(auditStore, q, await peopleNamed(jira, q.text), (entries) => nameAuditEntries(jira, entries));
+  },
   listServiceDesks: ({ payload }) => listDesks(jira, field.optionalInt(asPayload(payload), 'start', 0, 1_000_000) ?? 0),
   listDeskCustomers: ({ payload }) => {
     const p = asPayload(payload);

@@ -53,6 +53,7 @@ export async function queryAudit(
 const COLUMNS: Array<keyof AuditEntryView> = [
   'at',
   'actor',
+  'actorName',
   'action',
   'targetType',
   'targetId',
@@ -72,12 +73,18 @@ function csvCell(v: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/**
+ * The filtered log as CSV (newest first, at most CSV_MAX_ROWS rows). `people` and `name` are the Audit tab's
+ * name matching and naming (audit-names.ts), so the export holds what the tab shows: names beside IDs.
+ */
 export async function exportAuditCsv(
   store: AuditStore,
   q: AuditQueryPayload,
+  people: Set<string> = new Set(),
+  name: (entries: AuditEntryView[]) => Promise<AuditEntryView[]> = async (entries) => entries,
 ): Promise<{ csv: string; rows: number; truncated: boolean }> {
-  const { entries, nextCursor } = await queryAudit(store, { ...q, cursor: undefined }, CSV_MAX_ROWS);
-  const rows = entries.slice(0, CSV_MAX_ROWS);
+  const { entries, nextCursor } = await queryAudit(store, { ...q, cursor: undefined }, CSV_MAX_ROWS, people);
+  const rows = await name(entries.slice(0, CSV_MAX_ROWS));
   const lines = [COLUMNS.join(','), ...rows.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(','))];
   return { csv: lines.join('\n'), rows: rows.length, truncated: entries.length > CSV_MAX_ROWS || !!nextCursor };
 }

@@ -78,6 +78,7 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     const clip = await page.evaluate(() => navigator.clipboard.readText());
     expect(clip.split('\n').length).toBeGreaterThan(1);
     expect(clip).toContain(group.name);
+    expect(clip).toContain(`"${person.displayName}"`);
     expect(clip).not.toMatch(/@/);
     // No block of text widens the page.
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

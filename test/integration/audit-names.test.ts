@@ -49,6 +49,16 @@ describe('audit log names', () => {
     const stored = (await auditStore.page(undefined, 100)).entries.find((e) => e.targetId === person.accountId);
     expect(stored?.targetLabel).toBeUndefined();
     expect(stored).not.toHaveProperty('actorName');
+    // The CSV holds the same names beside the IDs, for the same filter.
+    const csv = await ok(call<{ csv: string; rows: number }>('exportAuditCsv', { text: firstName }));
+    const [header, ...lines] = csv.csv.split('\n');
+    expect(header).toBe(
+      'at,actor,actorName,action,targetType,targetId,targetLabel,objectType,objectId,objectLabel,result,detail,jobId',
+    );
+    const line = lines.find((l) => l.includes(person.accountId));
+    expect(line).toContain(`"${person.displayName}"`);
+    expect(line).toContain(`"${site.sim.state.users.get(ADMIN)?.displayName}"`);
+    expect(csv.rows).toBe(page.entries.length);
     // The administrator's name finds what they did.
     const adminFirst = (site.sim.state.users.get(ADMIN)?.displayName ?? '').split(' ')[0] as string;
     const byActor = await ok(call<AuditPage>('listAudit', { text: adminFirst }));
