@@ -176,12 +176,15 @@ function chunked<T>(rows: T[], size: number): T[][] {
   return out;
 }
 
-async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promise<void> {
+/** Publishes the crawled generation; false (and nothing written) when its working data is incomplete. */
+async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promise<boolean> {
   const { store } = deps;
   const rawKeys = Array.from({ length: Math.ceil(state.usersSeen / USERS_PAGE) + 1 }, (_, n) => rawKey(state.gen, n));
   const raw = await store.getMany<RawRow[]>(rawKeys);
   const memberKeys = Array.from({ length: state.chunk }, (_, n) => memberKey(state.gen, n));
   const members = await store.getMany<{ bits: number; ids: string[] }>(memberKeys);
+  const rowsRead = [...raw.values()].reduce((n, r) => n + r.length, 0);
+  if (rowsRead !== state.usersSeen || members.size !== state.chunk) return false;
   const products = new Map<string, number>();
   for (const m of members.values()) for (const id of m.ids) products.set(id, (products.get(id) ?? 0) | m.bits);
   const registered = await deps.registeredFunctional();
@@ -248,6 +251,7 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
   for (const p of (await store.patches()).values()) if (p.at < state.startedAt) await store.deletePatch(p.accountId);
   state.phase = 'done';
   state.finishedAt = new Date(now).toISOString();
+  return true;
 }
 
 export interface SliceResult {
@@ -266,9 +270,13 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
   const budget = deps.pointsPerHour ?? CRAWL_POINTS_PER_HOUR;
   const state = await deps.store.crawl();
   if (!state || state.phase === 'done') return { state: state as CrawlState, delaySeconds: 0, done: true };
-  state.step += 1;
-  await deps.store.saveCrawl(state);
   const hash = await emailHasher();
+  // The next slice's event carries the next step; a repeat of this event (at-least-once) is then ignored.
+  const handOver = async (delaySeconds: number): Promise<SliceResult> => {
+    state.step += 1;
+    await deps.store.saveCrawl(state);
+    return { state, delaySeconds, done: false };
+  };
   for (;;) {
     if (now() - state.hourStart >= 3_600_000) {
       state.hourStart = now();
@@ -276,19 +284,32 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
     }
     if (budget > 0 && state.hourPoints >= budget) {
       const wait = Math.ceil((state.hourStart + 3_600_000 - now()) / 1000);
-      await deps.store.saveCrawl(state);
-      return { state, delaySeconds: Math.min(Math.max(wait, 1), 900), done: false };
+      return handOver(Math.min(Math.max(wait, 1), 900));
     }
     if (state.phase === 'finalize' && remainingMs() < FINALIZE_NEEDS_MS) break;
     if (remainingMs() < SLICE_RESERVE_MS) break;
     if (state.phase === 'users') await crawlUsersUnit(deps, state, hash);
     else if (state.phase === 'products') await crawlMembersUnit(deps, state);
-    else if (state.phase === 'finalize') await finalize(deps, state, now());
+    else if (state.phase === 'finalize') {
+      // Two deliveries of one event may run at once: only a slice that still finds the crawl unpublished
+      // and its working data complete publishes; the other stops without touching the checkpoint.
+      const current = await deps.store.crawl();
+      if (current?.phase !== 'finalize' || current.gen !== state.gen)
+        return { state: current ?? state, delaySeconds: 0, done: true };
+      if (!(await finalize(deps, state, now()))) {
+        // A slice killed after publishing but before its checkpoint: the generation is out, so the crawl is done.
+        if ((await deps.store.manifest())?.gen === state.gen) {
+          state.phase = 'done';
+          state.finishedAt = new Date(now()).toISOString();
+          await deps.store.saveCrawl(state);
+        }
+        return { state, delaySeconds: 0, done: true };
+      }
+    }
     await deps.store.saveCrawl(state);
     if ((state.phase as CrawlState['phase']) === 'done') return { state, delaySeconds: 0, done: true };
   }
-  await deps.store.saveCrawl(state);
-  return { state, delaySeconds: 0, done: false };
+  return handOver(0);
 }
 
 // ---------------------------------------------------------------------------------------------------
