@@ -34,6 +34,11 @@ export interface UserRow {
   active: boolean;
   avatarUrl?: string;
   functional: boolean;
+  /**
+   * Whether the functional-account registry holds this account, where the listing checked (the Users tab);
+   * absent elsewhere. A `_Func_` name that is not registered shows as such, so the badge agrees with the registry.
+   */
+  registered?: boolean;
 }
 
 export interface UserPage {

@@ -188,7 +188,11 @@ async function listFromIndex(
     registry.registered(found.map((u) => u.accountId)),
   ]);
   return {
-    users: rows.map((r) => (functional.has(r.accountId) ? { ...r, functional: true } : r)),
+    users: rows.map((r) => ({
+      ...r,
+      functional: r.functional || functional.has(r.accountId),
+      registered: functional.has(r.accountId),
+    })),
     nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'index', o: page.next }),
     searchCapReached: false,
     scanned: page.scanned,
@@ -299,7 +303,11 @@ export async function listUsers(
     withEmails(jira, found),
     registry.registered(found.map((u) => u.accountId)),
   ]);
-  const users = rows.map((r) => (registered.has(r.accountId) ? { ...r, functional: true } : r));
+  const users = rows.map((r) => ({
+    ...r,
+    functional: r.functional || registered.has(r.accountId),
+    registered: registered.has(r.accountId),
+  }));
   return {
     users,
     nextCursor: exhausted ? undefined : encodeCursor({ s: source, o: offset, g: groupIndex }),

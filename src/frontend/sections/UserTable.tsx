@@ -62,7 +62,11 @@ export function UserTable({
             ) : (
               <Text>{u.displayName}</Text>
             )}
-            {u.functional ? <Lozenge appearance="new">Functional</Lozenge> : null}
+            {u.functional ? (
+              <Lozenge appearance={u.registered === false ? 'moved' : 'new'}>
+                {u.registered === false ? 'Functional · not registered' : 'Functional'}
+              </Lozenge>
+            ) : null}
           </Inline>
         ),
       },
