@@ -93,6 +93,7 @@ export interface ResolverContract {
   listBulkJobs: { payload: Empty; result: BulkJobView[] };
   retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
   listBulkJobItems: { payload: BulkItemsPayload; result: BulkItemsPage };
+  countGroupMembers: { payload: { groupIds: string[] }; result: Record<string, number> };
   previewBulkJob: { payload: CreateBulkJobPayload; result: BulkPreview };
   listAudit: { payload: AuditQueryPayload; result: AuditPage };
   exportAuditCsv: { payload: AuditQueryPayload; result: { csv: string; rows: number; truncated: boolean } };
@@ -135,6 +136,7 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'listBulkJobs',
   'retryBulkFailures',
   'listBulkJobItems',
+  'countGroupMembers',
   'previewBulkJob',
   'listAudit',
   'exportAuditCsv',

@@ -5,7 +5,7 @@
 import { getAppContext } from '@forge/api';
 import Resolver from '@forge/resolver';
 import { fail, type ResolverKey, type UserFilters } from '../contract';
-import { jira } from '../jira';
+import { jira, JiraApiError } from '../jira';
 import { auditStore } from '../store/audit-store';
 import { jobStore } from '../store/job-store';
 import { redactEmails } from '../store/redact';
@@ -258,6 +258,23 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
   previewBulkJob: async ({ payload }) => {
     const scope = await bulkScope(asPayload(payload));
     return previewBulk(jira, scope.payload, scope.labels, scope.licences);
+  },
+  countGroupMembers: async ({ payload }) => {
+    // On request only (a button): one `group/member` request per group, 50 groups at most, inactive members counted.
+    const groupIds = [...new Set(field.ids(asPayload(payload), 'groupIds', 'group', GROUP_PAGE))];
+    const totals = await Promise.all(
+      groupIds.map(async (id) => {
+        try {
+          const page = await jira.listGroupMembersPage(id, 0, 1, true);
+          return [id, page.total ?? page.items.length] as const;
+        } catch (err) {
+          // A group deleted meanwhile has no count; anything else is a real failure.
+          if (err instanceof JiraApiError && err.status === 404) return undefined;
+          throw err;
+        }
+      }),
+    );
+    return Object.fromEntries(totals.filter((t) => t !== undefined));
   },
   listBulkJobItems: ({ payload }) => {
     const p = asPayload(payload);

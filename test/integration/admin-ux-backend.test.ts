@@ -56,6 +56,20 @@ describe('admin UX backend: licences, group pages, previews and named outcomes',
     expect(names.size).toBe(site.sim.state.groups.size);
   });
 
+  it('counts members of the groups on a page, one request per group, on request only', async () => {
+    const some = [...site.sim.state.groups.values()].slice(0, 5);
+    site.sim.meter.reset();
+    const counts = await ok(
+      call<Record<string, number>>('countGroupMembers', { groupIds: some.map((g) => g.groupId) }),
+    );
+    expect(counts).toEqual(Object.fromEntries(some.map((g) => [g.groupId, g.members.size])));
+    // The directory crawl may read groups in the background as the app: only the caller's requests count here.
+    const mine = site.sim.meter.requests.filter(
+      (r) => r.endpoint === '/rest/api/3/group/member' && r.principal !== 'app',
+    );
+    expect(mine).toHaveLength(5);
+  });
+
   it('resolves emails whatever their case, even two spellings of one address', async () => {
     const rita = NAMED_USERS.regular;
     const rows = await ok(

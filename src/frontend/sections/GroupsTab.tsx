@@ -1,5 +1,6 @@
 /**
- * The Groups tab: a paged, sortable list of groups (with the total Jira gives); opening one shows its
+ * The Groups tab: a paged, sortable list of groups (with the total Jira gives; member counts on request,
+ * since Jira's group list has none and each costs a request); opening one shows its
  * members in place of the list, with a way back. Members are paged (inactive ones on request); each row has
  * its own Remove button, confirmed in a dialog that warns when a licence may go, and the notice after it
  * offers Undo. A member is added with the user picker, warned first only when a licence would be used.
@@ -245,6 +246,14 @@ export function GroupsTab() {
   const [result] = useResolver('searchGroups', { query, startAt });
   const groups = result.status === 'ready' ? result.data : undefined;
   const [open, setOpen] = useState<GroupSummary | undefined>();
+  const [counts, setCounts] = useState<Record<string, number>>({});
+  const counting = useAction();
+  const countMembers = async () => {
+    if (!groups) return;
+    const res = await counting.run(() => call('countGroupMembers', { groupIds: groups.groups.map((g) => g.groupId) }));
+    if (res.ok) setCounts((c) => ({ ...c, ...res.data }));
+  };
+  const uncounted = groups?.groups.some((g) => counts[g.groupId] === undefined) ?? false;
 
   if (open) return <GroupMembers key={open.groupId} group={open} onBack={() => setOpen(undefined)} />;
   return (
@@ -272,9 +281,10 @@ export function GroupsTab() {
             defaultSortOrder="ASC"
             head={{
               cells: [
-                { key: 'name', content: 'Group', isSortable: true, width: 40 },
-                { key: 'grants', content: 'Membership grants', isSortable: true, width: 45 },
-                { key: 'open', content: 'Members', width: 15 },
+                { key: 'name', content: 'Group', isSortable: true, width: 38 },
+                { key: 'grants', content: 'Membership grants', isSortable: true, width: 34 },
+                { key: 'count', content: 'Members', isSortable: true, width: 14 },
+                { key: 'open', content: '', width: 14 },
               ],
             }}
             rows={groups.groups.map((g) => ({
@@ -283,10 +293,14 @@ export function GroupsTab() {
                 { key: g.name.toLowerCase(), content: <Text>{g.name}</Text> },
                 { key: grantsWords(g), content: grantsWords(g) },
                 {
+                  key: counts[g.groupId] ?? -1,
+                  content: counts[g.groupId] === undefined ? '—' : count(counts[g.groupId] as number, 'member'),
+                },
+                {
                   key: `open-${g.groupId}`,
                   content: (
                     <Button onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>
-                      Members
+                      Open
                     </Button>
                   ),
                 },
@@ -295,6 +309,15 @@ export function GroupsTab() {
           />
         </Box>
       ) : null}
+      {groups && uncounted ? (
+        <Inline space="space.100" alignBlock="center">
+          <Button onClick={() => void countMembers()} isDisabled={counting.busy} testId="count-members">
+            Count members
+          </Button>
+          <Text>{`Asks Jira once per group on this page (${count(groups.groups.length, 'request')}).`}</Text>
+        </Inline>
+      ) : null}
+      {counting.error ? <ErrorBanner error={counting.error} /> : null}
       {groups ? (
         <OffsetPager
           start={startAt}
