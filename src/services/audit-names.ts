@@ -24,17 +24,22 @@ async function namesOf(jira: AuditNamesJira, accountIds: string[]): Promise<Map<
   return names;
 }
 
+/** Actors that are not people: the app's own scheduled work (src/triggers). */
+export const SYSTEM_ACTORS: Record<string, string> = { 'scheduled-trigger': 'Daily health check (scheduled)' };
+
+/** Atlassian account IDs: `<number>:<uuid>`-style (also `qm:` customers) or the older 24 hex digits. */
+const ACCOUNT_ID = /^([0-9a-z]+:[0-9a-f-]{8,}|[0-9a-f]{24})$/i;
+
 /** The entries with `actorName` set and user targets' missing `targetLabel` filled in, for display. */
 export async function nameAuditEntries(jira: AuditNamesJira, entries: AuditEntryView[]): Promise<AuditEntryView[]> {
   const wanted = new Set<string>();
   for (const e of entries) {
-    wanted.add(e.actor);
-    if (e.targetType === 'user' && !e.targetLabel) wanted.add(e.targetId);
+    if (ACCOUNT_ID.test(e.actor)) wanted.add(e.actor);
+    if (e.targetType === 'user' && !e.targetLabel && ACCOUNT_ID.test(e.targetId)) wanted.add(e.targetId);
   }
-  if (wanted.size === 0) return entries;
-  const names = await namesOf(jira, [...wanted]);
+  const names = wanted.size > 0 ? await namesOf(jira, [...wanted]) : new Map<string, string>();
   return entries.map((e) => {
-    const actorName = names.get(e.actor);
+    const actorName = SYSTEM_ACTORS[e.actor] ?? names.get(e.actor);
     const targetName = e.targetType === 'user' && !e.targetLabel ? names.get(e.targetId) : undefined;
     return { ...e, ...(actorName ? { actorName } : {}), ...(targetName ? { targetLabel: targetName } : {}) };
   });

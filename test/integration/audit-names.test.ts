@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDIT_ACTIONS, type AuditPage, type Envelope } from '../../src/contract';
 import { auditStore } from '../../src/store/audit-store';
+import { SCHEDULED_ACTOR } from '../../src/triggers/health-check';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
@@ -82,6 +83,13 @@ describe('audit log names', () => {
     const entry = page.entries.find((e) => e.targetId === person.accountId);
     expect(entry?.targetLabel).toBe('[email]');
     expect(JSON.stringify(page)).not.toMatch(/@/);
+  });
+
+  it('names the scheduled health check as the actor of its own entries', async () => {
+    await site.runScheduledTrigger('daily-functional-health');
+    const page = await ok(call<AuditPage>('listAudit', { action: 'functional.health-check' }));
+    expect(page.entries[0]?.actor).toBe(SCHEDULED_ACTOR);
+    expect(page.entries[0]?.actorName).toBe('Daily health check (scheduled)');
   });
 
   it('offers every action the services log in the Action list', () => {
