@@ -142,6 +142,14 @@ describe('people and groups flows in the UI Kit page', () => {
     expect(csv.props.isReadOnly).toBe(true);
     expect(String(csv.props.value).split('\n')[0]).toMatch(/^"?at"?,/);
     expect(String(csv.props.value)).toContain('Cannot add user. Customer accounts');
+    // "Changed by" narrows to one administrator's changes; nobody else changed anything here.
+    const changedBy = await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === 'audit-actor')[0],
+    );
+    await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.regular.accountId, name: 'Rita Regular' });
+    expect(await page.text('audit-table', (t) => t === 'No changes match.')).toBe('No changes match.');
+    await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.siteAdmin.accountId, name: 'Ada Admin' });
+    expect(await page.text('audit-table', (t) => t.includes('Failed'))).toContain('Ada Admin');
     const entries = site.kvs
       .keys()
       .filter((k) => k.startsWith('audit:'))

@@ -17,6 +17,7 @@ import {
   Text,
   TextArea,
   Textfield,
+  UserPicker,
 } from '@forge/react';
 import { AUDIT_ACTIONS, auditActionLabel } from '../../contract';
 import type { AppError, AuditEntryView, AuditQueryPayload } from '../../contract';
@@ -141,6 +142,12 @@ export function AuditTab() {
             }
           />
         </Stack>
+        <UserPicker
+          label="Changed by"
+          name="audit-actor"
+          placeholder="Anyone"
+          onChange={(u: { id?: string } | null | undefined) => setFilters((f) => ({ ...f, actor: u?.id || undefined }))}
+        />
         <Stack space="space.050">
           <Label labelFor="audit-text">Person, group or job</Label>
           <Textfield
