@@ -294,9 +294,11 @@ export function BulkPanel() {
       {job ? <JobProgress job={job} /> : null}
       {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} /> : null}
       {job && job.status === 'done' && retryable ? (
-        <Button onClick={() => void retry()} testId="bulk-retry">
-          Retry the failures
-        </Button>
+        <Inline space="space.100">
+          <Button onClick={() => void retry()} testId="bulk-retry">
+            Retry the failures
+          </Button>
+        </Inline>
       ) : null}
       <ConfirmModal
         isOpen={!!removal}

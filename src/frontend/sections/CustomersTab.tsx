@@ -110,14 +110,16 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
           />
         ))}
       </Inline>
-      <Button
-        appearance="primary"
-        isDisabled={action.busy || !email || !name || chosen.length === 0}
-        onClick={() => void submit()}
-        testId="provision-submit"
-      >
-        Create and add
-      </Button>
+      <Inline space="space.100">
+        <Button
+          appearance="primary"
+          isDisabled={action.busy || !email || !name || chosen.length === 0}
+          onClick={() => void submit()}
+          testId="provision-submit"
+        >
+          Create and add
+        </Button>
+      </Inline>
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {result ? (
         <SectionMessage

@@ -3,7 +3,7 @@
  * which could not, and why. Names come first; the account ID is shown as code, ready to copy.
  */
 import React, { useState } from 'react';
-import { Button, Code, DynamicTable, Heading, Label, Lozenge, Stack, Text, TextArea } from '@forge/react';
+import { Button, Code, DynamicTable, Heading, Inline, Label, Lozenge, Stack, Text, TextArea } from '@forge/react';
 import type { ResolvedIdentifier } from '../../contract';
 import { call } from '../api';
 import { type FieldEvent, valueOf } from '../events';
@@ -39,9 +39,11 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
         value={text}
         onChange={(e: FieldEvent) => setText(valueOf(e))}
       />
-      <Button onClick={() => void resolve()} isDisabled={!text.trim() || action.busy} testId="resolve-button">
-        Resolve
-      </Button>
+      <Inline space="space.100">
+        <Button onClick={() => void resolve()} isDisabled={!text.trim() || action.busy} testId="resolve-button">
+          Resolve
+        </Button>
+      </Inline>
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {rows ? (
         <Text testId="resolve-summary">{`${count(rows.filter((r) => r.accountId).length, 'line')} resolved, ${count(rows.filter((r) => !r.accountId).length, 'line')} not.`}</Text>

@@ -43,6 +43,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   const [deleting, setDeleting] = useState(false);
   const [leaving, setLeaving] = useState<{ groupId: string; name: string } | undefined>();
   const [copied, setCopied] = useState<boolean | undefined>();
+  const [pickerKey, setPickerKey] = useState(0);
   const action = useAction();
   const licence = useLicenceConfirmation(action);
 
@@ -62,6 +63,9 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
     );
     if (res?.ok) {
       setNotice(`${group.name}: ${res.data.message}`);
+      // The picker starts empty again (and no longer offers the group they are now in).
+      setGroup(undefined);
+      setPickerKey((k) => k + 1);
       await load();
     }
   };
@@ -130,6 +134,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
             <Label labelFor="user-panel-group-picker-input">Add to group</Label>
             <Inline space="space.100" alignBlock="center">
               <GroupPicker
+                key={`group-picker-${pickerKey}`}
                 testId="user-panel-group-picker"
                 exclude={user.groups.map((g) => g.groupId)}
                 onPick={(g) => {
