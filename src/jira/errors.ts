@@ -32,3 +32,26 @@ export function jiraMessage(body: unknown): string {
   if (typeof b.message === 'string') parts.push(b.message);
   return parts.join(' ');
 }
+
+/**
+ * A write whose answer never arrived (the connection dropped): Jira may or may not have applied it. The
+ * executor never repeats such a write blindly; the service reads Jira back to learn what happened
+ * (services/read-back.ts).
+ */
+export class JiraOutcomeUnknownError extends Error {
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(
+      `${operation}: Jira's answer was lost (${(cause as { name?: string } | undefined)?.name ?? 'network error'}).`,
+    );
+    this.name = 'JiraOutcomeUnknownError';
+  }
+}
+
+/** Whether a failed write may nevertheless have been applied: a lost answer, a timeout or a server error. */
+export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof JiraOutcomeUnknownError) return true;
+  return err instanceof JiraApiError && (err.status === 408 || err.status >= 500);
+}

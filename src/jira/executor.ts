@@ -5,13 +5,16 @@
  * retry policy, turns non-2xx into `JiraApiError`, and parses JSON. Pagination lives in `pagination.ts`.
  */
 import type { APIResponse } from '@forge/api';
-import { JiraApiError } from './errors';
+import { JiraApiError, JiraOutcomeUnknownError } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy';
 
 export interface ExecuteOptions {
   /** Names the operation in errors (never includes query values such as emails). */
   operation: string;
-  /** Whether repeating the request is harmless (GETs, PUT/DELETE, or writes whose repeat Jira rejects cleanly). */
+  /**
+   * Whether repeating the request is harmless and reports the same (GETs, and writes Jira answers alike when
+   * repeated). Other writes are repeated only after a 429; a lost answer throws JiraOutcomeUnknownError.
+   */
   idempotent: boolean;
   policy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -41,8 +44,10 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
     try {
       response = await send();
     } catch (err) {
-      // A dropped connection: retry only what is safe to repeat.
-      const delay = options.idempotent ? retryDelay(policy, attempt, 'network', undefined) : undefined;
+      // A dropped connection: retry only what is safe to repeat. A write that is not may have been
+      // applied: say so, so the caller can read Jira back instead of guessing.
+      if (!options.idempotent) throw new JiraOutcomeUnknownError(options.operation, err);
+      const delay = retryDelay(policy, attempt, 'network', undefined);
       if (delay === undefined) throw err;
       await sleep(delay);
       continue;
@@ -50,7 +55,13 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
     if (response.ok) return (await parseBody(response)) as T;
     const body = await parseBody(response);
     const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-    const delay = options.idempotent ? retryDelay(policy, attempt, response.status, retryAfter) : undefined;
+    // A 429 means Jira refused the request without applying it ("Retry-After indicates how many seconds the
+    // app must wait before reissuing the request", developer.atlassian.com/cloud/jira/platform/rate-limiting/),
+    // so even a non-idempotent write may be reissued.
+    const delay =
+      options.idempotent || response.status === 429
+        ? retryDelay(policy, attempt, response.status, retryAfter)
+        : undefined;
     if (delay === undefined) throw new JiraApiError(response.status, body, retryAfter, options.operation);
     await sleep(delay);
   }

@@ -82,8 +82,9 @@ export async function listGroupMembersPage(
 }
 
 /**
- * asUser (site administration). Adds a user to a group. Repeating it is harmless (Jira answers
- * "already a member"), so it may be retried. Scope: manage:jira-configuration.
+ * asUser (site administration). Adds a user to a group. Not repeated after a lost answer: the repeat's
+ * "already a member" would misreport a change the first attempt made, so services/membership.ts reads the
+ * user's groups back instead. Scope: manage:jira-configuration.
  */
 export async function addUserToGroup(groupId: string, accountId: string): Promise<void> {
   await execute<unknown>(
@@ -93,17 +94,17 @@ export async function addUserToGroup(groupId: string, accountId: string): Promis
         headers: JSON_HEADERS,
         body: JSON.stringify({ accountId }),
       }),
-    { operation: 'Add user to group', idempotent: true },
+    { operation: 'Add user to group', idempotent: false },
   );
 }
 
-/** asUser (site administration). Removes a user from a group. Scope: manage:jira-configuration. */
+/** asUser (site administration). Removes a user from a group; a lost answer is read back like an add. Scope: manage:jira-configuration. */
 export async function removeUserFromGroup(groupId: string, accountId: string): Promise<void> {
   await execute<void>(
     () =>
       api.asUser().requestJira(route`/rest/api/3/group/user?groupId=${groupId}&accountId=${accountId}`, {
         method: 'DELETE',
       }),
-    { operation: 'Remove user from group', idempotent: true },
+    { operation: 'Remove user from group', idempotent: false },
   );
 }

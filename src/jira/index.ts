@@ -20,6 +20,7 @@ export const jira = {
   migrateLegacyIds: users.migrateLegacyIds,
   resetUserColumns: users.resetUserColumns,
   deleteUser: users.deleteUser,
+  getUserGroupIds: users.getUserGroupIds,
   createUser: users.createUser,
   listGroupsPage: groups.listGroupsPage,
   getGroupsById: cached.getGroupsById,

@@ -73,7 +73,8 @@ export async function listDeskCustomersPage(
 
 /**
  * asUser (Jira administrator). Creates a portal-only customer. With `strictConflictStatusCode` Jira
- * answers 409 when the email already has an account, so a retried create cannot make a second account.
+ * answers 409 when the email already has an account. Not repeated after a lost answer (the repeat's 409
+ * would report a new account as an existing one): the service reads it back by email instead.
  * Scope: manage:servicedesk-customer.
  */
 export async function createCustomer(email: string, displayName: string): Promise<JsmUser> {
@@ -84,7 +85,7 @@ export async function createCustomer(email: string, displayName: string): Promis
         headers: JSON_HEADERS,
         body: JSON.stringify({ email, displayName }),
       }),
-    { operation: 'Create customer', idempotent: true },
+    { operation: 'Create customer', idempotent: false },
   );
 }
 

@@ -151,10 +151,31 @@ export async function resetUserColumns(accountId: string): Promise<void> {
   );
 }
 
-/** asUser. Deletes the user from the site. Site administration. Scope: manage:jira-configuration. */
+/**
+ * asUser. Deletes the user from the site. Site administration. Not repeated after a lost answer (a repeat
+ * answers 404, which would misreport a deletion that happened): the service reads the user back instead.
+ * Scope: manage:jira-configuration.
+ */
 export async function deleteUser(accountId: string): Promise<void> {
   await execute<void>(
     () => api.asUser().requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'DELETE' }),
-    { operation: 'Delete user', idempotent: true },
+    { operation: 'Delete user', idempotent: false },
   );
+}
+
+/**
+ * The ids of the groups a user belongs to (all of them, one request): how a membership change whose
+ * answer was lost is read back. asUser by default; asApp for work that runs without a user.
+ * Scope: read:jira-user.
+ */
+export async function getUserGroupIds(accountId: string, identity: 'user' | 'app' = 'user'): Promise<Set<string>> {
+  const groups = await execute<Array<{ groupId?: string }>>(
+    () =>
+      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+        route`/rest/api/3/user/groups?accountId=${accountId}`,
+        { headers: ACCEPT_JSON },
+      ),
+    { operation: 'Get user groups', idempotent: true },
+  );
+  return new Set(groups.map((g) => g.groupId).filter((id): id is string => !!id));
 }

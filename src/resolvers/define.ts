@@ -6,7 +6,7 @@
  */
 import type { Envelope, ErrorCode, ResolverContract, ResolverKey } from '../contract';
 import { fail, ok } from '../contract';
-import { JiraApiError } from '../jira/errors';
+import { JiraApiError, JiraOutcomeUnknownError } from '../jira/errors';
 import { AppFailure } from '../services/app-error';
 import type { AuthorizationMode, Authorizer } from '../services/authorization';
 import { siteIdOf } from '../services/functional-health';
@@ -41,6 +41,11 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
         : `${err.operation}: ${reason}`,
     );
   }
+  if (err instanceof JiraOutcomeUnknownError)
+    return fail(
+      'JIRA_ERROR',
+      `${err.operation}: Jira's answer was lost. Check whether the change happened before trying again.`,
+    );
   console.error(`resolver failed: ${(err as { name?: string } | undefined)?.name ?? typeof err}`);
   return fail('INTERNAL', 'Something went wrong in User Admin. Try again; if it persists, check the app logs.');
 }

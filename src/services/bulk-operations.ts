@@ -12,7 +12,7 @@ import { applyMembership, RateLimitedFailure } from './membership';
 
 export type BulkJira = Pick<
   JiraClient,
-  'addUserToGroup' | 'removeUserFromGroup' | 'addCustomersToDesk' | 'removeCustomersFromDesk'
+  'addUserToGroup' | 'removeUserFromGroup' | 'getUserGroupIds' | 'addCustomersToDesk' | 'removeCustomersFromDesk'
 >;
 
 export interface BulkOperationSpec {

@@ -12,13 +12,14 @@ import type {
   ServiceDeskView,
 } from '../contract';
 import type { JiraClient } from '../jira';
-import { JiraApiError } from '../jira/errors';
+import { JiraApiError, JiraOutcomeUnknownError } from '../jira/errors';
 import { collect } from '../jira/pagination';
 import { JSM_PAGE_MAX, type JsmUser } from '../jira/servicedesk';
 import type { JiraServiceDesk, JiraUser } from '../jira/types';
 import type { AuditStore } from '../store/audit-store';
 import { looksLikeEmail } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
+import { READ_BACK_NOTE, writeWithReadBack } from './read-back';
 import { searchAccountByEmail, withEmails, type EmailIndex } from './directory';
 
 export type CustomersJira = Pick<
@@ -92,17 +93,15 @@ export async function listDeskCustomers(
 }
 
 /**
- * The account that has this email: Jira's user search (an email query matches hidden emails too), then,
- * for an inactive account, the directory index's keyed-hash lookup confirmed with the asApp email lookup.
- * Never a scan of the directory.
+ * The account that has this email when Jira's user search (which matches hidden emails too) did not show
+ * it, i.e. an inactive account: the directory index's keyed-hash lookup confirmed with the asApp email
+ * lookup. Never a scan of the directory.
  */
-async function accountForEmail(
+async function inactiveAccountForEmail(
   jira: CustomersJira,
   email: string,
   emailIndex?: EmailIndex,
 ): Promise<string | undefined> {
-  const exact = await searchAccountByEmail(jira, email);
-  if (exact) return exact.accountId;
   const wanted = email.toLowerCase();
   const id = (await emailIndex?.lookup([wanted]))?.get(wanted);
   if (!id) return undefined;
@@ -126,25 +125,46 @@ export async function provisionCustomer(
   // Every desk must exist before anything is created.
   const desks = await Promise.all(deskIds.map((id) => requireDesk(jira, id)));
 
+  // An email that already has an account is linked, not created (one search; hidden emails included).
+  const before = await searchAccountByEmail(jira, email);
   let accountId: string;
   let created: boolean;
-  try {
-    accountId = (await jira.createCustomer(email, displayName)).accountId;
-    created = true;
-  } catch (err) {
-    if (
-      !(err instanceof JiraApiError) ||
-      !(err.status === 409 || (err.status === 400 && /already exists/i.test(err.jiraMessage)))
-    ) {
-      if (err instanceof JiraApiError && err.status === 403)
-        throw new AppFailure('FORBIDDEN', 'Creating customers needs Jira administrator rights.');
-      throw err;
-    }
-    const existing = await accountForEmail(jira, email, emailIndex);
-    if (!existing)
-      throw new AppFailure('CONFLICT', 'Jira says this email already has an account, but the app cannot see it.');
-    accountId = existing;
+  let readBack = false;
+  if (before) {
+    accountId = before.accountId;
     created = false;
+  } else {
+    try {
+      // A lost answer is read back by email: found means this call created it (it was not there a moment
+      // ago); a blind repeat would answer 409 and report the new account as an existing one.
+      const out = await writeWithReadBack({
+        write: () => jira.createCustomer(email, displayName),
+        readBack: async () => {
+          const found = await searchAccountByEmail(jira, email);
+          return found ? { value: { accountId: found.accountId } } : undefined;
+        },
+      });
+      accountId = out.value.accountId;
+      readBack = out.confirmedByReadBack;
+      created = true;
+    } catch (err) {
+      if (err instanceof JiraOutcomeUnknownError)
+        throw new AppFailure('JIRA_ERROR', "Jira's answer was lost and no account with this email exists; try again.");
+      if (
+        !(err instanceof JiraApiError) ||
+        !(err.status === 409 || (err.status === 400 && /already exists/i.test(err.jiraMessage)))
+      ) {
+        if (err instanceof JiraApiError && err.status === 403)
+          throw new AppFailure('FORBIDDEN', 'Creating customers needs Jira administrator rights.');
+        throw err;
+      }
+      // Jira knows an account the search did not show (an inactive one).
+      const existing = await inactiveAccountForEmail(jira, email, emailIndex);
+      if (!existing)
+        throw new AppFailure('CONFLICT', 'Jira says this email already has an account, but the app cannot see it.');
+      accountId = existing;
+      created = false;
+    }
   }
   await audit.record({
     actor,
@@ -153,7 +173,9 @@ export async function provisionCustomer(
     targetId: accountId,
     targetLabel: displayName,
     result: created ? 'done' : 'already',
-    detail: created ? 'Customer account created.' : 'The email already had an account; it was linked instead.',
+    detail: created
+      ? `Customer account created.${readBack ? ` ${READ_BACK_NOTE}` : ''}`
+      : 'The email already had an account; it was linked instead.',
   });
 
   const results: ProvisionResult['desks'] = [];

@@ -20,7 +20,8 @@ import type {
   SaveRolePayload,
 } from '../contract';
 import type { JiraClient } from '../jira';
-import { JiraApiError } from '../jira/errors';
+import { JiraApiError, JiraOutcomeUnknownError, outcomeUnknown } from '../jira/errors';
+import type { JiraUser } from '../jira/types';
 import type { AuditStore } from '../store/audit-store';
 import {
   type CheckRecord,
@@ -30,12 +31,14 @@ import {
   MAX_CURRENT_CREDENTIALS,
 } from '../store/functional-store';
 import type { HealthRunStore } from '../store/health-run-store';
+import { creationIntentStore, type CreationIntentStore } from '../store/creation-intents';
 import { looksLikeEmail, redactEmails } from '../store/redact';
 import { AppFailure, invalidInput } from './app-error';
 import { searchAccountByEmail } from './directory';
 import { loadGroupAccess } from './group-access';
 import { conventionName, isCheckable } from './functional-health';
 import { applyMembership } from './membership';
+import { READ_BACK_NOTE, writeWithReadBack } from './read-back';
 
 export type FunctionalJira = Pick<
   JiraClient,
@@ -47,6 +50,7 @@ export type FunctionalJira = Pick<
   | 'createUser'
   | 'addUserToGroup'
   | 'removeUserFromGroup'
+  | 'getUserGroupIds'
 >;
 
 export interface FunctionalDeps {
@@ -55,6 +59,8 @@ export interface FunctionalDeps {
   audit: AuditStore;
   /** The health check's runs, for the registry's "last check" line; optional where no view needs it. */
   runs?: Pick<HealthRunStore, 'lastSummary'>;
+  /** Creations in progress (resumable after a lost answer); the KVS store when absent. */
+  intents?: CreationIntentStore;
   now?: () => Date;
 }
 
@@ -406,7 +412,9 @@ export async function rotateCredential(
  * Creates the account in Jira, puts it in the role's groups and registers it. Jira's reference for
  * `POST /rest/api/3/user` says the API "does not support Forge apps", and Jira names new accounts after
  * their email (display names cannot be set through REST): both are reported as they are. A half-done
- * creation (created, but not in every group) is reported group by group, and still registered.
+ * creation (created, but not in every group) is reported group by group, and still registered. Creation
+ * is resumable: a lost answer is read back by email, and trying again after one finds the account this
+ * app created (its creation intent, store/creation-intents.ts) and finishes groups and registry.
  */
 export async function createFunctional(
   deps: FunctionalDeps,
@@ -448,48 +456,91 @@ export async function createFunctional(
     });
   // Jira answers 201 with the existing account when the email already has one with Jira access (the
   // reference for POST /rest/api/3/user), so a person's account could be taken for a new functional one:
-  // look the email up first and refuse.
-  const taken = await searchAccountByEmail(deps.jira, email);
-  if (taken)
+  // look the email up first and refuse — unless an earlier attempt of this app created it and lost the
+  // answer (its creation intent is still there), in which case the creation is finished now.
+  const intents = deps.intents ?? creationIntentStore;
+  const [taken, intent] = await Promise.all([searchAccountByEmail(deps.jira, email), intents.get(siteId, email)]);
+  if (taken && (!intent || (await deps.store.get(taken.accountId))))
     throw new AppFailure(
       'CONFLICT',
       `An account already uses this email (${taken.displayName}). Register that account instead, or use another mailbox.`,
     );
 
-  let created;
-  try {
-    created = await deps.jira.createUser(email);
-  } catch (err) {
-    const reason =
-      err instanceof JiraApiError ? err.jiraMessage || `Jira answered ${err.status}.` : 'Unexpected error.';
-    await auditCreate(wanted, 'failed', reason);
-    if (err instanceof JiraApiError && err.status === 403 && /forge/i.test(reason)) {
-      throw new AppFailure(
-        'FORBIDDEN',
-        `Jira does not let apps create accounts ("${reason}"). Create ${wanted} in admin.atlassian.com, then register it here.`,
-      );
-    }
-    if (err instanceof JiraApiError && err.status === 403)
-      throw new AppFailure(
-        'SITE_ADMIN_REQUIRED',
-        `Jira refused: ${reason} Creating accounts needs an organization admin.`,
-      );
-    if (err instanceof JiraApiError && err.status === 400) throw new AppFailure('CONFLICT', `Jira refused: ${reason}`);
-    throw err;
-  }
-  if (!created.active) {
-    // Jira handed back an existing, deactivated account (user search does not list inactive ones).
+  let created: JiraUser;
+  if (taken) {
+    created = taken;
     await auditCreate(
       created.accountId,
-      'failed',
-      `The email belongs to the existing, inactive account ${created.displayName}; nothing was changed.`,
+      'done',
+      `Found the account an earlier attempt created (its answer was lost); finishing groups and registry. Role ${role.name}.`,
     );
-    throw new AppFailure(
-      'CONFLICT',
-      `An inactive account already uses this email (${created.displayName}). Reactivate and register it, or use another mailbox.`,
+  } else {
+    await intents.put(siteId, email, {
+      name: wanted,
+      roleId: role.roleId,
+      startedAt: nowOf(deps).toISOString(),
+      startedBy: actor,
+    });
+    let readBack = false;
+    try {
+      // A lost answer is read back by email (never repeated: a repeat could hand back someone else's
+      // account). Not found yet: the intent stays, so trying again finishes the creation.
+      const out = await writeWithReadBack({
+        write: () => deps.jira.createUser(email),
+        readBack: async () => {
+          const found = await searchAccountByEmail(deps.jira, email);
+          return found ? { value: found } : undefined;
+        },
+        attempts: 1,
+      });
+      created = out.value;
+      readBack = out.confirmedByReadBack;
+    } catch (err) {
+      if (err instanceof JiraOutcomeUnknownError || outcomeUnknown(err)) {
+        await auditCreate(wanted, 'failed', "Jira's answer was lost and the account is not visible yet; try again.");
+        throw new AppFailure(
+          'JIRA_ERROR',
+          "Jira's answer was lost and the new account is not visible yet. Try again in a moment: the creation will be finished, not repeated.",
+        );
+      }
+      await intents.remove(siteId, email);
+      const reason =
+        err instanceof JiraApiError ? err.jiraMessage || `Jira answered ${err.status}.` : 'Unexpected error.';
+      await auditCreate(wanted, 'failed', reason);
+      if (err instanceof JiraApiError && err.status === 403 && /forge/i.test(reason)) {
+        throw new AppFailure(
+          'FORBIDDEN',
+          `Jira does not let apps create accounts ("${reason}"). Create ${wanted} in admin.atlassian.com, then register it here.`,
+        );
+      }
+      if (err instanceof JiraApiError && err.status === 403)
+        throw new AppFailure(
+          'SITE_ADMIN_REQUIRED',
+          `Jira refused: ${reason} Creating accounts needs an organization admin.`,
+        );
+      if (err instanceof JiraApiError && err.status === 400)
+        throw new AppFailure('CONFLICT', `Jira refused: ${reason}`);
+      throw err;
+    }
+    if (!created.active) {
+      // Jira handed back an existing, deactivated account (user search does not list inactive ones).
+      await intents.remove(siteId, email);
+      await auditCreate(
+        created.accountId,
+        'failed',
+        `The email belongs to the existing, inactive account ${created.displayName}; nothing was changed.`,
+      );
+      throw new AppFailure(
+        'CONFLICT',
+        `An inactive account already uses this email (${created.displayName}). Reactivate and register it, or use another mailbox.`,
+      );
+    }
+    await auditCreate(
+      created.accountId,
+      'done',
+      `Created in Jira; role ${role.name}.${readBack ? ` ${READ_BACK_NOTE}` : ''}`,
     );
   }
-  await auditCreate(created.accountId, 'done', `Created in Jira; role ${role.name}.`);
 
   const results: CreateFunctionalResult['groups'] = [];
   for (const gid of role.groupIds) {
@@ -535,6 +586,7 @@ export async function createFunctional(
     result: 'done',
     detail: `Owner ${owner.accountId}; integration ${integration}.`,
   });
+  await intents.remove(siteId, email);
   const failed = results.filter((r) => r.outcome === 'failed');
   const renamed =
     created.displayName === wanted

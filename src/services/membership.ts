@@ -1,18 +1,21 @@
 /**
  * Group membership changes, one at a time: add or remove a user (asUser, with the administrator's own
- * rights), classify Jira's answer as done / already so / failed with Jira's reason, and audit it.
+ * rights), classify Jira's answer as done / already so / failed with Jira's reason (reading Jira back
+ * when the answer is lost), and audit it.
  * A 403 means the administrator is not a site admin, which Jira requires for membership changes.
  */
 import type { ChangeResult } from '../contract';
 import type { JiraClient } from '../jira';
-import { JiraApiError } from '../jira/errors';
+import { JiraApiError, JiraOutcomeUnknownError } from '../jira/errors';
 import type { AuditStore } from '../store/audit-store';
 import { AppFailure } from './app-error';
+import { READ_BACK_NOTE, writeWithReadBack } from './read-back';
 
-export type MembershipJira = Pick<JiraClient, 'addUserToGroup' | 'removeUserFromGroup'>;
+export type MembershipJira = Pick<JiraClient, 'addUserToGroup' | 'removeUserFromGroup' | 'getUserGroupIds'>;
 export type MembershipOp = 'add' | 'remove';
 
 export const SITE_ADMIN_MESSAGE = 'Site admin required: Jira lets only site administrators change group membership.';
+export const LOST_NOT_APPLIED_MESSAGE = "Jira's answer was lost and reading back shows no change; try again.";
 
 /** Thrown when Jira keeps rate limiting beyond what one invocation may wait; the change was not made. */
 export class RateLimitedFailure extends AppFailure {
@@ -21,17 +24,41 @@ export class RateLimitedFailure extends AppFailure {
   }
 }
 
+/**
+ * Read-back of one membership change (exported for bulk work too): whether the user is now in the group
+ * (`add`) or out of it (`remove`), from the user's groups as Jira lists them (one request).
+ */
+export async function membershipLanded(
+  jira: Pick<JiraClient, 'getUserGroupIds'>,
+  op: MembershipOp,
+  groupId: string,
+  accountId: string,
+): Promise<boolean> {
+  const member = (await jira.getUserGroupIds(accountId)).has(groupId);
+  return op === 'add' ? member : !member;
+}
+
+/**
+ * Applies one change and classifies Jira's answer: done / already so / failed with Jira's reason. When the
+ * answer is lost, the user's groups are read back (`membershipLanded`): a change that happened is `done`
+ * (never "already", which a blind repeat would report), one that did not is tried again.
+ */
 export async function applyMembership(
   jira: MembershipJira,
   op: MembershipOp,
   groupId: string,
   accountId: string,
 ): Promise<ChangeResult> {
+  const done = op === 'add' ? 'Added to the group.' : 'Removed from the group.';
   try {
-    if (op === 'add') await jira.addUserToGroup(groupId, accountId);
-    else await jira.removeUserFromGroup(groupId, accountId);
-    return { outcome: 'done', message: op === 'add' ? 'Added to the group.' : 'Removed from the group.' };
+    const { confirmedByReadBack } = await writeWithReadBack({
+      write: () =>
+        op === 'add' ? jira.addUserToGroup(groupId, accountId) : jira.removeUserFromGroup(groupId, accountId),
+      readBack: async () => ((await membershipLanded(jira, op, groupId, accountId)) ? { value: undefined } : undefined),
+    });
+    return { outcome: 'done', message: confirmedByReadBack ? `${done} ${READ_BACK_NOTE}` : done };
   } catch (err) {
+    if (err instanceof JiraOutcomeUnknownError) return { outcome: 'failed', message: LOST_NOT_APPLIED_MESSAGE };
     if (!(err instanceof JiraApiError)) throw err;
     const reason = err.jiraMessage;
     if (err.status === 429) throw new RateLimitedFailure();
