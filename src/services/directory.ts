@@ -354,15 +354,19 @@ async function resolveEmails(
   const indexed = await index?.lookup([...byLower.keys()]);
   if (indexed) {
     const ids = [...new Set(indexed.values())];
+    // Current emails (to confirm each hit) and names, both 100 a request, fetched side by side.
     const current = new Map<string, string>();
-    for (const e of await jira.getEmailsBulk(ids)) current.set(e.accountId, e.email.toLowerCase());
-    const confirmed = [...indexed].filter(([email, id]) => current.get(id) === email);
     const names = new Map<string, string>();
-    const confirmedIds = [...new Set(confirmed.map(([, id]) => id))];
-    for (let i = 0; i < confirmedIds.length; i += USER_BULK_PAGE) {
-      const page = await jira.getUsersBulkPage(confirmedIds.slice(i, i + USER_BULK_PAGE), 0);
-      for (const u of page.items) names.set(u.accountId, u.displayName);
-    }
+    await Promise.all([
+      jira.getEmailsBulk(ids).then((rows) => rows.forEach((e) => current.set(e.accountId, e.email.toLowerCase()))),
+      (async () => {
+        for (let i = 0; i < ids.length; i += USER_BULK_PAGE) {
+          const page = await jira.getUsersBulkPage(ids.slice(i, i + USER_BULK_PAGE), 0);
+          for (const u of page.items) names.set(u.accountId, u.displayName);
+        }
+      })(),
+    ]);
+    const confirmed = [...indexed].filter(([email, id]) => current.get(id) === email);
     for (const [email, accountId] of confirmed) {
       const input = byLower.get(email) as string;
       if (names.has(accountId)) out.set(input, { input, accountId, displayName: names.get(accountId), how: 'email' });
