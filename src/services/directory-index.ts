@@ -58,14 +58,17 @@ export const LIST_CHUNK = 1000;
 /** Time a slice keeps in hand before its invocation ends, and the time finalizing needs. */
 const SLICE_RESERVE_MS = 10_000;
 const FINALIZE_NEEDS_MS = 30_000;
-/** A crawl that has not finished within this is considered dead and may be restarted. */
-const STALE_CRAWL_MS = 36 * 3_600_000;
+/**
+ * A crawl without a checkpoint for this long is considered dead (its event chain was lost) and may be
+ * restarted; a live one checkpoints at least every 15 minutes, its longest delay on the queue.
+ */
+const STALE_CRAWL_MS = 2 * 3_600_000;
 
 const TYPE_CODE: Record<string, 'a' | 'p' | 'c'> = { atlassian: 'a', app: 'p', customer: 'c' };
 const TYPE_NAME = { a: 'atlassian', p: 'app', c: 'customer' } as const;
 
 export function isCrawlRunning(state: CrawlState | undefined, now: number): boolean {
-  return !!state && state.phase !== 'done' && now - Date.parse(state.startedAt) < STALE_CRAWL_MS;
+  return !!state && state.phase !== 'done' && now - Date.parse(state.updatedAt ?? state.startedAt) < STALE_CRAWL_MS;
 }
 
 /** Starts a crawl unless one is running; returns the state to push the first event for, or undefined. */

@@ -44,6 +44,8 @@ export interface CrawlState {
   reason: string;
   startedAt: string;
   finishedAt?: string;
+  /** Set by every checkpoint: a running crawl checkpoints at least every 15 minutes (its longest queue delay). */
+  updatedAt?: string;
   offset: number;
   chunk: number;
   /** Product-granting groups, in crawl order, with the products each grants (bit indexes). */
@@ -115,7 +117,7 @@ export const directoryStore = {
   manifest: () => kvs.get<IndexManifest>(CURRENT),
   publish: (m: IndexManifest) => kvs.set(CURRENT, m),
   crawl: () => kvs.get<CrawlState>(CRAWL),
-  saveCrawl: (s: CrawlState) => kvs.set(CRAWL, s),
+  saveCrawl: (s: CrawlState) => kvs.set(CRAWL, { ...s, updatedAt: new Date().toISOString() }),
   get: <T>(key: string) => kvs.get<T>(key),
   set: <T>(key: string, value: T) => kvs.set(key, value),
   async setMany(items: Array<{ key: string; value: unknown }>): Promise<void> {
