@@ -96,7 +96,11 @@ export interface ResolverContract {
   countGroupMembers: { payload: { groupIds: string[] }; result: Record<string, number> };
   previewBulkJob: { payload: CreateBulkJobPayload; result: BulkPreview };
   listAudit: { payload: AuditQueryPayload; result: AuditPage };
-  exportAuditCsv: { payload: AuditQueryPayload; result: { csv: string; rows: number; truncated: boolean } };
+  /** One part of the CSV (under Forge's 5 MB limit); call again with `cursor: nextCursor` until it is absent. */
+  exportAuditCsv: {
+    payload: AuditQueryPayload;
+    result: { csv: string; rows: number; truncated: boolean; nextCursor?: string };
+  };
   listServiceDesks: { payload: { start?: number }; result: ServiceDeskPage };
   listDeskCustomers: { payload: DeskCustomersPayload; result: DeskCustomersPage };
   provisionCustomer: { payload: ProvisionCustomerPayload; result: ProvisionResult };

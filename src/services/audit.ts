@@ -1,11 +1,13 @@
 /**
- * Reading the audit log: filter by action, actor, result or text, page by page, and export as CSV.
+ * Reading the audit log: filter by action, actor, result or text, page by page, and export as CSV in
+ * parts that each fit Forge's response limit, with formula cells neutralised.
  * Filtering happens while walking KVS pages, so a page may hold fewer entries than asked for; the cursor
  * says where to go on, and nothing is skipped.
  */
 import type { AuditEntryView, AuditPage, AuditQueryPayload } from '../contract';
 import type { AuditStore } from '../store/audit-store';
 import { invalidInput } from './app-error';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const KVS_PAGE = 100;
 const MAX_KVS_PAGES_PER_CALL = 20;
@@ -66,25 +68,104 @@ const COLUMNS: Array<keyof AuditEntryView> = [
   'jobId',
 ];
 
+/**
+ * Neutralises a cell a spreadsheet would run as a formula, per OWASP's CSV Injection guidance
+ * (owasp.org/www-community/attacks/CSV_Injection: no cell may begin with `=`, `+`, `-`, `@`, tab or carriage
+ * return; prepend a single quote) and ASVS 1.2.10 (also NUL). Spreadsheets skip leading whitespace before
+ * a formula, so whitespace followed by one of those counts too, as do the full-width forms (＝＋－＠).
+ */
+export function neutraliseCsvCell(text: string): string {
+  return /^[\t\r\n\0]/.test(text) || /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
+}
+
 function csvCell(v: unknown): string {
   const s = v === undefined || v === null ? '' : String(v);
-  // Quote always; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
+  // Quote always (RFC 4180: quotes doubled inside), after neutralising formulas.
+  return `"${neutraliseCsvCell(s).replace(/"/g, '""')}"`;
 }
 
 /**
- * The filtered log as CSV (newest first, at most CSV_MAX_ROWS rows). `people` and `name` are the Audit tab's
- * name matching and naming (audit-names.ts), so the export holds what the tab shows: names beside IDs.
+ * One part of the CSV export stays under this many bytes once JSON-encoded in the resolver's answer
+ * (Forge's invoke response limit is 5 MB; names added after sizing and the envelope fit in the rest).
+ */
+export const CSV_PART_MAX_BYTES = 3_500_000;
+/** Rows per part at most (names are looked up per part: one /user/bulk per 100 distinct people). */
+export const CSV_PART_MAX_ROWS = 5000;
+/** KVS pages one part walks at most, so a rarely matching filter still answers well within 25 s. */
+const CSV_PART_MAX_KVS_PAGES = 200;
+/** Room kept per row for the names filled in after sizing (two display names of at most 255 characters). */
+const NAME_RESERVE_BYTES = 1_100;
+
+/** Where the next part starts: a KVS cursor (absent: the newest entry) and entries to skip on that page. */
+interface ExportPosition {
+  c?: string;
+  s: number;
+}
+
+const isPosition = (x: unknown): x is ExportPosition =>
+  !!x &&
+  typeof x === 'object' &&
+  Number.isInteger((x as ExportPosition).s) &&
+  (x as ExportPosition).s >= 0 &&
+  (x as ExportPosition).s < KVS_PAGE &&
+  ((x as ExportPosition).c === undefined || typeof (x as ExportPosition).c === 'string');
+
+/** Bytes a CSV line adds to the JSON answer (its escaped text plus the escaped line break). */
+const jsonBytes = (line: string) => Buffer.byteLength(JSON.stringify(line), 'utf8');
+
+export interface AuditCsvPart {
+  /** This part's lines; the first part starts with the header row. Join parts with a line break. */
+  csv: string;
+  rows: number;
+  /** Pass back as `cursor` for the next part; absent on the last part. */
+  nextCursor?: string;
+  /** True when more parts follow (`nextCursor` is set). */
+  truncated: boolean;
+}
+
+/**
+ * The filtered log as CSV, newest first, in parts that each fit Forge's 5 MB response limit: the first
+ * call (no `cursor`) answers the header and the first rows, and `nextCursor` asks for the next part until
+ * it is absent. `people` and `name` are the Audit tab's name matching and naming (audit-names.ts), so the
+ * export holds what the tab shows: names beside IDs.
  */
 export async function exportAuditCsv(
   store: AuditStore,
   q: AuditQueryPayload,
   people: Set<string> = new Set(),
   name: (entries: AuditEntryView[]) => Promise<AuditEntryView[]> = async (entries) => entries,
-): Promise<{ csv: string; rows: number; truncated: boolean }> {
-  const { entries, nextCursor } = await queryAudit(store, { ...q, cursor: undefined }, CSV_MAX_ROWS, people);
-  const rows = await name(entries.slice(0, CSV_MAX_ROWS));
-  const lines = [COLUMNS.join(','), ...rows.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(','))];
-  return { csv: lines.join('\n'), rows: rows.length, truncated: entries.length > CSV_MAX_ROWS || !!nextCursor };
+): Promise<AuditCsvPart> {
+  const start = decodeCursor(q.cursor, isPosition);
+  const keep = matcher(q, people);
+  const header = COLUMNS.join(',');
+  let bytes = start ? 0 : jsonBytes(header);
+  const picked: AuditEntryView[] = [];
+  let pageCursor = start?.c;
+  let skip = start?.s ?? 0;
+  let next: ExportPosition | undefined;
+  for (let pages = 0; ; pages += 1) {
+    if (pages >= CSV_PART_MAX_KVS_PAGES) {
+      next = { c: pageCursor, s: 0 };
+      break;
+    }
+    const page = await store.page(pageCursor, KVS_PAGE);
+    for (let i = skip; i < page.entries.length && !next; i += 1) {
+      const e = page.entries[i] as AuditEntryView;
+      if (!keep(e)) continue;
+      const size = jsonBytes(COLUMNS.map((c) => csvCell(e[c])).join(',')) + NAME_RESERVE_BYTES;
+      if (picked.length >= CSV_PART_MAX_ROWS || (picked.length > 0 && bytes + size > CSV_PART_MAX_BYTES))
+        next = { c: pageCursor, s: i };
+      else {
+        picked.push(e);
+        bytes += size;
+      }
+    }
+    if (next || !page.nextCursor) break;
+    pageCursor = page.nextCursor;
+    skip = 0;
+  }
+  const rows = await name(picked);
+  const lines = [...(start ? [] : [header]), ...rows.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(','))];
+  const nextCursor = next ? encodeCursor(next) : undefined;
+  return { csv: lines.join('\n'), rows: rows.length, nextCursor, truncated: !!nextCursor };
 }

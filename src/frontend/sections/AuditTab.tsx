@@ -106,12 +106,22 @@ export function AuditTab() {
     setError(undefined);
     setCsv(undefined);
     try {
-      const res = await call('exportAuditCsv', JSON.parse(key) as AuditQueryPayload);
-      if (!res.ok) {
-        setError(res.error);
-        return;
-      }
-      setCsv({ ...res.data, copied: await copyText(res.data.csv) });
+      // The export arrives in parts (each under Forge's 5 MB response limit): ask until there is no cursor.
+      const parts: string[] = [];
+      let rows = 0;
+      let cursor: string | undefined;
+      do {
+        const res = await call('exportAuditCsv', { ...(JSON.parse(key) as AuditQueryPayload), cursor });
+        if (!res.ok) {
+          setError(res.error);
+          return;
+        }
+        if (res.data.csv) parts.push(res.data.csv);
+        rows += res.data.rows;
+        cursor = res.data.nextCursor;
+      } while (cursor);
+      const text = parts.join('\n');
+      setCsv({ csv: text, rows, truncated: false, copied: await copyText(text) });
     } finally {
       setExporting(false);
     }
