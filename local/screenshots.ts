@@ -24,6 +24,25 @@ const VIEWPORTS = [
   { width: 1024, height: 768 },
 ];
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
+const DETAILS: Array<[string, (page: Page) => Promise<void>]> = [
+  [
+    'group-members',
+    async (page) => {
+      await page.getByRole('tab', { name: 'Groups' }).click();
+      const row = page.getByRole('row').filter({ hasText: 'jira-software-users' });
+      await row.getByRole('button').first().click({ timeout: 20_000 });
+    },
+  ],
+  [
+    'desk-customers',
+    async (page) => {
+      await page.getByRole('tab', { name: 'Customers' }).click();
+      await page.locator('[id$="desk-picker-input"]').click({ timeout: 20_000 });
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+    },
+  ],
+];
 
 async function invoke(site: LocalSite, key: string, payload: unknown): Promise<unknown> {
   const res = (await site.host.invoke(key, payload, ADMIN)) as { ok: boolean; data?: unknown; error?: unknown };
@@ -118,6 +137,18 @@ async function main(): Promise<void> {
           const file = join(OUT, `${tab.toLowerCase().replace(/\s+/g, '-')}-${viewport.width}.png`);
           await page.screenshot({ path: file, fullPage: true });
           console.info(`wrote ${file}`);
+        }
+        // Two views one step into a tab: a licence-granting group's members, and a service desk's customers.
+        for (const [name, open] of DETAILS) {
+          try {
+            await open(page);
+            await settle(page, pending);
+            const file = join(OUT, `${name}-${viewport.width}.png`);
+            await page.screenshot({ path: file, fullPage: true });
+            console.info(`wrote ${file}`);
+          } catch (err) {
+            problems.push(`${viewport.width}px ${name}: could not open (${err instanceof Error ? err.message : err})`);
+          }
         }
       }
     } finally {
