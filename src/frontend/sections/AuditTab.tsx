@@ -95,6 +95,8 @@ export function AuditTab() {
   const [error, setError] = useState<AppError | undefined>();
   const [csv, setCsv] = useState<CsvState | undefined>();
   const [exporting, setExporting] = useState(false);
+  /** Rows fetched so far while a long export arrives in parts. */
+  const [exported, setExported] = useState(0);
   const query: AuditQueryPayload = { ...filters, ...(text ? { text } : {}) };
   const key = JSON.stringify(query);
   const pages = useCursorPages(key);
@@ -103,6 +105,7 @@ export function AuditTab() {
 
   const exportCsv = async () => {
     setExporting(true);
+    setExported(0);
     setError(undefined);
     setCsv(undefined);
     try {
@@ -118,6 +121,7 @@ export function AuditTab() {
         }
         if (res.data.csv) parts.push(res.data.csv);
         rows += res.data.rows;
+        setExported(rows);
         cursor = res.data.nextCursor;
       } while (cursor);
       const text = parts.join('\n');
@@ -169,7 +173,7 @@ export function AuditTab() {
           />
         </Stack>
         <Button onClick={() => void exportCsv()} isDisabled={exporting} testId="audit-export">
-          {exporting ? 'Preparing CSV…' : 'Copy as CSV'}
+          {exporting ? `Preparing CSV…${exported > 0 ? ` ${exported.toLocaleString('en')} rows` : ''}` : 'Copy as CSV'}
         </Button>
       </Inline>
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
