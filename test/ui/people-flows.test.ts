@@ -125,6 +125,24 @@ describe('people and groups flows in the UI Kit page', () => {
     for (const id of leaving) expect(target?.members.has(id)).toBe(false);
   });
 
+  it('previews adding one user to several groups, with the picker leaving out groups already listed', async () => {
+    await page.pick('bulk-operation', { label: 'Add one user to many groups', value: 'add-user-to-groups' });
+    const outsider = [...site.sim.state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !group('team-data')?.members.has(u.accountId),
+    );
+    await page.type('bulk-users', outsider?.email ?? '');
+    for (const name of ['team-data', 'team-web']) {
+      const opts = await page.options('bulk-group-picker', (o) => o.some((x) => x.label === name));
+      await page.pick('bulk-group-picker', opts.find((o) => o.label === name) ?? null);
+      await page.click('bulk-add-group');
+    }
+    await page.options('bulk-group-picker', (o) => o.length > 0 && !o.some((x) => x.label === 'team-data'));
+    await page.click('bulk-drop-group-team-web');
+    await page.click('bulk-preview');
+    expect(await page.text('bulk-preview-summary')).toBe('1 change to make out of 1 item.');
+    expect(group('team-data')?.members.has(outsider?.accountId ?? '')).toBe(false);
+  });
+
   it('shows every change in the Audit tab, filters it and exports CSV without emails', async () => {
     await page.tab(4);
     const table = await page.text('audit-table', (t) => t.includes('Added to group'));

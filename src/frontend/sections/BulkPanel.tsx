@@ -239,6 +239,7 @@ export function BulkPanel() {
       <Inline space="space.100" alignBlock="center">
         <GroupPicker
           testId="bulk-group-picker"
+          exclude={operation === 'add-user-to-groups' ? groups.map((g) => g.groupId) : undefined}
           onPick={(g) => {
             changed();
             setPicked(g);
@@ -259,7 +260,16 @@ export function BulkPanel() {
       {operation === 'add-user-to-groups' ? (
         <Inline space="space.050" shouldWrap>
           {groups.map((g) => (
-            <Lozenge key={g.groupId}>{g.name}</Lozenge>
+            <Inline key={g.groupId} space="space.050" alignBlock="center">
+              <Lozenge>{g.name}</Lozenge>
+              <Button
+                appearance="subtle"
+                onClick={() => setGroups((list) => list.filter((x) => x.groupId !== g.groupId))}
+                testId={`bulk-drop-group-${g.name}`}
+              >
+                {`Take ${g.name} off the list`}
+              </Button>
+            </Inline>
           ))}
         </Inline>
       ) : null}
