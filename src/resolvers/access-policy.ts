@@ -21,6 +21,8 @@ export const CACHED_READ_KEYS: ReadonlySet<string> = new Set([
   'listDeskCustomers',
   'listRoles',
   'listFunctional',
+  'checkFunctionalOwner',
+  'listUnregisteredFunctional',
 ]);
 
 export function authorizationMode(key: string): AuthorizationMode {
