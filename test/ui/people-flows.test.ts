@@ -75,6 +75,14 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.click('confirm-leave-group-confirm');
     await page.text('user-panel', (t) => t.includes('team-web: Removed from the group.'));
     expect(group('team-web')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(false);
+
+    // Leaving a product-granting group warns about the access (and licence) that goes; cancelling changes nothing.
+    await page.click('remove-group-jira-servicemanagement-users');
+    expect(await page.text('confirm-leave-group', (t) => t.includes('grants'))).toContain(
+      'jira-servicemanagement-users grants Jira Service Management',
+    );
+    await page.click('confirm-leave-group-cancel');
+    expect(group('jira-servicemanagement-users')?.members.has(NAMED_USERS.noAccess.accountId)).toBe(true);
   });
 
   it('resets a user’s columns and deletes a user only after confirmation', async () => {

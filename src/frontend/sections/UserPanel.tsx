@@ -42,6 +42,16 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
   const [confirmName, setConfirmName] = useState('');
   const [deleting, setDeleting] = useState(false);
   const [leaving, setLeaving] = useState<{ groupId: string; name: string } | undefined>();
+  /** What the group being left grants (looked up when Remove is pressed), for the dialog's warning. */
+  const [leavingGrants, setLeavingGrants] = useState<string[] | undefined>();
+  const askLeave = (g: { groupId: string; name: string }) => {
+    setLeaving(g);
+    setLeavingGrants(undefined);
+    void call('searchGroups', { query: g.name }).then((res) => {
+      const found = res.ok ? res.data.groups.find((x) => x.groupId === g.groupId) : undefined;
+      setLeavingGrants(found ? found.grantsProducts : []);
+    });
+  };
   const [copied, setCopied] = useState<boolean | undefined>();
   const [pickerKey, setPickerKey] = useState(0);
   const action = useAction();
@@ -122,7 +132,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
                   <Lozenge>{g.name}</Lozenge>
                   <Button
                     appearance="subtle"
-                    onClick={() => setLeaving(g)}
+                    onClick={() => askLeave(g)}
                     isDisabled={action.busy}
                     testId={`remove-group-${g.name}`}
                   >
@@ -183,7 +193,11 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
         isOpen={!!leaving}
         title={`Remove ${user?.displayName ?? ''} from ${leaving?.name ?? ''}?`}
         body={`${user?.displayName ?? ''} will no longer be a member of ${leaving?.name ?? ''}.`}
-        warning="If this group gives them product access and no other group does, they lose it."
+        warning={
+          leavingGrants && leavingGrants.length > 0
+            ? `${leaving?.name ?? ''} grants ${leavingGrants.join(', ')}: unless another of their groups does too, they lose that access and its licence is freed.`
+            : undefined
+        }
         confirmLabel="Remove"
         isBusy={action.busy}
         onConfirm={() => leaving && void remove(leaving)}
