@@ -584,7 +584,7 @@ export async function createFunctional(
     objectId: owningGroup.groupId,
     objectLabel: owningGroup.name,
     result: 'done',
-    detail: `Owner ${owner.accountId}; integration ${integration}.`,
+    detail: `Owner ${owner.displayName}; integration ${integration}.`,
   });
   await intents.remove(siteId, email);
   const failed = results.filter((r) => r.outcome === 'failed');
