@@ -72,7 +72,7 @@ export function UsersTab() {
           <Select
             testId="filter-status"
             inputId="filter-status-input"
-            placeholder="Status"
+            placeholder="Any status"
             options={STATUS}
             onChange={(o: { value: string } | null) =>
               set({ status: (o?.value || undefined) as UserFilters['status'] })
@@ -84,7 +84,7 @@ export function UsersTab() {
           <Select
             testId="filter-type"
             inputId="filter-type-input"
-            placeholder="Account type"
+            placeholder="Any type"
             options={TYPES}
             onChange={(o: { value: string } | null) =>
               set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })
@@ -96,7 +96,7 @@ export function UsersTab() {
           <Select
             testId="filter-product"
             inputId="filter-product-input"
-            placeholder="Product access"
+            placeholder="Any product"
             options={productOptions}
             onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })}
           />
