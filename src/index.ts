@@ -4,8 +4,14 @@
  *   function `health-check` → `index.healthCheck` (scheduledTrigger daily-functional-health)
  *   function `directory-crawl` → `index.directoryCrawl` (consumer directory-crawl-consumer)
  *   function `directory-refresh` → `index.directoryRefresh` (scheduledTrigger daily-directory-crawl)
+ * Background functions run only with a valid installation context (invocation-guard.ts).
  */
+import { directoryCrawl as crawl } from './consumers/directory-crawl';
+import { forInstallation } from './invocation-guard';
+import { directoryRefresh as refresh } from './triggers/directory-refresh';
+import { healthCheck as health } from './triggers/health-check';
+
 export { handler } from './resolvers';
-export { healthCheck } from './triggers/health-check';
-export { directoryCrawl } from './consumers/directory-crawl';
-export { directoryRefresh } from './triggers/directory-refresh';
+export const healthCheck = forInstallation(health, { statusCode: 400 });
+export const directoryCrawl = forInstallation(crawl, undefined);
+export const directoryRefresh = forInstallation(refresh, { statusCode: 400 });

@@ -7,10 +7,10 @@ import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import type { LocalSite } from '../../local/local-site';
 import type { ForgeHandler } from '../../local/host/resolver-host';
+import type { IdentityName } from '../../local/security-matrix';
 import { NAMED_USERS } from './site';
 
-export type IdentityName =
-  'site admin' | 'Jira admin only' | 'regular' | 'no access' | 'missing context' | 'garbled context';
+export type { IdentityName };
 
 export interface Identity {
   name: IdentityName;

@@ -1,0 +1,290 @@
+import type { BulkJobView, Envelope, FunctionalAccountView, RoleView } from '../../src/contract';
+import { CACHED_READ_KEYS } from '../../src/resolvers/access-policy';
+import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
+import { runInvocation } from '../../local/forge-runtime/runtime';
+import type { LocalSite } from '../../local/local-site';
+import { matrixRows, type Expectation, type MatrixRow } from '../../local/security-matrix';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import {
+  IDENTITIES,
+  installContextOf,
+  invokeAsIdentity,
+  kvsDiff,
+  kvsSnapshot,
+  kvsWriteOps,
+  type Identity,
+} from '../support/security';
+
+/**
+ * The authorization matrix (local/security-matrix.ts): every resolver key and every scheduled trigger and
+ * consumer in manifest.yml, as each identity, checked against the local site. A denial must reach Jira
+ * for nothing but the permission check and write nothing to Jira or KVS (the simulator's meter, the
+ * simulator's state and a KVS diff); keys that may use the authorization cache must write nothing even
+ * when allowed; writes must ask Jira live.
+ */
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+const PERMISSION_CHECK = '/rest/api/3/mypermissions';
+
+interface Fixtures {
+  groupId: string;
+  person: string;
+  victim: { accountId: string; displayName: string };
+  deskId: string;
+  jobId: string;
+  roleId: string;
+  spareRoleId: string;
+  functionalId: string;
+  spareFunctionalId: string;
+  credentialId: string;
+}
+
+/** Realistic payloads, so an allowed call does its work and a denial cannot come from validation. Keys added later get `{}`. */
+function payloadFor(key: string, f: Fixtures): unknown {
+  const bulk = { operation: 'add-users-to-group', accountIds: [f.person], groupIds: [f.groupId], confirmLicence: true };
+  const registration = {
+    ownerAccountId: NAMED_USERS.regular.accountId,
+    owningGroupId: f.groupId,
+    purpose: 'Matrix check',
+    integration: 'Matrix',
+  };
+  const payloads: Record<string, unknown> = {
+    listUsers: { query: 'a' },
+    getUserDetails: { accountId: NAMED_USERS.regular.accountId },
+    resolveIdentifiers: { text: NAMED_USERS.regular.email },
+    resetUserColumns: { accountId: NAMED_USERS.regular.accountId },
+    deleteUser: { accountId: f.victim.accountId, confirm: f.victim.displayName },
+    searchGroups: { query: 'team' },
+    listGroupMembers: { groupId: f.groupId },
+    addGroupMember: { groupId: f.groupId, accountId: f.person, confirmLicence: true },
+    removeGroupMember: { groupId: f.groupId, accountId: f.person },
+    createBulkJob: bulk,
+    previewBulkJob: bulk,
+    runBulkJob: { jobId: f.jobId },
+    getBulkJob: { jobId: f.jobId },
+    retryBulkFailures: { jobId: f.jobId },
+    listBulkJobItems: { jobId: f.jobId },
+    countGroupMembers: { groupIds: [f.groupId] },
+    listDeskCustomers: { deskId: f.deskId },
+    provisionCustomer: { email: 'matrix.customer@clients.example.org', displayName: 'Matrix', deskIds: [f.deskId] },
+    saveRole: { name: 'Matrix role', groupIds: [f.groupId] },
+    deleteRole: { roleId: f.spareRoleId },
+    registerFunctional: { accountId: f.spareFunctionalId, ...registration },
+    unregisterFunctional: { accountId: f.spareFunctionalId },
+    updateFunctional: { accountId: f.functionalId, ...registration, purpose: 'Updated by the matrix' },
+    checkFunctionalOwner: { accountId: NAMED_USERS.regular.accountId },
+    createFunctional: { name: 'MatrixBot', roleId: f.roleId, email: 'matrix.bot@example.com', ...registration },
+    addCredential: { accountId: f.functionalId, type: 'other', label: 'Matrix key' },
+    rotateCredential: { accountId: f.functionalId, credentialId: f.credentialId },
+  };
+  return payloads[key] ?? {};
+}
+
+/** Keys whose payload needs nothing (or whose fixture is in payloadFor): all current keys. */
+const HAS_FIXTURE: ReadonlySet<string> = new Set([
+  'getSiteSummary',
+  'refreshSiteSummary',
+  'listUsers',
+  'getUserDetails',
+  'resolveIdentifiers',
+  'resetUserColumns',
+  'deleteUser',
+  'listProducts',
+  'searchGroups',
+  'listGroupMembers',
+  'addGroupMember',
+  'removeGroupMember',
+  'createBulkJob',
+  'runBulkJob',
+  'getBulkJob',
+  'listBulkJobs',
+  'retryBulkFailures',
+  'listBulkJobItems',
+  'countGroupMembers',
+  'previewBulkJob',
+  'listAudit',
+  'exportAuditCsv',
+  'listServiceDesks',
+  'listDeskCustomers',
+  'provisionCustomer',
+  'listRoles',
+  'saveRole',
+  'deleteRole',
+  'listFunctional',
+  'registerFunctional',
+  'unregisterFunctional',
+  'updateFunctional',
+  'checkFunctionalOwner',
+  'listUnregisteredFunctional',
+  'createFunctional',
+  'addCredential',
+  'rotateCredential',
+  'runHealthCheck',
+]);
+
+describe('authorization matrix', () => {
+  let site: LocalSite;
+  let f: Fixtures;
+  const rows = matrixRows();
+  const resolverRows = rows.filter((r) => r.kind === 'resolver');
+  const backgroundRows = rows.filter((r) => r.kind !== 'resolver');
+  const identity = (name: string) => IDENTITIES.find((i) => i.name === name) as Identity;
+  const seen = new Map<string, Expectation>();
+
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 150, groups: 12, serviceDesks: 1 }, allowForgeUserCreation: true });
+    const users = [...site.sim.state.users.values()];
+    const named = new Set<string>(Object.values(NAMED_USERS).map((n) => n.accountId));
+    const group = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
+    const people = users.filter((u) => u.accountType === 'atlassian' && u.active && !named.has(u.accountId));
+    const apps = users.filter((u) => u.accountType === 'app' && !named.has(u.accountId));
+    const call = <T>(key: string, payload: unknown) => ok(invokeAs<Envelope<T>>(site, ADMIN, key, payload));
+    const role = await call<RoleView>('saveRole', { name: 'Matrix', groupIds: [group?.groupId] });
+    const spare = await call<RoleView>('saveRole', { name: 'Spare', groupIds: [group?.groupId] });
+    const registration = {
+      ownerAccountId: NAMED_USERS.regular.accountId,
+      owningGroupId: group?.groupId,
+      purpose: 'Fixture',
+      integration: 'Fixture',
+    };
+    const fa = await call<FunctionalAccountView>('registerFunctional', {
+      accountId: apps[0]?.accountId,
+      ...registration,
+    });
+    const withCredential = await call<FunctionalAccountView>('addCredential', {
+      accountId: fa.accountId,
+      type: 'other',
+      label: 'Fixture key',
+    });
+    const job = await call<BulkJobView>('createBulkJob', {
+      operation: 'add-users-to-group',
+      accountIds: [people[1]?.accountId],
+      groupIds: [group?.groupId],
+      confirmLicence: true,
+    });
+    const victim = people[2];
+    f = {
+      groupId: group?.groupId as string,
+      person: people[0]?.accountId as string,
+      victim: { accountId: victim?.accountId as string, displayName: victim?.displayName as string },
+      deskId: [...site.sim.state.serviceDesks.values()][0]?.id as string,
+      jobId: job.jobId,
+      roleId: role.roleId,
+      spareRoleId: spare.roleId,
+      functionalId: fa.accountId,
+      spareFunctionalId: apps[1]?.accountId as string,
+      credentialId: withCredential.credentials[0]?.credentialId as string,
+    };
+    await site.queue.idle();
+  });
+  afterAll(async () => {
+    await site.queue.idle();
+    await site.close();
+  });
+
+  /** Snapshot of the simulator's data a write could change (users, memberships, desks' customers). */
+  const simState = () =>
+    JSON.stringify({
+      users: [...site.sim.state.users.keys()].sort(),
+      groups: [...site.sim.state.groups.values()].map((g) => [g.groupId, [...g.members].sort()]),
+      desks: [...site.sim.state.serviceDesks.values()].map((d) => [d.id, [...d.customers].sort()]),
+    });
+
+  async function check(row: MatrixRow, who: Identity) {
+    const expected = row.expect[who.name];
+    await site.queue.idle();
+    site.sim.meter.reset();
+    const kvsBefore = kvsSnapshot(site);
+    const opsBefore = site.kvs.operations.length;
+    const simBefore = simState();
+    const res = await invokeAsIdentity<Envelope<unknown>>(site, who, row.key, payloadFor(row.key, f));
+    await site.queue.idle();
+    const requests = site.sim.meter.requests;
+    const label = `${row.key} as ${who.name}`;
+    if (expected === 'deny') {
+      expect({ label, res }).toEqual({
+        label,
+        res: { ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } },
+      });
+      expect({ label, endpoints: requests.filter((r) => r.endpoint !== PERMISSION_CHECK) }).toEqual({
+        label,
+        endpoints: [],
+      });
+      if (!who.principal || who.name === 'garbled context')
+        expect({ label, requests }).toEqual({ label, requests: [] });
+    } else {
+      // Authorized: a result, or a typed refusal that is not the app's authorization (Jira may still refuse).
+      if (!res.ok) {
+        expect({ label, code: res.error.code }).not.toEqual({ label, code: 'INTERNAL' });
+        expect({ label, message: res.error.message }).not.toEqual({
+          label,
+          message: 'Only Jira administrators can use User Admin.',
+        });
+      }
+      // With its fixtures, the site admin's call does the real work (a retry has nothing retryable to retry).
+      if (who.name === 'site admin' && HAS_FIXTURE.has(row.key) && row.key !== 'retryBulkFailures')
+        expect({ label, ok: res.ok }).toEqual({ label, ok: true });
+      if (expected === 'allow (live)')
+        expect({ label, asked: requests.some((r) => r.endpoint === PERMISSION_CHECK) }).toEqual({ label, asked: true });
+    }
+    if (expected === 'deny' || expected === 'allow (cached)') {
+      expect({ label, jiraWrites: site.sim.meter.writes() }).toEqual({ label, jiraWrites: [] });
+      expect({ label, kvs: kvsDiff(kvsBefore, kvsSnapshot(site)) }).toEqual({ label, kvs: [] });
+      expect({ label, kvsWrites: kvsWriteOps(site, opsBefore) }).toEqual({ label, kvsWrites: [] });
+      expect(simState()).toBe(simBefore);
+    }
+    seen.set(`${row.key}|${who.name}`, expected);
+  }
+
+  // Denials first (fixtures intact), then the administrators.
+  for (const name of ['regular', 'no access', 'missing context', 'garbled context', 'site admin', 'Jira admin only']) {
+    it(`every resolver key as ${name}`, async () => {
+      for (const row of resolverRows) await check(row, identity(name));
+    });
+  }
+
+  for (const row of backgroundRows) {
+    it(`${row.kind} ${row.key} runs as the app for anyone, and not at all without an installation`, async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fn = (require('../../src/index') as Record<string, (a: unknown, b: unknown) => Promise<unknown>>)[
+        row.exportName ?? ''
+      ];
+      expect(typeof fn).toBe('function');
+      for (const who of IDENTITIES) {
+        const expected = row.expect[who.name];
+        await site.queue.idle();
+        site.sim.meter.reset();
+        const kvsBefore = kvsSnapshot(site);
+        const opsBefore = site.kvs.operations.length;
+        const context = who.context(site);
+        const runtime = who.runtime(site);
+        const first =
+          row.kind === 'consumer'
+            ? { body: {}, queueName: 'matrix', jobId: 'matrix-job', eventId: 'matrix-event', context }
+            : { context: { ...context, moduleKey: row.key } };
+        const second = { ...runtime, moduleKey: row.key };
+        await runInvocation(
+          { accountId: who.principal, moduleKey: row.key, timeoutMs: FORGE_LIMITS.consumerTimeoutMs },
+          () => (fn as (a: unknown, b: unknown) => Promise<unknown>)(first, second),
+        );
+        await site.queue.idle();
+        const label = `${row.key} as ${who.name}`;
+        if (expected === 'refused') {
+          expect({ label, requests: site.sim.meter.requests }).toEqual({ label, requests: [] });
+          expect({ label, kvs: kvsDiff(kvsBefore, kvsSnapshot(site)) }).toEqual({ label, kvs: [] });
+          expect({ label, kvsWrites: kvsWriteOps(site, opsBefore) }).toEqual({ label, kvsWrites: [] });
+        } else {
+          const notApp = site.sim.meter.requests.filter((r) => r.principal !== 'app');
+          expect({ label, notApp }).toEqual({ label, notApp: [] });
+        }
+        seen.set(`${row.key}|${who.name}`, expected);
+      }
+    });
+  }
+
+  it('covered every key and module of the contract and manifest, as every identity', () => {
+    expect(seen.size).toBe(rows.length * IDENTITIES.length);
+    // The cache list names only real keys.
+    for (const key of CACHED_READ_KEYS) expect(resolverRows.map((r) => r.key)).toContain(key);
+    expect(installContextOf(site)).toMatch(/^ari:cloud:jira::site\//);
+  });
+});
