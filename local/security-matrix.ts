@@ -7,7 +7,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as prettier from 'prettier';
 import { RESOLVER_KEYS } from '../src/contract';
 import { authorizationMode } from '../src/resolvers/access-policy';
 import { PROJECT_ROOT, readManifest } from './manifest';
@@ -94,6 +93,8 @@ export async function writeReadmeMatrix(file = join(PROJECT_ROOT, 'README.md')):
   const b = text.indexOf(END);
   if (a < 0 || b < a) return false;
   const next = `${text.slice(0, a + START.length)}\n${matrixMarkdown()}\n${text.slice(b)}`;
+  // Loaded only here: the tests import this module, and prettier cannot load inside jest's VM.
+  const prettier = await import('prettier');
   const config = (await prettier.resolveConfig(file)) ?? {};
   writeFileSync(file, await prettier.format(next, { ...config, filepath: file }));
   return true;
