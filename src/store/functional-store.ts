@@ -12,6 +12,7 @@
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { CredentialView, FindingView } from '../contract';
+import { redactDeep } from './redact';
 
 export interface FunctionalRecord {
   accountId: string;
@@ -191,13 +192,15 @@ export const functionalStore: FunctionalStore = {
     const failed: string[] = [];
     for (const part of chunks(items)) {
       try {
-        const res = await kvs.batchSet(part.map((i) => ({ key: `${CHECK_PREFIX}${i.accountId}`, value: i.check })));
+        const res = await kvs.batchSet(
+          part.map((i) => ({ key: `${CHECK_PREFIX}${i.accountId}`, value: redactDeep(i.check) })),
+        );
         failed.push(...res.failedKeys.map((k) => k.key.slice(CHECK_PREFIX.length)));
       } catch {
         // One bad value refuses its whole batch: write that batch one by one, so only the bad one fails.
         for (const i of part) {
           try {
-            await kvs.set(`${CHECK_PREFIX}${i.accountId}`, i.check);
+            await kvs.set(`${CHECK_PREFIX}${i.accountId}`, redactDeep(i.check));
           } catch {
             failed.push(i.accountId);
           }

@@ -1,10 +1,11 @@
-import type { BulkJobView, Envelope, FunctionalAccountView, RoleView } from '../../src/contract';
+import type { Envelope } from '../../src/contract';
 import { CACHED_READ_KEYS } from '../../src/resolvers/access-policy';
 import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import type { LocalSite } from '../../local/local-site';
 import { matrixRows, type Expectation, type MatrixRow } from '../../local/security-matrix';
-import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { startTestSite } from '../support/site';
+import { HAS_FIXTURE, createFixtures, payloadFor, type Fixtures } from '../support/security-fixtures';
 import {
   IDENTITIES,
   installContextOf,
@@ -22,104 +23,7 @@ import {
  * simulator's state and a KVS diff); keys that may use the authorization cache must write nothing even
  * when allowed; writes must ask Jira live.
  */
-const ADMIN = NAMED_USERS.siteAdmin.accountId;
 const PERMISSION_CHECK = '/rest/api/3/mypermissions';
-
-interface Fixtures {
-  groupId: string;
-  person: string;
-  victim: { accountId: string; displayName: string };
-  deskId: string;
-  jobId: string;
-  roleId: string;
-  spareRoleId: string;
-  functionalId: string;
-  spareFunctionalId: string;
-  credentialId: string;
-}
-
-/** Realistic payloads, so an allowed call does its work and a denial cannot come from validation. Keys added later get `{}`. */
-function payloadFor(key: string, f: Fixtures): unknown {
-  const bulk = { operation: 'add-users-to-group', accountIds: [f.person], groupIds: [f.groupId], confirmLicence: true };
-  const registration = {
-    ownerAccountId: NAMED_USERS.regular.accountId,
-    owningGroupId: f.groupId,
-    purpose: 'Matrix check',
-    integration: 'Matrix',
-  };
-  const payloads: Record<string, unknown> = {
-    listUsers: { query: 'a' },
-    getUserDetails: { accountId: NAMED_USERS.regular.accountId },
-    resolveIdentifiers: { text: NAMED_USERS.regular.email },
-    resetUserColumns: { accountId: NAMED_USERS.regular.accountId },
-    deleteUser: { accountId: f.victim.accountId, confirm: f.victim.displayName },
-    searchGroups: { query: 'team' },
-    listGroupMembers: { groupId: f.groupId },
-    addGroupMember: { groupId: f.groupId, accountId: f.person, confirmLicence: true },
-    removeGroupMember: { groupId: f.groupId, accountId: f.person },
-    createBulkJob: bulk,
-    previewBulkJob: bulk,
-    runBulkJob: { jobId: f.jobId },
-    getBulkJob: { jobId: f.jobId },
-    retryBulkFailures: { jobId: f.jobId },
-    listBulkJobItems: { jobId: f.jobId },
-    countGroupMembers: { groupIds: [f.groupId] },
-    listDeskCustomers: { deskId: f.deskId },
-    provisionCustomer: { email: 'matrix.customer@clients.example.org', displayName: 'Matrix', deskIds: [f.deskId] },
-    saveRole: { name: 'Matrix role', groupIds: [f.groupId] },
-    deleteRole: { roleId: f.spareRoleId },
-    registerFunctional: { accountId: f.spareFunctionalId, ...registration },
-    unregisterFunctional: { accountId: f.spareFunctionalId },
-    updateFunctional: { accountId: f.functionalId, ...registration, purpose: 'Updated by the matrix' },
-    checkFunctionalOwner: { accountId: NAMED_USERS.regular.accountId },
-    createFunctional: { name: 'MatrixBot', roleId: f.roleId, email: 'matrix.bot@example.com', ...registration },
-    addCredential: { accountId: f.functionalId, type: 'other', label: 'Matrix key' },
-    rotateCredential: { accountId: f.functionalId, credentialId: f.credentialId },
-  };
-  return payloads[key] ?? {};
-}
-
-/** Keys whose payload needs nothing (or whose fixture is in payloadFor): all current keys. */
-const HAS_FIXTURE: ReadonlySet<string> = new Set([
-  'getSiteSummary',
-  'refreshSiteSummary',
-  'listUsers',
-  'getUserDetails',
-  'resolveIdentifiers',
-  'resetUserColumns',
-  'deleteUser',
-  'listProducts',
-  'searchGroups',
-  'listGroupMembers',
-  'addGroupMember',
-  'removeGroupMember',
-  'createBulkJob',
-  'runBulkJob',
-  'getBulkJob',
-  'listBulkJobs',
-  'retryBulkFailures',
-  'listBulkJobItems',
-  'countGroupMembers',
-  'previewBulkJob',
-  'listAudit',
-  'exportAuditCsv',
-  'listServiceDesks',
-  'listDeskCustomers',
-  'provisionCustomer',
-  'listRoles',
-  'saveRole',
-  'deleteRole',
-  'listFunctional',
-  'registerFunctional',
-  'unregisterFunctional',
-  'updateFunctional',
-  'checkFunctionalOwner',
-  'listUnregisteredFunctional',
-  'createFunctional',
-  'addCredential',
-  'rotateCredential',
-  'runHealthCheck',
-]);
 
 describe('authorization matrix', () => {
   let site: LocalSite;
@@ -132,48 +36,7 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     site = await startTestSite({ seed: { users: 150, groups: 12, serviceDesks: 1 }, allowForgeUserCreation: true });
-    const users = [...site.sim.state.users.values()];
-    const named = new Set<string>(Object.values(NAMED_USERS).map((n) => n.accountId));
-    const group = [...site.sim.state.groups.values()].find((g) => g.name.startsWith('team-'));
-    const people = users.filter((u) => u.accountType === 'atlassian' && u.active && !named.has(u.accountId));
-    const apps = users.filter((u) => u.accountType === 'app' && !named.has(u.accountId));
-    const call = <T>(key: string, payload: unknown) => ok(invokeAs<Envelope<T>>(site, ADMIN, key, payload));
-    const role = await call<RoleView>('saveRole', { name: 'Matrix', groupIds: [group?.groupId] });
-    const spare = await call<RoleView>('saveRole', { name: 'Spare', groupIds: [group?.groupId] });
-    const registration = {
-      ownerAccountId: NAMED_USERS.regular.accountId,
-      owningGroupId: group?.groupId,
-      purpose: 'Fixture',
-      integration: 'Fixture',
-    };
-    const fa = await call<FunctionalAccountView>('registerFunctional', {
-      accountId: apps[0]?.accountId,
-      ...registration,
-    });
-    const withCredential = await call<FunctionalAccountView>('addCredential', {
-      accountId: fa.accountId,
-      type: 'other',
-      label: 'Fixture key',
-    });
-    const job = await call<BulkJobView>('createBulkJob', {
-      operation: 'add-users-to-group',
-      accountIds: [people[1]?.accountId],
-      groupIds: [group?.groupId],
-      confirmLicence: true,
-    });
-    const victim = people[2];
-    f = {
-      groupId: group?.groupId as string,
-      person: people[0]?.accountId as string,
-      victim: { accountId: victim?.accountId as string, displayName: victim?.displayName as string },
-      deskId: [...site.sim.state.serviceDesks.values()][0]?.id as string,
-      jobId: job.jobId,
-      roleId: role.roleId,
-      spareRoleId: spare.roleId,
-      functionalId: fa.accountId,
-      spareFunctionalId: apps[1]?.accountId as string,
-      credentialId: withCredential.credentials[0]?.credentialId as string,
-    };
+    f = await createFixtures(site);
     await site.queue.idle();
   });
   afterAll(async () => {
