@@ -6,6 +6,7 @@
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { BulkOperation, ItemOutcome } from '../contract';
+import { redactDeep } from './redact';
 
 export const JOB_CHUNK = 500;
 const MAX_TIME = 9_999_999_999_999;
@@ -55,7 +56,7 @@ export const jobStore: JobStore = {
     for (let c = 0; c * JOB_CHUNK < items.length; c += 1) {
       await kvs.set(itemsKey(header.jobId, c), items.slice(c * JOB_CHUNK, (c + 1) * JOB_CHUNK));
     }
-    await kvs.set(headerKey(header.jobId), header);
+    await kvs.set(headerKey(header.jobId), redactDeep(header));
     await kvs.set(indexKey(header.createdAt, header.jobId), header.jobId);
   },
   header: (jobId) => kvs.get<JobHeader>(headerKey(jobId)),
@@ -66,7 +67,12 @@ export const jobStore: JobStore = {
     return (await kvs.get<Array<JobOutcome | null>>(outKey(jobId, chunk))) ?? [];
   },
   async checkpoint(header, chunk, outcomes) {
-    await kvs.transact().set(outKey(header.jobId, chunk), outcomes).set(headerKey(header.jobId), header).execute();
+    // Jira's reasons and group names can hold emails: nothing persisted may.
+    await kvs
+      .transact()
+      .set(outKey(header.jobId, chunk), redactDeep(outcomes))
+      .set(headerKey(header.jobId), redactDeep(header))
+      .execute();
   },
   async recent(limit) {
     const res = await kvs.query().where('key', WhereConditions.beginsWith('jobs:')).limit(limit).getMany<string>();
