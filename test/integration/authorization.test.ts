@@ -56,10 +56,10 @@ describe('every resolver authorizes first', () => {
     expect([...site.sim.state.groups.values()].map((g) => g.members.size)).toEqual(membershipsBefore);
   });
 
-  it('caches the ADMINISTER answer instead of asking on every call', async () => {
+  it('caches the ADMINISTER answer for reads instead of asking on every call', async () => {
     site.sim.meter.reset();
-    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
-    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'getSiteSummary');
+    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'listProducts');
+    await invokeAs(site, NAMED_USERS.jiraAdmin.accountId, 'listProducts');
     expect(site.sim.meter.count({ endpoint: '/rest/api/3/mypermissions' })).toBeLessThanOrEqual(1);
   });
 });
