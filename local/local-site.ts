@@ -15,11 +15,13 @@ import {
 import { installForgeRuntime, runInvocation } from './forge-runtime/runtime';
 import { createResolverHost, type ForgeHandler, type ResolverHost } from './host/resolver-host';
 import { startSimulator, type Simulator, type SimulatorOptions } from './jira-sim/server';
-import { readManifest } from './manifest';
+import { impersonationScopes, readManifest, scopeNames } from './manifest';
 
 export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   /** Scopes the installed app holds; defaults to manifest.yml's. */
   scopes?: string[];
+  /** Scopes with `allowImpersonation: true`; defaults to manifest.yml's. */
+  impersonationScopes?: string[];
   kvsFile?: string;
   /** Latency of every KVS call the app makes, in ms (also settable later as `site.kvs.latencyMs`). */
   kvsLatencyMs?: number;
@@ -48,7 +50,13 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
   const installToken = randomUUID();
   const sim = await startSimulator({
     ...options,
-    apps: [{ installToken, scopes: options.scopes ?? manifest.permissions.scopes }],
+    apps: [
+      {
+        installToken,
+        scopes: options.scopes ?? scopeNames(manifest),
+        impersonationScopes: options.impersonationScopes ?? impersonationScopes(manifest),
+      },
+    ],
   });
   const kvs = new KvsStore(options.kvsFile);
   kvs.latencyMs = options.kvsLatencyMs ?? 0;
@@ -61,6 +69,15 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     queue,
     appId: manifest.app.id,
     installationId: installToken,
+    impersonation: {
+      scopes: options.impersonationScopes ?? impersonationScopes(manifest),
+      accountKind: (id) => {
+        const user = sim.state.users.get(id);
+        if (!user) return 'unknown';
+        if (user.accountType !== 'atlassian') return user.accountType === 'app' ? 'app' : 'customer';
+        return user.active ? 'atlassian' : 'inactive';
+      },
+    },
   });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -26,10 +26,24 @@ export interface RuntimeOptions {
   kvs: KvsStore;
   /** The async events service (`@forge/events` requests go there). */
   queue?: { handle(path: string, body: unknown): { status: number; body?: unknown } };
+  /**
+   * Offline user impersonation: `asUser(accountId)` where no user invoked (a consumer, a scheduled trigger)
+   * or for another user. Allowed only when the manifest declares scopes with `allowImpersonation: true`
+   * (`scopes` non-empty), and only for active Atlassian accounts: Forge refuses deactivated, unknown,
+   * app and customer accounts (community.developer.atlassian.com/t/rfc-92-forge-user-impersonation/91156;
+   * developer.atlassian.com/platform/forge/remote/offline-user-impersonation). The simulator then lets
+   * the request use only those scopes, with that user's own permissions.
+   */
+  impersonation?: { scopes: string[]; accountKind(accountId: string): ImpersonationAccountKind };
   appId?: string;
   environmentId?: string;
   installationId?: string;
 }
+
+export type ImpersonationAccountKind = 'atlassian' | 'app' | 'customer' | 'inactive' | 'unknown';
+
+/** The header telling the simulator a user request is impersonated (offline): only impersonation scopes apply. */
+export const IMPERSONATION_HEADER = 'x-forge-sim-impersonation';
 
 type ForgeFetchTarget = { type: string; provider?: string; remote?: string; accountId?: string };
 
@@ -89,6 +103,14 @@ export async function runInvocation<T>(
 
 function proxyError(reason: string, status = 401): Response {
   return new Response(null, { status, headers: { 'forge-proxy-error': reason } });
+}
+
+/** Why Forge would refuse to impersonate `accountId` (a forge-proxy-error reason), or undefined. */
+function impersonationRefusal(options: RuntimeOptions, accountId: string): string | undefined {
+  const imp = options.impersonation;
+  if (!imp || imp.scopes.length === 0) return 'USER_IMPERSONATION_NOT_ALLOWED';
+  const kind = imp.accountKind(accountId);
+  return kind === 'atlassian' ? undefined : 'USER_IMPERSONATION_NOT_ALLOWED';
 }
 
 export function installForgeRuntime(options: RuntimeOptions): void {
@@ -163,16 +185,23 @@ export function installForgeRuntime(options: RuntimeOptions): void {
     }
     if (target.type !== 'fpp' || target.remote !== 'jira') return proxyError('UNSUPPORTED_REMOTE', 400);
     let principal: string;
+    let impersonated = false;
     if (target.provider === 'app') principal = 'app';
     else if (target.provider === 'user') {
       const accountId = target.accountId ?? ctx?.accountId;
       // asUser() outside a user invocation (scheduled trigger, async event without a user) has no credentials.
       if (!accountId) return proxyError('NEEDS_AUTHENTICATION_ERR');
+      if (accountId !== ctx?.accountId) {
+        const refusal = impersonationRefusal(options, accountId);
+        if (refusal) return proxyError(refusal, 403);
+        impersonated = true;
+      }
       principal = `user:${accountId}`;
     } else return proxyError('UNSUPPORTED_PROVIDER', 400);
     const headers = new Headers(init.headers);
     headers.set('x-forge-sim-install', options.installToken);
     headers.set('x-forge-sim-principal', principal);
+    if (impersonated) headers.set(IMPERSONATION_HEADER, '1');
     return fetch(`${options.simulatorUrl}${path}`, { ...init, headers });
   };
 }

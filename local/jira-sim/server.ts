@@ -33,7 +33,12 @@ export const FORGE_PRINCIPAL_HEADER = 'x-forge-sim-principal';
 export interface AppInstallation {
   installToken: string;
   scopes: string[];
+  /** Scopes declared with `allowImpersonation: true`: the only ones an impersonated (offline) user request may use. */
+  impersonationScopes?: string[];
 }
+
+/** Set by the runtime emulation on an impersonated (offline) user request. */
+export const FORGE_IMPERSONATION_HEADER = 'x-forge-sim-impersonation';
 
 export interface SimulatorOptions {
   port?: number;
@@ -132,9 +137,10 @@ function authenticate(
       const accountId = who.slice(5);
       const user = state.users.get(accountId);
       if (!user || !user.active) return new SimHttpError(401, 'Unauthorized; the user is unknown or inactive.');
+      const impersonated = req.headers[FORGE_IMPERSONATION_HEADER] === '1';
       return {
         principal: { kind: 'user', accountId, viaApp: true },
-        appScopes: scopes,
+        appScopes: impersonated ? new Set(app.impersonationScopes ?? []) : scopes,
         label: `user:${accountId}`,
       };
     }

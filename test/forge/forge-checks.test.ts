@@ -16,7 +16,7 @@ describe('Forge checks', () => {
   it('reports a scope removed from the manifest, as forge lint would', async () => {
     const variant = join(PROJECT_ROOT, '.tmp-manifest-missing-scope.yml');
     const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yml'), 'utf8');
-    writeFileSync(variant, manifest.replace(/\n\s+- read:servicedesk-request/, ''));
+    writeFileSync(variant, manifest.replace(/\n\s+read:servicedesk-request:\n\s+allowImpersonation: true/, ''));
     try {
       const problems = await runForgeChecks(variant);
       expect(problems).toEqual(

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESOLVER_KEYS } from '../../src/contract';
-import { readManifest, PROJECT_ROOT } from '../../local/manifest';
+import { readManifest, PROJECT_ROOT, scopeNames } from '../../local/manifest';
 
 /**
  * The manifest and the code agree: every handler the manifest names is exported, every key the frontend
@@ -44,7 +44,7 @@ describe('manifest contract', () => {
 
   it('declares storage:app when the code uses KVS', () => {
     const usesKvs = sources.some((f) => /from '@forge\/kvs'/.test(readFileSync(f, 'utf8')));
-    expect(usesKvs ? manifest.permissions.scopes : ['storage:app']).toContain('storage:app');
+    expect(usesKvs ? scopeNames(manifest) : ['storage:app']).toContain('storage:app');
   });
 
   it('points every resource at a file or folder that exists', () => {
