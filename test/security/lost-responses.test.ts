@@ -1,11 +1,13 @@
-import type {
-  AuditEntryView,
-  ChangeResult,
-  CreateFunctionalResult,
-  Envelope,
-  ProvisionResult,
-  RegistryPage,
-  RoleView,
+import {
+  RESOLVER_KEYS,
+  type AuditEntryView,
+  type BulkJobView,
+  type ChangeResult,
+  type CreateFunctionalResult,
+  type Envelope,
+  type ProvisionResult,
+  type RegistryPage,
+  type RoleView,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import type { LostResponseRule } from '../../local/jira-sim/faults';
@@ -152,6 +154,47 @@ describe('writes whose answer is lost', () => {
       call<ChangeResult>('resetUserColumns', { accountId: NAMED_USERS.regular.accountId }),
     );
     expect(res).toMatchObject({ ok: true, data: { outcome: 'done' } });
+  });
+
+  it.each([
+    ['add-users-to-group', 'POST'],
+    ['remove-users-from-group', 'DELETE'],
+  ] as const)('bulk %s: every lost answer is read back and counted done, none "already"', async (operation, method) => {
+    const g = group('team-security');
+    const adding = operation === 'add-users-to-group';
+    const targets = [...site.sim.state.users.values()]
+      .filter((u) => u.accountType === 'atlassian' && u.active && g?.members.has(u.accountId) !== adding)
+      .slice(0, 6)
+      .map((u) => u.accountId);
+    const job = await ok(
+      call<BulkJobView>('createBulkJob', {
+        operation,
+        accountIds: targets,
+        groupIds: [g?.groupId],
+        confirmLicence: true,
+      }),
+    );
+    site.sim.faults.configure({ lostResponses: [{ method, path: '/rest/api/3/group/user' }] });
+    let view = job;
+    try {
+      // Slices are driven by runBulkJob while the contract has it; otherwise the queue runs the job.
+      for (let i = 0; i < 50 && view.status !== 'done'; i += 1) {
+        await site.queue.idle();
+        view = await ok(
+          call<BulkJobView>(RESOLVER_KEYS.includes('runBulkJob' as never) ? 'runBulkJob' : 'getBulkJob', {
+            jobId: job.jobId,
+          }),
+        );
+      }
+    } finally {
+      site.sim.faults.configure({});
+    }
+    expect(view).toMatchObject({ status: 'done', counts: { done: targets.length, already: 0, failed: 0 } });
+    for (const id of targets) expect(g?.members.has(id)).toBe(adding);
+    const writes = site.sim.meter.requests.filter(
+      (r) => r.method === method && r.endpoint === '/rest/api/3/group/user',
+    );
+    expect(writes.filter((r) => r.lost).length).toBeGreaterThanOrEqual(targets.length);
   });
 
   describe('createFunctional', () => {
