@@ -4,6 +4,9 @@
  * an invocation without one, or with one that does not hold together, is refused before anything runs,
  * so nothing is read or written on behalf of an unknown site. These functions act as the app, never as a
  * user: who (if anyone) the invocation carries does not change what they may do.
+ * Forge passes every function `(payload, context)` with `context.installContext: string`
+ * (developer.atlassian.com/platform/forge/function-reference/arguments/); a scheduled trigger's payload
+ * carries `context.cloudId` (developer.atlassian.com/platform/forge/events-reference/scheduled-trigger/).
  */
 const INSTALL_CONTEXT = /^ari:cloud:jira::site\/([A-Za-z0-9-]{1,128})$/;
 
