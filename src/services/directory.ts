@@ -406,6 +406,25 @@ async function resolveEmails(
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9:_-]{10,128}$/;
+/** `Name <email>` or `"Last, First" <email>`, as mail clients copy addresses: only the address counts. */
+const NAMED_ADDRESS = /(?:"[^"\n]*"|[^\n,;<>"]*)\s*<\s*([^<>\s,;]+@[^<>\s,;]+)\s*>/g;
+
+/**
+ * The distinct identifiers in pasted text: one per line, comma, semicolon or space. An address copied
+ * from a mail client (`Ada Admin <ada@example.com>`, `"Admin, Ada" <ada@example.com>`) or written as
+ * `mailto:` counts as its email alone, so the display name's words are not looked up as usernames.
+ */
+export function pastedIdentifiers(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .replace(NAMED_ADDRESS, '\n$1\n')
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().replace(/^mailto:/i, ''))
+        .filter(Boolean),
+    ),
+  ];
+}
 /** 2,000 pasted emails resolve in one call through the index (one KVS lookup, 20 + 20 Jira requests). */
 export const MAX_IDENTIFIERS = 2000;
 
@@ -419,14 +438,7 @@ export async function resolveIdentifiers(
   text: string,
   emailIndex?: EmailIndex,
 ): Promise<ResolvedIdentifier[]> {
-  const inputs = [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const inputs = pastedIdentifiers(text);
   if (inputs.length === 0) throw invalidInput('Paste at least one email, account ID or username.');
   if (inputs.length > MAX_IDENTIFIERS) throw invalidInput(`Paste at most ${MAX_IDENTIFIERS} identifiers at a time.`);
   const out = new Map<string, ResolvedIdentifier>();
