@@ -55,3 +55,30 @@ export function outcomeUnknown(err: unknown): boolean {
   if (err instanceof JiraOutcomeUnknownError) return true;
   return err instanceof JiraApiError && (err.status === 408 || err.status >= 500);
 }
+
+/**
+ * Jira asks the app to wait (a 429's `Retry-After`, or the pacer's next slot) longer than this invocation
+ * may still sleep. Nothing was sent. A 429 for every existing handler (resolvers answer RATE_LIMITED);
+ * queue consumers turn it into `new InvocationError({ retryAfter: err.retryAfterSeconds })`.
+ */
+export class JiraWaitRequired extends JiraApiError {
+  constructor(
+    operation: string,
+    waitMs: number,
+    /** Why: Jira's own Retry-After, or the pacer spacing requests to the announced limit. */
+    readonly waitFor: 'retry-after' | 'pacing',
+  ) {
+    super(
+      429,
+      { errorMessages: [`Jira asks to wait ${Math.ceil(waitMs / 1000)} s before the next request.`] },
+      waitMs,
+      operation,
+    );
+    this.name = 'JiraWaitRequired';
+  }
+
+  /** Whole seconds to wait (at least 1), for `InvocationError({ retryAfter })` or `delayInSeconds`. */
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil((this.retryAfter ?? 0) / 1000));
+  }
+}
