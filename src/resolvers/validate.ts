@@ -16,6 +16,12 @@ const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const GROUP_ID = /^[A-Za-z0-9-]{1,128}$/;
 const JOB_ID = /^[0-9a-f-]{36}$/;
 
+/**
+ * Half of a UTF-16 surrogate pair with no other half: JSON carries it (`"\ud800"`), but it is not text, and
+ * encoding it into a Jira URL throws URIError. Refused up front like any other malformed field.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function str(p: Payload, field: string, max: number, optional: boolean): string | undefined {
   const v = p[field];
   if (v === undefined || v === null || v === '') {
@@ -24,6 +30,7 @@ function str(p: Payload, field: string, max: number, optional: boolean): string 
   }
   if (typeof v !== 'string') throw invalidInput(`${field} must be text.`);
   if (v.length > max) throw invalidInput(`${field} is too long (${max} characters at most).`);
+  if (LONE_SURROGATE.test(v)) throw invalidInput(`${field} contains a character that is not valid text.`);
   return v;
 }
 
