@@ -8,6 +8,7 @@ import type { BulkJobView, Envelope, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { registerFunctionalLoad } from '../local/functional-load';
 import { startLocalSite } from '../local/local-site';
+import { runBulkBench } from './bulk';
 import { runScaleBench } from './scale';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -65,5 +66,8 @@ async function main(): Promise<void> {
   await site.close();
 }
 
-// The scale bench (2k, 20k, 100k users under a realistic profile): bench/scale.ts.
-void main().then(() => runScaleBench());
+// The paced bulk bench (1,000 adds under a 10/s burst limit): bench/bulk.ts; the scale bench (2k, 20k,
+// 100k users under a realistic profile): bench/scale.ts.
+void main()
+  .then(() => runBulkBench())
+  .then(() => runScaleBench());

@@ -18,12 +18,19 @@ import { JiraWaitRequired } from './errors';
 
 /** Requests per second are paced to this share of the announced limit (arrival jitter stays inside it). */
 export const PACE_HEADROOM = 0.95;
+/**
+ * A learned burst limit is forgotten this long after its last burst 429 (Atlassian: the limits are
+ * dynamic), so a family is not kept slow for good; relearning costs one 429.
+ */
+export const LEARNED_LIMIT_TTL_MS = 5 * 60_000;
 /** Quota pacing starts when less than this share of the budget remains (Jira's NearLimit threshold). */
 export const NEAR_LIMIT_SHARE = 0.2;
 
 interface Bucket {
   /** Minimum spacing between requests, 0 while no limit is known. */
   intervalMs: number;
+  /** When `intervalMs` was last taught by a 429 (it lapses after LEARNED_LIMIT_TTL_MS). */
+  learnedAt: number;
   /** Earliest time the next request may be sent. */
   nextAt: number;
   /** No request before this (a 429's Retry-After). */
@@ -39,7 +46,7 @@ export interface PacerStats {
   limits: Record<string, number>;
 }
 
-const newBucket = (): Bucket => ({ intervalMs: 0, nextAt: 0, blockedUntil: 0 });
+const newBucket = (): Bucket => ({ intervalMs: 0, learnedAt: 0, nextAt: 0, blockedUntil: 0 });
 
 function parseResetAt(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
@@ -75,6 +82,7 @@ export class Pacer {
     const t = this.now();
     const own = this.bucket(`${installation}|${family}`);
     const quota = this.bucket(`${installation}|*`);
+    if (own.intervalMs > 0 && t - own.learnedAt > LEARNED_LIMIT_TTL_MS) own.intervalMs = 0;
     const start = Math.max(t, own.nextAt, own.blockedUntil, quota.nextAt, quota.blockedUntil);
     const wait = start - t;
     if (wait > Math.max(maxWaitMs, 0)) {
@@ -108,7 +116,8 @@ export class Pacer {
       const until = t + (retryAfterMs ?? (resetAt !== undefined ? resetAt - t : 1000));
       scope.blockedUntil = Math.max(scope.blockedUntil, until);
       if (/burst/.test(reason) && Number.isFinite(limit) && limit > 0) {
-        own.intervalMs = Math.max(own.intervalMs, 1000 / (limit * PACE_HEADROOM));
+        own.intervalMs = 1000 / (limit * PACE_HEADROOM);
+        own.learnedAt = t;
       }
       return;
     }

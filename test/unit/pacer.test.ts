@@ -1,7 +1,7 @@
 import type { APIResponse } from '@forge/api';
 import { JiraApiError, JiraWaitRequired } from '../../src/jira/errors';
 import { execute } from '../../src/jira/executor';
-import { Pacer } from '../../src/jira/pacer';
+import { LEARNED_LIMIT_TTL_MS, Pacer } from '../../src/jira/pacer';
 
 /** A fake clock: sleeping advances it, nothing waits for real. */
 function fakeClock(start = 1_000_000) {
@@ -49,6 +49,9 @@ describe('pacer', () => {
     expect(gaps[0]).toBeCloseTo(105.26, 1);
     expect(gaps[2]).toBeCloseTo(3 * 105.26, 1);
     expect(pacer.stats('site').limits).toEqual({ Add: 9.5 });
+    // Jira's limits are dynamic: without another 429 the learned limit lapses.
+    clock.t += LEARNED_LIMIT_TTL_MS + 10_000;
+    expect([1, 2].map(() => pacer.reserve('site', 'Add', 'Add', 10_000))).toEqual([0, 0]);
   });
 
   it('keeps families and installations apart', () => {

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench:bulk` (also part of `npm run bench`): a bulk job of 1,000 adds to one group under Jira's
+ * burst limit of 10 requests a second per endpoint and 120 ms of latency, through the app's own bulk path
+ * (createBulkJob, then the queue's consumers, or resolver pumps where the contract still has runBulkJob).
+ * Prints wall time against N / rate (target ≤ 1.1 ×), Jira requests, the share answered 429 (target
+ * < 5 %) and the invocations it took. Exits 1 when a target is missed or the job is not all done.
+ */
+import { RESOLVER_KEYS, type BulkJobView, type Envelope } from '../src/contract';
+import { NAMED_USERS } from '../local/jira-sim/seed';
+import { startLocalSite } from '../local/local-site';
+
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+const N = Number(process.env.BULK_N ?? 1000);
+const RATE = 10;
+const LATENCY_MS = 120;
+
+export async function runBulkBench(): Promise<boolean> {
+  const site = await startLocalSite({ seed: { users: N + 500, groups: 10, serviceDesks: 1 } });
+  try {
+    const invoke = async <T>(key: string, payload: unknown = {}) => {
+      const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;
+      if (!res.ok) throw new Error(`${key}: ${res.error.code} ${res.error.message}`);
+      return res.data;
+    };
+    await invoke('getSiteSummary'); // warm the modules; the directory crawl it starts finishes before measuring
+    await site.queue.idle();
+    const group = [...site.sim.state.groups.values()].sort((a, b) => a.members.size - b.members.size)[0];
+    if (!group) throw new Error('no group in the seed');
+    const targets = [...site.sim.state.users.values()]
+      .filter((u) => u.accountType === 'atlassian' && u.active && !group.members.has(u.accountId))
+      .slice(0, N)
+      .map((u) => u.accountId);
+    if (targets.length < N) throw new Error(`only ${targets.length} users to add`);
+
+    site.sim.faults.configure({ latencyMs: LATENCY_MS });
+    site.sim.rateLimiter.configure({ burstPerSecond: RATE });
+    site.sim.meter.reset();
+    const resolverCallsBefore = site.host.durations.length;
+    const deliveriesBefore = site.queue.deliveries.length;
+    const started = performance.now();
+    const job = await invoke<BulkJobView>('createBulkJob', {
+      operation: 'add-users-to-group',
+      accountIds: targets,
+      groupIds: [group.groupId],
+    });
+    const pumps = (RESOLVER_KEYS as readonly string[]).includes('runBulkJob');
+    let view = job;
+    if (pumps) {
+      while (view.status !== 'done') view = await invoke<BulkJobView>('runBulkJob', { jobId: job.jobId });
+    } else {
+      await site.queue.idle();
+      view = await invoke<BulkJobView>('getBulkJob', { jobId: job.jobId });
+    }
+    const ms = performance.now() - started;
+    site.sim.rateLimiter.configure({});
+    site.sim.faults.configure({});
+
+    const requests = site.sim.meter.requests;
+    const limited = requests.filter((r) => r.status === 429).length;
+    const writes = requests.filter((r) => r.method === 'POST' && r.endpoint === '/rest/api/3/group/user');
+    const ideal = (N / RATE) * 1000;
+    const ratio = ms / ideal;
+    const share = limited / requests.length;
+    const applied = targets.filter((id) => group.members.has(id)).length;
+    const resolverCalls = site.host.durations.length - resolverCallsBefore;
+    const deliveries = site.queue.deliveries.slice(deliveriesBefore);
+    console.info(
+      `bulk ${N} adds (burst ${RATE}/s, ${LATENCY_MS} ms latency, ${pumps ? 'resolver pumps' : 'queue consumers'}): ` +
+        `${(ms / 1000).toFixed(1)} s = ${ratio.toFixed(3)} × N/rate (${(ideal / 1000).toFixed(0)} s; target ≤ 1.1), ` +
+        `${requests.length} Jira requests (${writes.length} adds), ${limited} answered 429 = ${(share * 100).toFixed(2)} % (target < 5 %), ` +
+        `invocations: ${resolverCalls} resolver + ${deliveries.length} consumer, ` +
+        `job ${view.status} ${JSON.stringify(view.counts)}, ${applied}/${N} in Jira`,
+    );
+    return ratio <= 1.1 && share < 0.05 && applied === N && view.status === 'done';
+  } finally {
+    await site.close();
+  }
+}
+
+if (require.main === module) {
+  void runBulkBench().then((ok) => {
+    if (!ok) process.exitCode = 1;
+  });
+}
