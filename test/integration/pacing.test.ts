@@ -3,7 +3,8 @@ import type { LocalSite } from '../../local/local-site';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import { jira } from '../../src/jira';
 import { sharedPacer } from '../../src/jira/pacer';
-import { NAMED_USERS, startTestSite } from '../support/site';
+import type { Envelope } from '../../src/contract';
+import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';
 
 /**
  * Every Jira request is paced to the burst limit Jira announces: 240 writes from 4 concurrent
@@ -50,5 +51,28 @@ describe('pacing Jira requests to the burst limit', () => {
     expect(limited.length / writes.length).toBeLessThan(0.05);
     // The pacer learned the limit from Jira's headers (40 a second, kept with 5 % headroom).
     expect(sharedPacer.stats(installation).limits['Add user to group']).toBe(38);
+  });
+
+  it('a Retry-After longer than the invocation has left answers RATE_LIMITED at once instead of sleeping', async () => {
+    const group = [...site.sim.state.groups.values()].find((g) => g.members.size < 20);
+    const user = [...site.sim.state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !group?.members.has(u.accountId),
+    );
+    sharedPacer.reset();
+    site.sim.faults.configure({ tooManyRequestsRate: 1, retryAfterSeconds: 60, paths: ['/rest/api/3/group/user'] });
+    site.sim.meter.reset();
+    const res = await invokeAs<Envelope<unknown>>(site, NAMED_USERS.siteAdmin.accountId, 'addGroupMember', {
+      groupId: group?.groupId,
+      accountId: user?.accountId,
+      confirmLicence: true,
+    });
+    site.sim.faults.configure({});
+    sharedPacer.reset();
+    expect(res.ok).toBe(false);
+    expect(res.ok ? undefined : res.error.code).toBe('RATE_LIMITED');
+    // One refused write, no repeat: the 60 s wait was handed back, not slept (the resolver has 25 s).
+    const writes = site.sim.meter.requests.filter((r) => r.endpoint === '/rest/api/3/group/user');
+    expect(writes.map((r) => r.status)).toEqual([429]);
+    expect(group?.members.has(user?.accountId ?? '')).toBe(false);
   });
 });
