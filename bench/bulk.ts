@@ -43,13 +43,13 @@ export async function runBulkBench(): Promise<boolean> {
       accountIds: targets,
       groupIds: [group.groupId],
     });
-    const pumps = (RESOLVER_KEYS as readonly string[]).includes('runBulkJob');
-    let view = job;
+    // The queued path: consumers run the job in the background; idle() waits for them. Where nothing was
+    // queued (the job still waits for resolver pumps), pump it with runBulkJob.
+    await site.queue.idle();
+    let view = await invoke<BulkJobView>('getBulkJob', { jobId: job.jobId });
+    const pumps = view.status !== 'done' && (RESOLVER_KEYS as readonly string[]).includes('runBulkJob');
     if (pumps) {
       while (view.status !== 'done') view = await invoke<BulkJobView>('runBulkJob', { jobId: job.jobId });
-    } else {
-      await site.queue.idle();
-      view = await invoke<BulkJobView>('getBulkJob', { jobId: job.jobId });
     }
     const ms = performance.now() - started;
     site.sim.rateLimiter.configure({});
