@@ -7,6 +7,7 @@
 import { getAppContext } from '@forge/api';
 import type { AsyncEvent } from '@forge/events';
 import * as applicationRoles from '../jira/application-roles';
+import { JiraWaitRequired } from '../jira/errors';
 import * as groups from '../jira/groups';
 import { collect } from '../jira/pagination';
 import * as servicedesk from '../jira/servicedesk';
@@ -37,14 +38,39 @@ function pointsPerHour(): number {
 export async function directoryCrawl(event: AsyncEvent<{ step?: number }>): Promise<void> {
   const state = await directoryStore.crawl();
   if (!state || state.phase === 'done' || event.body.step !== state.step) return;
-  const result = await crawlSlice(
-    {
-      jira: crawlJira,
-      store: directoryStore,
-      registeredFunctional: () => functionalStore.allIds(),
-      pointsPerHour: pointsPerHour(),
-    },
-    () => getAppContext().invocationRemainingTimeInMillis(),
-  );
+  let result;
+  try {
+    result = await crawlSlice(
+      {
+        jira: crawlJira,
+        store: directoryStore,
+        registeredFunctional: () => functionalStore.allIds(),
+        pointsPerHour: pointsPerHour(),
+      },
+      () => getAppContext().invocationRemainingTimeInMillis(),
+    );
+  } catch (err) {
+    if (!(err instanceof JiraWaitRequired)) throw err;
+    await waitForJira(event.body.step, err.retryAfterSeconds);
+    return;
+  }
   if (!result.done) await pushCrawlStep(result.state.step, result.delaySeconds);
+}
+
+/** The longest `delayInSeconds` Forge's queue accepts. */
+const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/**
+ * Jira asked for a longer wait than this invocation may sleep (e.g. a Retry-After once the hourly points
+ * pool is spent). The last checkpoint holds, so the crawl goes on in a later event from there, as the
+ * points budget does: redeliveries would spend the queue's few retries and leave the crawl stuck until it
+ * counts as dead. The step moves on (and `updatedAt` with it) so the crawl stays alive and a repeat of
+ * this event is ignored.
+ */
+async function waitForJira(step: number | undefined, seconds: number): Promise<void> {
+  const state = await directoryStore.crawl();
+  if (!state || state.phase === 'done' || state.step !== step) return;
+  state.step += 1;
+  await directoryStore.saveCrawl(state);
+  await pushCrawlStep(state.step, Math.min(Math.max(seconds, 1), MAX_QUEUE_DELAY_SECONDS));
 }

@@ -1,0 +1,40 @@
+import type { LocalSite } from '../../local/local-site';
+import type { CrawlState } from '../../src/store/directory-store';
+import { NAMED_USERS, startTestSite } from '../support/site';
+
+/**
+ * When Jira asks the crawl to wait longer than its invocation may sleep (a long Retry-After, as when the
+ * hourly points pool is spent), the crawl waits on the queue and carries on from its checkpoint; it does not
+ * spend the queue's retries and stay stuck at "building" until it counts as dead (2 hours).
+ */
+describe('the directory crawl under a long Retry-After', () => {
+  let site: LocalSite;
+  const saved = process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR;
+  beforeAll(async () => {
+    process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR = '0';
+    // A 12 s consumer may sleep 7 s (Forge's 5 s margin), so an 8 s Retry-After is too long; queue delays ×0.05.
+    site = await startTestSite({
+      seed: { users: 300, groups: 20, serviceDesks: 3 },
+      queue: { consumerTimeoutMs: 12_000, timeScale: 0.05 },
+    });
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR;
+    else process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR = saved;
+    await site.close();
+  });
+
+  it('reads every user once Jira lets it, without failed deliveries', async () => {
+    site.sim.faults.configure({ tooManyRequestsRate: 1, retryAfterSeconds: 8, paths: ['/rest/api/3/users/search'] });
+    await site.host.invoke('getSiteSummary', {}, NAMED_USERS.siteAdmin.accountId);
+    while (site.queue.deliveries.length === 0) await new Promise((r) => setTimeout(r, 20));
+    expect(site.sim.meter.requests.some((r) => r.status === 429)).toBe(true);
+    site.sim.faults.configure({});
+    const failed = () => site.queue.deliveries.filter((d) => d.outcome !== 'success');
+    const crawl = () => site.kvs.peek('dir:crawl') as CrawlState;
+    // Until the users are read, or the queue gave up on the crawl (Forge retries an event 4 times).
+    while (crawl().phase === 'users' && failed().length < 5) await new Promise((r) => setTimeout(r, 100));
+    expect(failed()).toEqual([]);
+    expect(crawl().usersSeen).toBe(site.sim.state.users.size);
+  }, 30_000);
+});
