@@ -439,10 +439,10 @@ export class ForgeQueueService {
 
   private readonly verdicts = new Map<string, { retry: boolean; after?: number; reason?: string; data?: unknown }>();
 
-  /** A success of any delivery wins over a retry asked by its duplicate (the event was processed). */
+  /** Deliveries are independent: one that failed, timed out or asked to retry gets the event redelivered. */
   private verdict(e: QueuedEvent, v: { retry: boolean; after?: number; reason?: string; data?: unknown }): void {
     const prev = this.verdicts.get(e.eventId);
-    if (!prev || (prev.retry && !v.retry)) this.verdicts.set(e.eventId, v);
+    if (!prev || (!prev.retry && v.retry)) this.verdicts.set(e.eventId, v);
   }
 
   private settle(e: QueuedEvent): void {

@@ -43,7 +43,8 @@ export interface BulkItemView {
   message?: string;
 }
 
-export type JobStatus = 'running' | 'done';
+/** running: on the queue; done: every item has an outcome; cancelled / stopped: ended early (see stopReason). */
+export type JobStatus = 'running' | 'done' | 'cancelled' | 'stopped';
 
 export interface BulkJobView {
   jobId: string;
@@ -56,6 +57,8 @@ export interface BulkJobView {
   createdBy: string;
   /** Failed items (with Jira's reason), first page. */
   failures: BulkItemView[];
+  /** Why a cancelled or stopped job ended early. */
+  stopReason?: string;
 }
 
 /**

@@ -89,6 +89,7 @@ export interface ResolverContract {
   removeGroupMember: { payload: MembershipChangePayload; result: ChangeResult };
   createBulkJob: { payload: CreateBulkJobPayload; result: BulkJobView };
   runBulkJob: { payload: { jobId: string }; result: BulkJobView };
+  cancelBulkJob: { payload: { jobId: string }; result: BulkJobView };
   getBulkJob: { payload: { jobId: string }; result: BulkJobView };
   listBulkJobs: { payload: Empty; result: BulkJobView[] };
   retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
@@ -136,6 +137,7 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'removeGroupMember',
   'createBulkJob',
   'runBulkJob',
+  'cancelBulkJob',
   'getBulkJob',
   'listBulkJobs',
   'retryBulkFailures',

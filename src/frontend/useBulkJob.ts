@@ -1,7 +1,7 @@
 /**
- * Drives a bulk job from the page: one `runBulkJob` invocation after another (each well inside Forge's
- * 25 s) until the job is done, pausing when Jira rate limits. The job's state lives in KVS, so leaving the
- * page only pauses it.
+ * Follows a bulk job from the page: the work runs on Forge's queue, so the page only reads progress
+ * (`getBulkJob`) every second or so until the job is done, cancelled or stopped. Closing the page changes
+ * nothing; reopening it shows the job where it is. `cancel` asks the queue to stop sending items.
  */
 import { useRef, useState } from 'react';
 import type { BulkJobView, Envelope } from '../contract';
@@ -20,19 +20,22 @@ export function useBulkJob(run: Run) {
     let current = start;
     setJob(current);
     try {
-      while (current.status !== 'done') {
-        const res = await run(() => call('runBulkJob', { jobId: current.jobId }));
+      while (current.status === 'running') {
+        await new Promise((r) => setTimeout(r, current.processed === 0 ? 300 : 1000));
+        const res = await run(() => call('getBulkJob', { jobId: current.jobId }));
         if (!res.ok) return;
-        const stalled = res.data.processed === current.processed;
         current = res.data;
         setJob(current);
-        // Jira is rate limiting: wait a little before the next slice.
-        if (stalled) await new Promise((r) => setTimeout(r, 2000));
       }
     } finally {
       busy.current = false;
       setRunning(false);
     }
   };
-  return { job, pump, running };
+  const cancel = async () => {
+    if (!job) return;
+    const res = await run(() => call('cancelBulkJob', { jobId: job.jobId }));
+    if (res.ok) setJob(res.data);
+  };
+  return { job, pump, running, cancel };
 }

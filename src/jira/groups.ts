@@ -3,6 +3,7 @@
  * Identity: asUser. Membership writes must be asUser: Jira lets only site administrators change
  * membership, and the app user never is one (asApp gets 403).
  */
+import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
 import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
 import { fromPageBean, type Page } from './pagination';
@@ -19,7 +20,7 @@ export async function listGroupsPage(
 ): Promise<Page<JiraGroup>> {
   const body = await execute<{ values: JiraGroup[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/group/bulk?startAt=${startAt}&maxResults=${maxResults}`,
         { headers: ACCEPT_JSON },
       ),
@@ -51,7 +52,7 @@ export async function findGroups(
 ): Promise<{ total: number; groups: JiraGroup[] }> {
   const body = await execute<{ total: number; groups: Array<{ name: string; groupId: string }> }>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/groups/picker?query=${query}&maxResults=${maxResults}&caseInsensitive=true`,
         {
           headers: ACCEPT_JSON,
@@ -72,7 +73,7 @@ export async function listGroupMembersPage(
 ): Promise<Page<JiraUser>> {
   const body = await execute<{ values: JiraUser[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/group/member?groupId=${groupId}&startAt=${startAt}&maxResults=${maxResults}&includeInactiveUsers=${String(includeInactive)}`,
         { headers: ACCEPT_JSON },
       ),
@@ -89,7 +90,7 @@ export async function listGroupMembersPage(
 export async function addUserToGroup(groupId: string, accountId: string): Promise<void> {
   await execute<unknown>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/group/user?groupId=${groupId}`, {
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/group/user?groupId=${groupId}`, {
         method: 'POST',
         headers: JSON_HEADERS,
         body: JSON.stringify({ accountId }),
@@ -102,7 +103,7 @@ export async function addUserToGroup(groupId: string, accountId: string): Promis
 export async function removeUserFromGroup(groupId: string, accountId: string): Promise<void> {
   await execute<void>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/group/user?groupId=${groupId}&accountId=${accountId}`, {
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/group/user?groupId=${groupId}&accountId=${accountId}`, {
         method: 'DELETE',
       }),
     { operation: 'Remove user from group', idempotent: false },

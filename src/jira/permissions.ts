@@ -2,6 +2,7 @@
  * Permissions and identity (`/rest/api/3/mypermissions`, `/rest/api/3/myself`).
  * Identity: asUser: these answer for the administrator who invoked the resolver.
  */
+import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
 import { ACCEPT_JSON, execute } from './executor';
 import type { JiraUser } from './types';
@@ -12,7 +13,7 @@ export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
 export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<Record<GlobalPermission, boolean>> {
   const body = await execute<{ permissions: Record<string, { havePermission: boolean }> }>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`, {
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/mypermissions?permissions=${keys.join(',')}`, {
         headers: ACCEPT_JSON,
       }),
     { operation: 'Get my permissions', idempotent: true },
@@ -24,8 +25,11 @@ export async function getMyGlobalPermissions(keys: GlobalPermission[]): Promise<
 
 /** asUser. Permission required: access to Jira. Scope: read:jira-user. */
 export async function getMyself(): Promise<JiraUser> {
-  return execute<JiraUser>(() => api.asUser().requestJira(route`/rest/api/3/myself`, { headers: ACCEPT_JSON }), {
-    operation: 'Get current user',
-    idempotent: true,
-  });
+  return execute<JiraUser>(
+    () => api.asUser(actingAs()).requestJira(route`/rest/api/3/myself`, { headers: ACCEPT_JSON }),
+    {
+      operation: 'Get current user',
+      idempotent: true,
+    },
+  );
 }

@@ -4,6 +4,7 @@
  * and need `X-ExperimentalApi: opt-in`. Identity: asUser (the administrator: creating customers needs
  * Jira admin rights, changing a desk's customers needs service desk admin rights).
  */
+import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
 import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
 import { fromPagedDto, type Page } from './pagination';
@@ -32,7 +33,7 @@ export async function listServiceDesksPage(
 ): Promise<Page<JiraServiceDesk>> {
   const body = await execute<{ values: JiraServiceDesk[]; isLastPage: boolean }>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/servicedeskapi/servicedesk?start=${start}&limit=${limit}`,
         { headers: ACCEPT_JSON },
       ),
@@ -44,7 +45,8 @@ export async function listServiceDesksPage(
 /** asUser. One desk (404 when unknown or not visible). Scope: read:servicedesk-request. */
 export async function getServiceDesk(deskId: string): Promise<JiraServiceDesk> {
   return execute<JiraServiceDesk>(
-    () => api.asUser().requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}`, { headers: ACCEPT_JSON }),
+    () =>
+      api.asUser(actingAs()).requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}`, { headers: ACCEPT_JSON }),
     { operation: 'Get service desk', idempotent: true },
   );
 }
@@ -80,7 +82,7 @@ export async function listDeskCustomersPage(
 export async function createCustomer(email: string, displayName: string): Promise<JsmUser> {
   return execute<JsmUser>(
     () =>
-      api.asUser().requestJira(route`/rest/servicedeskapi/customer?strictConflictStatusCode=true`, {
+      api.asUser(actingAs()).requestJira(route`/rest/servicedeskapi/customer?strictConflictStatusCode=true`, {
         method: 'POST',
         headers: JSON_HEADERS,
         body: JSON.stringify({ email, displayName }),
@@ -93,7 +95,7 @@ export async function createCustomer(email: string, displayName: string): Promis
 export async function addCustomersToDesk(deskId: string, accountIds: string[]): Promise<void> {
   await execute<void>(
     () =>
-      api.asUser().requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}/customer`, {
+      api.asUser(actingAs()).requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}/customer`, {
         method: 'POST',
         headers: JSON_HEADERS,
         body: JSON.stringify({ accountIds }),
@@ -106,7 +108,7 @@ export async function addCustomersToDesk(deskId: string, accountIds: string[]): 
 export async function removeCustomersFromDesk(deskId: string, accountIds: string[]): Promise<void> {
   await execute<void>(
     () =>
-      api.asUser().requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}/customer`, {
+      api.asUser(actingAs()).requestJira(route`/rest/servicedeskapi/servicedesk/${deskId}/customer`, {
         method: 'DELETE',
         headers: { ...JSON_HEADERS, ...EXPERIMENTAL },
         body: JSON.stringify({ accountIds }),

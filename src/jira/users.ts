@@ -4,6 +4,7 @@
  * Identity: asUser (the administrator's Browse users and groups / Administer Jira rights), except the
  * email endpoints, which Forge serves to asApp only.
  */
+import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
 import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
 import { fromArray, fromPageBean, type Page } from './pagination';
@@ -24,7 +25,7 @@ export async function listUsersPage(
 ): Promise<Page<JiraUser>> {
   const body = await execute<JiraUser[]>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`,
         { headers: ACCEPT_JSON },
       ),
@@ -51,9 +52,11 @@ export async function searchUsersPage(query: string, startAt: number, maxResults
 export async function getUser(accountId: string): Promise<JiraUser> {
   return execute<JiraUser>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/user?accountId=${accountId}&expand=groups,applicationRoles`, {
-        headers: ACCEPT_JSON,
-      }),
+      api
+        .asUser(actingAs())
+        .requestJira(route`/rest/api/3/user?accountId=${accountId}&expand=groups,applicationRoles`, {
+          headers: ACCEPT_JSON,
+        }),
     { operation: 'Get user', idempotent: true },
   );
 }
@@ -77,7 +80,7 @@ export async function getUsersBulkPage(
   const ids = accountIdQuery(accountIds);
   const body = await execute<{ values: JiraUser[]; isLast: boolean; total: number; startAt: number }>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/user/bulk?${ids}&startAt=${startAt}&maxResults=${USER_BULK_PAGE}`,
         {
           headers: ACCEPT_JSON,
@@ -118,7 +121,7 @@ export async function migrateLegacyIds(
   for (const v of values) q.append(kind, v);
   return execute<Array<{ accountId: string; username?: string; key?: string }>>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/user/bulk/migration?${q}&maxResults=${USER_BULK_PAGE}`, {
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/user/bulk/migration?${q}&maxResults=${USER_BULK_PAGE}`, {
         headers: ACCEPT_JSON,
       }),
     { operation: 'Resolve legacy usernames', idempotent: true },
@@ -134,7 +137,7 @@ export async function migrateLegacyIds(
 export async function createUser(email: string): Promise<JiraUser> {
   return execute<JiraUser>(
     () =>
-      api.asUser().requestJira(route`/rest/api/3/user`, {
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/user`, {
         method: 'POST',
         headers: JSON_HEADERS,
         body: JSON.stringify({ emailAddress: email, products: [] }),
@@ -146,7 +149,8 @@ export async function createUser(email: string): Promise<JiraUser> {
 /** asUser. Resets the user's issue-table columns to the site default. Administer Jira. Scope: manage:jira-configuration. */
 export async function resetUserColumns(accountId: string): Promise<void> {
   await execute<void>(
-    () => api.asUser().requestJira(route`/rest/api/3/user/columns?accountId=${accountId}`, { method: 'DELETE' }),
+    () =>
+      api.asUser(actingAs()).requestJira(route`/rest/api/3/user/columns?accountId=${accountId}`, { method: 'DELETE' }),
     { operation: 'Reset issue-table columns', idempotent: true },
   );
 }
@@ -158,7 +162,7 @@ export async function resetUserColumns(accountId: string): Promise<void> {
  */
 export async function deleteUser(accountId: string): Promise<void> {
   await execute<void>(
-    () => api.asUser().requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'DELETE' }),
+    () => api.asUser(actingAs()).requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'DELETE' }),
     { operation: 'Delete user', idempotent: false },
   );
 }
@@ -171,7 +175,7 @@ export async function deleteUser(accountId: string): Promise<void> {
 export async function getUserGroupIds(accountId: string, identity: 'user' | 'app' = 'user'): Promise<Set<string>> {
   const groups = await execute<Array<{ groupId?: string }>>(
     () =>
-      (identity === 'app' ? api.asApp() : api.asUser()).requestJira(
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
         route`/rest/api/3/user/groups?accountId=${accountId}`,
         { headers: ACCEPT_JSON },
       ),

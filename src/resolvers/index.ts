@@ -2,7 +2,6 @@
  * The resolver function behind the admin page: one definition per key of the invoke contract. Each
  * validates its payload and calls one service; `defineResolver` authorizes before any of it runs.
  */
-import { getAppContext } from '@forge/api';
 import Resolver from '@forge/resolver';
 import { fail, type ResolverKey, type UserFilters } from '../contract';
 import { jira, JiraApiError } from '../jira';
@@ -16,10 +15,10 @@ import { nameAuditEntries, peopleNamed } from '../services/audit-names';
 import { createAuthorizer } from '../services/authorization';
 import { listBulkItems } from '../services/bulk-outcomes';
 import { previewBulk } from '../services/bulk-preview';
-import { createJob, getJob, listJobs, retryFailures, runSlice, MAX_JOB_ITEMS } from '../services/bulk-jobs';
+import { cancelJob, createJob, getJob, listJobs, retryFailures, MAX_JOB_ITEMS } from '../services/bulk-jobs';
 import { getUserDetails, listUsers, resolveIdentifiers, withEmails } from '../services/directory';
 import { loadGroupAccess } from '../services/group-access';
-import { changeMembership } from '../services/membership';
+import { changeMembership, SITE_ADMIN_MESSAGE } from '../services/membership';
 import { getSiteSummary } from '../services/site-summary';
 import { requestCrawl } from '../services/directory-crawl-queue';
 import { lookupEmails, recordAccountChange } from '../services/directory-index';
@@ -75,10 +74,6 @@ function deskId(p: Record<string, unknown>, name = 'deskId'): string {
   const v = field.string(p, name, 18);
   if (!DESK_ID.test(v)) throw invalidInput(`${name} is not a service desk ID.`);
   return v;
-}
-
-function remainingMs(): number {
-  return getAppContext().invocationRemainingTimeInMillis();
 }
 
 function filtersOf(raw: unknown): UserFilters {
@@ -238,6 +233,9 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
       });
     }
     const groupIds = field.ids(p, 'groupIds', 'group', 200);
+    // Jira lets only site admins change membership: refuse now, before a job exists, not item by item.
+    if (!(await jira.getMyGlobalPermissions(['SYSTEM_ADMIN'])).SYSTEM_ADMIN)
+      throw new AppFailure('SITE_ADMIN_REQUIRED', SITE_ADMIN_MESSAGE);
     const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
     const missing = groupIds.filter((g) => !groups.some((x) => x.groupId === g));
     if (missing.length > 0)
@@ -287,7 +285,9 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
       },
     );
   },
-  runBulkJob: ({ payload, accountId }) => runSlice(bulk, field.jobId(asPayload(payload)), accountId, remainingMs),
+  // The queue does the work; the page only reads progress (kept for pages that still poll this key).
+  runBulkJob: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))),
+  cancelBulkJob: ({ payload }) => cancelJob(bulk, field.jobId(asPayload(payload))),
   getBulkJob: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))),
   listBulkJobs: () => listJobs(bulk),
   retryBulkFailures: ({ payload, accountId }) => retryFailures(bulk, field.jobId(asPayload(payload)), accountId),

@@ -62,7 +62,7 @@ const customers = (op: 'add' | 'remove'): BulkOperationSpec => {
         return items.map(() => done);
       } catch (err) {
         if (!(err instanceof JiraApiError)) throw err;
-        if (err.status === 429) throw new RateLimitedFailure();
+        if (err.status === 429) throw new RateLimitedFailure(err.retryAfter);
         if (items.length === 1 || (err.status !== 400 && err.status !== 404))
           return items.map(() => customerFailure(err));
       }
@@ -74,7 +74,7 @@ const customers = (op: 'add' | 'remove'): BulkOperationSpec => {
           results.push(done);
         } catch (err) {
           if (!(err instanceof JiraApiError)) throw err;
-          if (err.status === 429) throw new RateLimitedFailure();
+          if (err.status === 429) throw new RateLimitedFailure(err.retryAfter);
           results.push(customerFailure(err));
         }
       }

@@ -19,7 +19,8 @@ export const LOST_NOT_APPLIED_MESSAGE = "Jira's answer was lost and reading back
 
 /** Thrown when Jira keeps rate limiting beyond what one invocation may wait; the change was not made. */
 export class RateLimitedFailure extends AppFailure {
-  constructor() {
+  /** Jira's Retry-After, in ms, when it gave one. */
+  constructor(readonly retryAfterMs?: number) {
     super('RATE_LIMITED', 'Jira is rate limiting requests; the change was not made. Try again in a minute.');
   }
 }
@@ -61,7 +62,7 @@ export async function applyMembership(
     if (err instanceof JiraOutcomeUnknownError) return { outcome: 'failed', message: LOST_NOT_APPLIED_MESSAGE };
     if (!(err instanceof JiraApiError)) throw err;
     const reason = err.jiraMessage;
-    if (err.status === 429) throw new RateLimitedFailure();
+    if (err.status === 429) throw new RateLimitedFailure(err.retryAfter);
     if (err.status === 400 && /already a member/i.test(reason))
       return { outcome: 'already', message: 'Already a member.' };
     if (err.status === 400 && /not a member/i.test(reason))

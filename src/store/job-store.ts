@@ -34,6 +34,10 @@ export interface JobHeader {
   counts: Record<ItemOutcome, number>;
   /** Display names known when the job was created (users and groups), for the audit log. */
   labels: Record<string, string>;
+  /** Per slice (chunk) tallies, kept by the queue consumer; `processed` and `counts` are their sums. */
+  slices?: Record<number, { done: number; already: number; failed: number; complete: boolean; gen?: number }>;
+  /** Why the job stopped before the end (the administrator lost the rights it needs). */
+  stopped?: string;
 }
 
 const headerKey = (id: string) => `job:${id}`;

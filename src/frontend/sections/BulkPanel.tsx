@@ -126,7 +126,7 @@ export function BulkPanel() {
   const [removal, setRemoval] = useState<Omit<CreateBulkJobPayload, 'confirmLicence'> | undefined>();
   const action = useAction();
   const licence = useLicenceConfirmation(action);
-  const { job, pump, running } = useBulkJob(action.run);
+  const { job, pump, running, cancel } = useBulkJob(action.run);
 
   const loadRecent = () =>
     void call('listBulkJobs', {}).then((res) => {
@@ -301,7 +301,7 @@ export function BulkPanel() {
       ) : null}
       <UnresolvedWarning entries={unresolved} testId="bulk-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
-      {job ? <JobProgress job={job} /> : null}
+      {job ? <JobProgress job={job} onCancel={() => void cancel()} /> : null}
       {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} /> : null}
       {job && job.status === 'done' && retryable ? (
         <Inline space="space.100">

@@ -150,7 +150,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
   const [preview, setPreview] = useState<BulkPreview | undefined>();
   const [removing, setRemoving] = useState<string[] | undefined>();
   const action = useAction();
-  const { job, pump, running } = useBulkJob(action.run);
+  const { job, pump, running, cancel } = useBulkJob(action.run);
   /** The pasted people's account ids (the unresolved ones are listed); undefined when none resolved. */
   const resolve = async (): Promise<string[] | undefined> => {
     const resolved = await action.run(() => call('resolveIdentifiers', { text }));
@@ -229,7 +229,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
       {preview ? <PreviewMessage preview={preview} /> : null}
       <UnresolvedWarning entries={unresolved} testId="customers-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
-      {job ? <JobProgress job={job} /> : null}
+      {job ? <JobProgress job={job} onCancel={() => void cancel()} /> : null}
       {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} testId="customers-outcomes" /> : null}
       <ConfirmModal
         isOpen={!!removing}

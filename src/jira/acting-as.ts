@@ -1,0 +1,33 @@
+/**
+ * Who Jira requests made with `api.asUser(actingAs())` run as. In a resolver nobody is set, so `asUser()`
+ * means the invoking user. A queue consumer has no user (Forge: async events run without one); it wraps
+ * its work in `runActingAs(accountId, …)` so the same endpoint functions run as the administrator who
+ * started the job, through Forge's offline user impersonation (`asUser(accountId)`, manifest scopes with
+ * `allowImpersonation: true`). A per-call pacer (`requestGate`) can also be set for bulk work.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+interface ActingAs {
+  accountId?: string;
+  /** Awaited before every request (bulk pacing); told about each answer's rate-limit headers. */
+  gate?: RequestGate;
+}
+
+export interface RequestGate {
+  before(): Promise<void>;
+  after(status: number, headers: { get(name: string): string | null }): void;
+}
+
+const store = new AsyncLocalStorage<ActingAs>();
+
+export function actingAs(): string | undefined {
+  return store.getStore()?.accountId;
+}
+
+export function requestGate(): RequestGate | undefined {
+  return store.getStore()?.gate;
+}
+
+export function runActingAs<T>(accountId: string, fn: () => Promise<T>, gate?: RequestGate): Promise<T> {
+  return store.run({ accountId, gate }, fn);
+}

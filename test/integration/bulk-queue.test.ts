@@ -1,0 +1,160 @@
+import type { BulkJobView, Envelope } from '../../src/contract';
+import type { LocalSite } from '../../local/local-site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+const JIRA_ADMIN = NAMED_USERS.jiraAdmin.accountId;
+
+/**
+ * Bulk jobs run on Forge's queue: the resolver records and enqueues; consumers do the work as the
+ * administrator who started the job, exactly once per item, under duplicate and concurrent deliveries,
+ * killed consumers and Jira faults; the page only reads progress, can close, and can cancel.
+ */
+describe('bulk jobs on the queue', () => {
+  let site: LocalSite;
+  beforeAll(async () => {
+    site = await startTestSite({
+      seed: { users: 7000, groups: 20 },
+      queue: { timeScale: 0.01, consumerTimeoutMs: 4_000 },
+    });
+  });
+  afterAll(() => site.close());
+
+  const candidates = (groupName: string, n: number) => {
+    const group = [...site.sim.state.groups.values()].find((g) => g.name === groupName);
+    if (!group) throw new Error(`no group ${groupName}`);
+    const users = [...site.sim.state.users.values()]
+      .filter((u) => u.accountType === 'atlassian' && u.active && !group.members.has(u.accountId))
+      .slice(0, n)
+      .map((u) => u.accountId);
+    return { group, users };
+  };
+  const create = (as: string, payload: unknown) => invokeAs<Envelope<BulkJobView>>(site, as, 'createBulkJob', payload);
+  const read = (jobId: string) => ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'getBulkJob', { jobId }));
+
+  it('5,000 adds with every event delivered twice (some at once), killed consumers, 429 storms with Retry-After 9 s, 5xx and resets: exact state, true counts, one audit entry per item', async () => {
+    const { group, users } = candidates('functional-accounts', 5000);
+    expect(users).toHaveLength(5000);
+    const before = new Set(group.members);
+    // 100 of them are already members (added behind the app's back): they must be reported "already".
+    for (const a of users.slice(0, 100)) group.members.add(a);
+    site.sim.meter.reset();
+    site.queue.configure({
+      duplicateRate: 1,
+      concurrentDuplicateRate: 0.3,
+      killRate: 0.1,
+      killWithinMs: 3000,
+      seed: 9,
+    });
+    site.sim.faults.configure({
+      tooManyRequestsRate: 0.005,
+      retryAfterSeconds: 9,
+      serverErrorRate: 0.02,
+      resetRate: 0.01,
+      paths: ['/rest/api/3/group/user'],
+      seed: 21,
+    });
+    const created = await ok(
+      create(ADMIN, { operation: 'add-users-to-group', accountIds: users, groupIds: [group.groupId] }),
+    );
+    expect(created).toMatchObject({ status: 'running', total: 5000 });
+    await site.queue.idle();
+    site.sim.faults.configure({});
+    site.queue.configure({ duplicateRate: 0, killRate: 0 });
+    const job = await read(created.jobId);
+    expect(job).toMatchObject({ status: 'done', processed: 5000 });
+    expect(job.counts.failed).toBe(0);
+    // Jira ends in exactly the intended state.
+    expect([...group.members].sort()).toEqual([...new Set([...before, ...users])].sort());
+    // One audit entry per item, by the administrator who started the job, agreeing with the counts.
+    const audit = site.kvs.keys().filter((k) => k.includes(`:${created.jobId}-`));
+    expect(audit).toHaveLength(5000);
+    const entries = audit.map(
+      (k) => site.kvs.peek(k) as { actor: string; result: string; targetId: string; detail: string },
+    );
+    expect(entries.every((e) => e.actor === ADMIN)).toBe(true);
+    expect(entries.filter((e) => e.result === 'done')).toHaveLength(job.counts.done);
+    expect(entries.filter((e) => e.result === 'already')).toHaveLength(job.counts.already);
+    // The 4,900 the app added are all "done"; the 100 already there are "already", except any whose write
+    // was in flight when a consumer was killed: those are read back and recorded as a confirmed change.
+    const pre = new Set(users.slice(0, 100));
+    const byUser = new Map(entries.map((e) => [e.targetId, e]));
+    const preReadBack = [...pre].filter((a) => byUser.get(a)?.result === 'done').length;
+    expect(users.slice(100).every((a) => byUser.get(a)?.result === 'done')).toBe(true);
+    expect(
+      [...pre].every(
+        (a) => byUser.get(a)?.result === 'already' || /reading Jira back/.test(byUser.get(a)?.detail ?? ''),
+      ),
+    ).toBe(true);
+    // Faults and duplicates really happened.
+    expect(site.queue.deliveries.some((d) => d.duplicate)).toBe(true);
+    expect(site.queue.deliveries.some((d) => d.outcome === 'killed')).toBe(true);
+    const posts = site.sim.meter.requests.filter((r) => r.endpoint === '/rest/api/3/group/user' && r.method === 'POST');
+    const perUser = new Map<string, number>();
+    for (const r of posts) {
+      const a = new URL(`http://x${r.path}`).searchParams.get('accountId') ?? r.path;
+      perUser.set(a, (perUser.get(a) ?? 0) + 1);
+    }
+    const throttled = posts.filter((r) => r.status === 429).length;
+    const lost = posts.filter((r) => r.status >= 500 || r.status === 0).length;
+    console.info(
+      `5,000-item job: ${posts.length} POSTs (${posts.filter((r) => r.status === 201).length} applied, ${throttled} 429, ${lost} 5xx/reset, ${posts.length - 5000} beyond one per item); ` +
+        `read-backs recorded done for pre-existing members: ${preReadBack}; deliveries ${site.queue.deliveries.length} ` +
+        `(duplicates ${site.queue.deliveries.filter((d) => d.duplicate).length}, killed ${site.queue.deliveries.filter((d) => d.outcome === 'killed').length})`,
+    );
+    // Every POST beyond one per item answers a 429, 5xx or reset (a repeat only where Jira refused or the answer was lost).
+    expect(posts.length - 5000).toBeLessThanOrEqual(throttled + lost + 20);
+  });
+
+  it('refuses a membership job for a Jira admin who is not a site admin before any job exists', async () => {
+    const { group, users } = candidates('functional-accounts', 3);
+    const keysBefore = site.kvs.keys().filter((k) => k.startsWith('job')).length;
+    const res = await create(JIRA_ADMIN, {
+      operation: 'add-users-to-group',
+      accountIds: users,
+      groupIds: [group.groupId],
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'SITE_ADMIN_REQUIRED' } });
+    expect(site.kvs.keys().filter((k) => k.startsWith('job')).length).toBe(keysBefore);
+  });
+
+  it('a Jira admin reading or "running" a site admin’s job changes nothing; the page can close and the job still finishes', async () => {
+    const { group, users } = candidates('jira-software-users', 30);
+    const created = await ok(
+      create(ADMIN, {
+        operation: 'remove-users-from-group',
+        accountIds: [...group.members].slice(0, 30),
+        groupIds: [group.groupId],
+      }),
+    );
+    site.sim.meter.reset();
+    await invokeAs(site, JIRA_ADMIN, 'runBulkJob', { jobId: created.jobId });
+    expect(
+      site.sim.meter.requests.filter(
+        (r) => r.endpoint === '/rest/api/3/group/user' && r.principal === `user:${JIRA_ADMIN}`,
+      ),
+    ).toHaveLength(0);
+    await site.queue.idle();
+    const job = await read(created.jobId);
+    expect(job).toMatchObject({ status: 'done', processed: 30 });
+    expect(users.length).toBeGreaterThan(0);
+  });
+
+  it('cancel halfway: the job says cancelled, items after it are untouched and have no audit entry', async () => {
+    const { group, users } = candidates('functional-accounts', 600);
+    site.sim.faults.configure({ latencyMs: 5, paths: ['/rest/api/3/group/user'] });
+    const created = await ok(
+      create(ADMIN, { operation: 'add-users-to-group', accountIds: users, groupIds: [group.groupId] }),
+    );
+    while ((await read(created.jobId)).processed < 50) await new Promise((r) => setTimeout(r, 20));
+    await ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'cancelBulkJob', { jobId: created.jobId }));
+    await site.queue.idle();
+    site.sim.faults.configure({});
+    const job = await read(created.jobId);
+    expect(job.status).toBe('cancelled');
+    expect(job.processed).toBeLessThan(600);
+    const added = users.filter((a) => group.members.has(a)).length;
+    expect(added).toBe(job.counts.done);
+    expect(site.kvs.keys().filter((k) => k.includes(`:${created.jobId}-`))).toHaveLength(job.processed);
+  });
+});
