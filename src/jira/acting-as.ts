@@ -3,19 +3,12 @@
  * means the invoking user. A queue consumer has no user (Forge: async events run without one); it wraps
  * its work in `runActingAs(accountId, …)` so the same endpoint functions run as the administrator who
  * started the job, through Forge's offline user impersonation (`asUser(accountId)`, manifest scopes with
- * `allowImpersonation: true`). A per-call pacer (`requestGate`) can also be set for bulk work.
+ * `allowImpersonation: true`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface ActingAs {
   accountId?: string;
-  /** Awaited before every request (bulk pacing); told about each answer's rate-limit headers. */
-  gate?: RequestGate;
-}
-
-export interface RequestGate {
-  before(): Promise<void>;
-  after(status: number, headers: { get(name: string): string | null }): void;
 }
 
 const store = new AsyncLocalStorage<ActingAs>();
@@ -24,10 +17,6 @@ export function actingAs(): string | undefined {
   return store.getStore()?.accountId;
 }
 
-export function requestGate(): RequestGate | undefined {
-  return store.getStore()?.gate;
-}
-
-export function runActingAs<T>(accountId: string, fn: () => Promise<T>, gate?: RequestGate): Promise<T> {
-  return store.run({ accountId, gate }, fn);
+export function runActingAs<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
+  return store.run({ accountId }, fn);
 }

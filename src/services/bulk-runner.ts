@@ -8,7 +8,8 @@
  * back for those (is the user in the group now?) instead of repeating the write and misreading "already".
  * Each item gets one outcome and one audit entry (stable id per job and item), attributed to the job's
  * creator. A Retry-After or a spent time budget ends the invocation early and pushes a continuation
- * event delayed by the wait: nothing ever sleeps past the invocation's limit.
+ * event delayed by the wait: nothing ever sleeps past the invocation's limit. Requests are paced to Jira's
+ * burst limit by the executor's shared pacer (src/jira/pacer.ts).
  */
 import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
@@ -19,7 +20,6 @@ import type { AuditStore } from '../store/audit-store';
 import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from '../store/job-store';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
-import { createPacer, type PaceMemory } from './bulk-pacer';
 import { membershipLanded, RateLimitedFailure, type MembershipJira } from './membership';
 import { READ_BACK_NOTE } from './read-back';
 
@@ -68,7 +68,6 @@ const queue = new Queue({ key: BULK_QUEUE });
 const leaseKey = (e: SliceEvent) => `job:${e.jobId}:lease:${e.chunk}`;
 const flightKey = (e: SliceEvent) => `job:${e.jobId}:flight:${e.chunk}`;
 const cancelKey = (jobId: string) => `job:${jobId}:cancel`;
-const PACE_KEY = 'bulk:pace';
 
 /** A reason short enough that no record grows with Jira's error texts. */
 export function boundedReason(message: string): string {
@@ -192,15 +191,13 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     return { kind: 'finished' };
   }
 
-  const [items, outcomes, inFlight, learned] = await Promise.all([
+  const [items, outcomes, inFlight] = await Promise.all([
     deps.jobs.items(e.jobId, e.chunk),
     deps.jobs.outcomes(e.jobId, e.chunk),
     kvs.get<number[]>(flightKey(e)),
-    kvs.get<PaceMemory>(PACE_KEY),
   ]);
   const uncertain = new Set(inFlight ?? []);
   const todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
-  const pacer = createPacer(learned);
   let pause: number | undefined;
   let stop = false;
   const batchSize = spec.batch > 1 ? spec.batch : WORKERS * 2;
@@ -283,7 +280,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
         }
       }
     };
-    await runActingAs(header.createdBy, () => Promise.all(Array.from({ length: WORKERS }, worker)), pacer);
+    await runActingAs(header.createdBy, () => Promise.all(Array.from({ length: WORKERS }, worker)));
     for (const f of finished) await record(f.indices, f.results);
     for (const f of finished) for (const i of f.indices) uncertain.delete(i);
     const unsent = units.slice(next).flat();
@@ -295,7 +292,6 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     await deps.jobs.checkpoint(header, e.chunk, outcomes);
     if (pause !== undefined) break;
   }
-  await kvs.set(PACE_KEY, pacer.memory(), { ttl: { value: 1, unit: 'HOURS' } });
   if (stop || slice.complete) {
     if (slice.complete) await kvs.delete(flightKey(e));
     return { kind: 'finished' };
