@@ -84,7 +84,7 @@ export interface QueueOptions extends QueueFaults {
   timeScale?: number;
   /** Overrides every consumer's time limit (ms), for tests of the time limit itself. */
   consumerTimeoutMs?: number;
-  /** Consumer invocations running at once, over all queues. */
+  /** Consumer invocations running at once, over all queues (0 holds every event back, to test pauses). */
   maxConcurrency?: number;
   installContext?: string;
   /** Forge's 500 events per minute; tests may raise it. */
@@ -163,6 +163,7 @@ export class ForgeQueueService {
   configure(options: QueueOptions): void {
     this.options = { ...this.options, ...options };
     if (options.seed !== undefined) this.rng = options.seed;
+    this.schedule();
   }
 
   /** Resolves once no event is waiting, running or due: every job pushed so far has finished. */

@@ -161,4 +161,62 @@ describe('bulk jobs on the queue', () => {
     expect(added).toBe(job.counts.done);
     expect(site.kvs.keys().filter((k) => k.includes(`:${created.jobId}-`))).toHaveLength(job.processed);
   });
+
+  it('two site admins start jobs on the same group at once: Jira gets the union, each overlap is done by one job and already for the other, each audited to its own admin', async () => {
+    const state = site.sim.state;
+    const admins = [...state.groups.values()].find((g) => g.name === state.siteAdminGroup);
+    const second = [...state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !admins?.members.has(u.accountId),
+    );
+    if (!admins || !second) throw new Error('no second admin candidate');
+    admins.members.add(second.accountId);
+    const { group, users } = candidates('functional-accounts', 300);
+    const a = users.slice(0, 200);
+    const b = users.slice(100, 300);
+    const [jobA, jobB] = await Promise.all([
+      ok(create(ADMIN, { operation: 'add-users-to-group', accountIds: a, groupIds: [group.groupId] })),
+      ok(create(second.accountId, { operation: 'add-users-to-group', accountIds: b, groupIds: [group.groupId] })),
+    ]);
+    await site.queue.idle();
+    const [viewA, viewB] = await Promise.all([read(jobA.jobId), read(jobB.jobId)]);
+    expect(users.every((u) => group.members.has(u))).toBe(true);
+    expect(viewA.counts.failed + viewB.counts.failed).toBe(0);
+    // 300 distinct users added: 300 "done" across both jobs, the 100 overlaps "already" in the other.
+    expect(viewA.counts.done + viewB.counts.done).toBe(300);
+    expect(viewA.counts.already + viewB.counts.already).toBe(100);
+    for (const [job, actor] of [
+      [jobA, ADMIN],
+      [jobB, second.accountId],
+    ] as const) {
+      const entries = site.kvs
+        .keys()
+        .filter((k) => k.includes(`:${job.jobId}-`))
+        .map((k) => site.kvs.peek(k) as { actor: string });
+      expect(entries).toHaveLength(200);
+      expect(entries.every((e) => e.actor === actor)).toBe(true);
+    }
+    admins.members.delete(second.accountId);
+  });
+
+  it('stops a job whose creator is no longer a site admin when a slice starts: nothing is changed, and the job says why', async () => {
+    const state = site.sim.state;
+    const admins = [...state.groups.values()].find((g) => g.name === state.siteAdminGroup);
+    const temp = [...state.users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !admins?.members.has(u.accountId),
+    );
+    if (!admins || !temp) throw new Error('no candidate');
+    admins.members.add(temp.accountId);
+    const { group, users } = candidates('functional-accounts', 50);
+    site.queue.configure({ maxConcurrency: 0 }); // hold the events back while the admin is demoted
+    const created = await ok(
+      create(temp.accountId, { operation: 'add-users-to-group', accountIds: users, groupIds: [group.groupId] }),
+    );
+    admins.members.delete(temp.accountId);
+    site.queue.configure({ maxConcurrency: 8 });
+    await site.queue.idle();
+    const job = await read(created.jobId);
+    expect(job.status).toBe('stopped');
+    expect(job.stopReason).toMatch(/no longer a site admin/);
+    expect(users.some((u) => group.members.has(u))).toBe(false);
+  });
 });
