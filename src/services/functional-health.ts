@@ -197,7 +197,12 @@ export async function runHealthCheck(deps: HealthDeps, actor: string): Promise<H
     targetType: 'registry',
     targetId: 'functional-accounts',
     result: 'done',
-    detail: `${run.accounts} accounts checked, ${findings} findings, ${failed} could not be checked, ${requests} Jira requests.`,
+    detail: `${count(run.accounts, 'account')} checked, ${count(findings, 'finding')}, ${failed} could not be checked, ${count(requests, 'Jira request')}.`,
   });
   return run;
+}
+
+/** "1 account", "2 accounts". */
+function count(n: number, one: string): string {
+  return `${n} ${n === 1 ? one : `${one}s`}`;
 }

@@ -59,7 +59,7 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
       ADMIN,
     )) as { ok: boolean; data: { jobId: string } };
     expect(job.ok).toBe(true);
-    await site.host.invoke('runBulkJob', { jobId: job.data.jobId }, ADMIN);
+    await site.queue.idle();
 
     await page.goto(`${web.url}/?as=${encodeURIComponent(ADMIN)}`);
     await page.getByRole('tab', { name: 'Audit' }).click({ timeout: 20_000 });

@@ -64,7 +64,7 @@ export function UserTable({
             )}
             {u.functional ? (
               <Lozenge appearance={u.registered === false ? 'moved' : 'new'}>
-                {u.registered === false ? 'Functional · not registered' : 'Functional'}
+                {u.registered === false ? 'Not registered' : 'Functional'}
               </Lozenge>
             ) : null}
           </Inline>
