@@ -1,11 +1,11 @@
 /**
  * `npm run bench:bulk` (also part of `npm run bench`): a bulk job of 1,000 adds to one group under Jira's
  * burst limit of 10 requests a second per endpoint and 120 ms of latency, through the app's own bulk path
- * (createBulkJob, then the queue's consumers, or resolver pumps where the contract still has runBulkJob).
+ * (createBulkJob, then the Forge queue's consumers).
  * Prints wall time against N / rate (target ≤ 1.1 ×), Jira requests, the share answered 429 (target
  * < 5 %) and the invocations it took. Exits 1 when a target is missed or the job is not all done.
  */
-import { RESOLVER_KEYS, type BulkJobView, type Envelope } from '../src/contract';
+import type { BulkJobView, Envelope } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { startLocalSite } from '../local/local-site';
 
@@ -43,14 +43,9 @@ export async function runBulkBench(): Promise<boolean> {
       accountIds: targets,
       groupIds: [group.groupId],
     });
-    // The queued path: consumers run the job in the background; idle() waits for them. Where nothing was
-    // queued (the job still waits for resolver pumps), pump it with runBulkJob.
+    // Forge's queue consumers run the job in the background; idle() waits until they are done.
     await site.queue.idle();
-    let view = await invoke<BulkJobView>('getBulkJob', { jobId: job.jobId });
-    const pumps = view.status !== 'done' && (RESOLVER_KEYS as readonly string[]).includes('runBulkJob');
-    if (pumps) {
-      while (view.status !== 'done') view = await invoke<BulkJobView>('runBulkJob', { jobId: job.jobId });
-    }
+    const view = await invoke<BulkJobView>('getBulkJob', { jobId: job.jobId });
     const ms = performance.now() - started;
     site.sim.rateLimiter.configure({});
     site.sim.faults.configure({});
@@ -65,7 +60,7 @@ export async function runBulkBench(): Promise<boolean> {
     const resolverCalls = site.host.durations.length - resolverCallsBefore;
     const deliveries = site.queue.deliveries.slice(deliveriesBefore);
     console.info(
-      `bulk ${N} adds (burst ${RATE}/s, ${LATENCY_MS} ms latency, ${pumps ? 'resolver pumps' : 'queue consumers'}): ` +
+      `bulk ${N} adds (burst ${RATE}/s, ${LATENCY_MS} ms latency, queue consumers): ` +
         `${(ms / 1000).toFixed(1)} s = ${ratio.toFixed(3)} × N/rate (${(ideal / 1000).toFixed(0)} s; target ≤ 1.1), ` +
         `${requests.length} Jira requests (${writes.length} adds), ${limited} answered 429 = ${(share * 100).toFixed(2)} % (target < 5 %), ` +
         `invocations: ${resolverCalls} resolver + ${deliveries.length} consumer, ` +
