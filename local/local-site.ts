@@ -2,8 +2,11 @@
  * The local Forge site in one call: the Jira simulator with the seeded site and the app installed with
  * its manifest scopes, the Forge runtime hooks, the KVS store and the resolver host. Tests start it
  * in-process on an ephemeral port; `npm start` starts it with a file-backed KVS and the browser host.
+ * The app's functions come from its sources (tests' fast path) or from the bundle Forge's bundler built
+ * (`npm start`, test/bundle), see app-functions.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { loadAppFunctions, type AppCode, type AppFunctions } from './app-functions';
 import { KvsStore } from './forge-runtime/kvs-store';
 import { FORGE_LIMITS } from './forge-runtime/limits';
 import {
@@ -28,6 +31,8 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   resolverTimeoutMs?: number;
   /** Async events: time scale, consumer time limit override and faults (duplicates, kills). */
   queue?: QueueOptions;
+  /** Where the app's functions are loaded from; defaults to the sources. */
+  code?: AppCode;
 }
 
 export interface LocalSite {
@@ -42,6 +47,8 @@ export interface LocalSite {
    * `await site.queue.idle()` waits until every pushed event has been processed (or has failed).
    */
   queue: ForgeQueueService;
+  /** Every function manifest.yml declares, by key, loaded from `options.code`. */
+  functions: AppFunctions;
   close(): Promise<void>;
 }
 
@@ -80,13 +87,13 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     },
   });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const app = require('../src/index') as Record<string, unknown>;
-  const { handler } = app as { handler: ForgeHandler };
-  for (const consumer of consumersOf(manifest, app)) queue.register(consumer);
-  const moduleKey = String(manifest.modules['jira:adminPage']?.[0]?.key ?? 'admin-page');
+  const functions = loadAppFunctions(manifest, options.code ?? { from: 'sources' });
+  for (const consumer of consumersOf(manifest, functions)) queue.register(consumer);
+  const page = manifest.modules['jira:adminPage']?.[0];
+  const moduleKey = String(page?.key ?? 'admin-page');
+  const resolverKey = String((page?.resolver as { function?: string } | undefined)?.function ?? 'resolver');
   const host = createResolverHost({
-    handler,
+    handler: functions.get(resolverKey) as ForgeHandler,
     cloudId: sim.state.cloudId,
     siteUrl: sim.url,
     moduleKey,
@@ -94,14 +101,8 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
   });
   const runScheduledTrigger = async (triggerKey: string) => {
     const trigger = manifest.modules.scheduledTrigger?.find((t) => t.key === triggerKey);
-    const fn = manifest.modules.function?.find((f) => f.key === trigger?.function);
-    if (!trigger || !fn) throw new Error(`manifest.yml has no scheduled trigger ${triggerKey}`);
-    const exportName = String(fn.handler).split('.')[1] as string;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const handlerFn = (require('../src/index') as Record<string, (req: unknown, ctx: unknown) => Promise<unknown>>)[
-      exportName
-    ];
-    if (!handlerFn) throw new Error(`src/index.ts does not export ${exportName}`);
+    if (!trigger) throw new Error(`manifest.yml has no scheduled trigger ${triggerKey}`);
+    const handlerFn = functions.get(String(trigger.function)) as (req: unknown, ctx: unknown) => Promise<unknown>;
     return runInvocation({ moduleKey: triggerKey, timeoutMs: FORGE_LIMITS.consumerTimeoutMs }, () =>
       handlerFn(
         { context: { cloudId: sim.state.cloudId, moduleKey: triggerKey } },
@@ -113,22 +114,19 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     await queue.close();
     await sim.close();
   };
-  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, queue, close };
+  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, queue, functions, close };
 }
 
-/** The manifest's `consumer` modules (queue → function), with the handlers `src/index.ts` exports. */
-function consumersOf(manifest: ReturnType<typeof readManifest>, app: Record<string, unknown>): ConsumerDefinition[] {
+/** The manifest's `consumer` modules (queue → function), with their functions' handlers. */
+function consumersOf(manifest: ReturnType<typeof readManifest>, functions: AppFunctions): ConsumerDefinition[] {
   return (manifest.modules.consumer ?? []).map((c) => {
     const fn = manifest.modules.function?.find((f) => f.key === c.function);
     if (!fn) throw new Error(`manifest.yml: consumer ${String(c.key)} names no function module`);
-    const exportName = String(fn.handler).split('.')[1] as string;
-    const handlerFn = app[exportName];
-    if (typeof handlerFn !== 'function') throw new Error(`src/index.ts does not export ${exportName}`);
     return {
       key: String(c.key),
       queue: String(c.queue),
       timeoutSeconds: fn.timeoutSeconds === undefined ? undefined : Number(fn.timeoutSeconds),
-      handler: handlerFn as ConsumerHandler,
+      handler: functions.get(String(fn.key)) as unknown as ConsumerHandler,
     };
   });
 }

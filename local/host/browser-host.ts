@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { SiteState } from '../jira-sim/model';
 import { NAMED_USERS } from '../jira-sim/seed';
 import type { ResolverHost } from './resolver-host';
-import { WEB_DIR } from './build-frontend';
+import { adminPageUi, WEB_DIR, type UiBundle } from './build-frontend';
 
 export interface BrowserHost {
   url: string;
@@ -21,13 +21,17 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(state: SiteState, actAs: string): string {
+function page(state: SiteState, actAs: string, uiEntry: string): string {
   const roles: Array<[string, string]> = [
     [NAMED_USERS.siteAdmin.accountId, 'Ada Admin (site admin)'],
     [NAMED_USERS.jiraAdmin.accountId, 'Jonas Jira-Admin (Jira admin)'],
@@ -39,14 +43,14 @@ function page(state: SiteState, actAs: string): string {
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>User Admin · ${state.siteName} (local Forge site)</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/host.css"><link rel="stylesheet" href="/app.css">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/host.css">
 <style>body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif}
 .jira-bar{display:flex;gap:16px;align-items:center;padding:8px 24px;background:#1d2125;color:#fff;font-size:14px}
 .jira-bar select{font-size:14px}#app{padding:24px 32px;max-width:1280px}</style></head>
 <body><header class="jira-bar"><strong>Jira settings › Apps › User Admin</strong><span>local site ${state.siteName}</span>
 <label>Act as <select id="act-as" onchange="location.search='?as='+encodeURIComponent(this.value)">${options}${roles.some(([id]) => id === actAs) ? '' : `<option value="${escapeHtml(actAs)}" selected>${escapeHtml(actAs)}</option>`}</select></label>
 <form onsubmit="location.search='?as='+encodeURIComponent(this.elements.id.value);return false"><input name="id" placeholder="or any account ID" size="40"></form></header>
-<main id="app" data-testid="forge-app"></main><script src="/host.js"></script></body></html>`;
+<main id="app" data-testid="forge-app" data-ui-entry="/ui/${escapeHtml(uiEntry)}"></main><script src="/host.js"></script></body></html>`;
 }
 
 /**
@@ -89,7 +93,10 @@ export async function startBrowserHost(opts: {
   host: ResolverHost;
   state: SiteState;
   port?: number;
+  /** The app's UI Kit bundle; defaults to the admin page's resource in dist/package (see buildFrontend). */
+  ui?: UiBundle;
 }): Promise<BrowserHost> {
+  const ui = opts.ui ?? adminPageUi();
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -122,11 +129,20 @@ export async function startBrowserHost(opts: {
             res.writeHead(302, { location: `/?as=${encodeURIComponent(NAMED_USERS.siteAdmin.accountId)}` }).end();
             return;
           }
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(opts.state, actAs));
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(opts.state, actAs, ui.entry));
           return;
         }
         const file = url.pathname.replace(/^\/+/, '');
-        if (/^(app|host)\.(js|css)$/.test(file)) {
+        // The app's UI bundle folder (entry, lazy chunks, assets) as Forge's CDN serves a resource.
+        const uiFile = /^ui\/(\w[\w.-]*)$/.exec(file)?.[1];
+        if (uiFile) {
+          const ext = uiFile.slice(uiFile.lastIndexOf('.'));
+          const body = await readFile(join(ui.dir, uiFile)).catch(() => undefined);
+          if (body === undefined) res.writeHead(404).end(`${uiFile} not in ${ui.dir}: run npm run package`);
+          else res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' }).end(body);
+          return;
+        }
+        if (/^host\.(js|css)$/.test(file)) {
           const ext = file.slice(file.lastIndexOf('.'));
           const body = await readFile(join(WEB_DIR, file)).catch(() => (ext === '.css' ? Buffer.from('') : undefined));
           if (body === undefined) {

@@ -1,7 +1,7 @@
 /**
  * The browser host's page script: sets `self.__bridge` (reconcile renders the ForgeDoc with Atlaskit;
- * invoke posts to the resolver host as the chosen user), then loads the app's UI Kit bundle, as Jira
- * loads a Forge UI Kit module.
+ * invoke posts to the resolver host as the chosen user), then loads the app's UI Kit bundle (the one
+ * Forge's native UI bundler built, served under /ui/), as Jira loads a Forge UI Kit module.
  */
 import React from 'react';
 import { createRoot } from 'react-dom/client';
@@ -51,6 +51,7 @@ const root = createRoot(mount);
   },
 };
 
+// The app's UI Kit bundle, as Forge's native UI bundler built it (the page names its entry script).
 const script = document.createElement('script');
-script.src = '/app.js';
+script.src = mount.dataset.uiEntry ?? '';
 document.body.appendChild(script);
