@@ -200,7 +200,8 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   const todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
-  const batchSize = spec.batch > 1 ? spec.batch : WORKERS * 2;
+  // Membership: 50 items per batch (few pauses between batches; at most 50 to read back after a kill).
+  const batchSize = spec.batch > 1 ? spec.batch : 50;
 
   const record = async (indices: number[], results: ChangeResult[]) => {
     for (const [k, i] of indices.entries()) {

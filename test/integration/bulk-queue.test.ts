@@ -44,7 +44,7 @@ describe('bulk jobs on the queue', () => {
     site.queue.configure({
       duplicateRate: 1,
       concurrentDuplicateRate: 0.3,
-      killRate: 0.1,
+      killRate: 0.25,
       killWithinMs: 3000,
       seed: 9,
     });
