@@ -124,10 +124,18 @@ export interface RegistryPage {
   accounts: FunctionalAccountView[];
   nextCursor?: string;
   lastCheck?: HealthRun;
+  /** The health check under way, if any. */
+  running?: HealthCheckProgress;
 }
 
+/** A finished health-check run's summary. */
 export interface HealthRun {
+  runId?: string;
+  /** When the run started (every account is checked as of this instant). */
   at: string;
+  finishedAt?: string;
+  /** The administrator's account ID who pressed Check now, or "scheduled" for the daily trigger. */
+  startedBy?: string;
   accounts: number;
   /** Accounts whose record could not be read or whose findings could not be saved. */
   failed?: number;
@@ -173,3 +181,18 @@ export const FINDING_LABELS: Record<FindingKind, string> = {
   naming: 'Name off the convention',
   'admin-group': 'In an admin group',
 };
+
+/** A health-check run on Forge's queue, as the Functional tab follows it. */
+export interface HealthCheckProgress {
+  runId: string;
+  /** preparing: reading the registry and Jira; checking: slices running; done: summary written. */
+  status: 'preparing' | 'checking' | 'done';
+  startedAt: string;
+  startedBy: string;
+  /** Slices the registry was split into (0 while preparing) and how many are finished. */
+  slices: number;
+  slicesDone: number;
+  /** True when Check now found this run already under way instead of starting another. */
+  alreadyRunning?: boolean;
+  summary?: HealthRun;
+}

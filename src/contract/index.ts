@@ -25,7 +25,7 @@ import type {
   CreateFunctionalResult,
   CredentialPayload,
   FunctionalAccountView,
-  HealthRun,
+  HealthCheckProgress,
   RegisterPayload,
   OwnerCheck,
   UnregisteredFunctional,
@@ -117,7 +117,8 @@ export interface ResolverContract {
   createFunctional: { payload: CreateFunctionalPayload; result: CreateFunctionalResult };
   addCredential: { payload: CredentialPayload; result: FunctionalAccountView };
   rotateCredential: { payload: RotatePayload; result: FunctionalAccountView };
-  runHealthCheck: { payload: Empty; result: HealthRun };
+  runHealthCheck: { payload: Empty; result: HealthCheckProgress };
+  getHealthCheck: { payload: { runId: string }; result: HealthCheckProgress };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -162,4 +163,5 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'addCredential',
   'rotateCredential',
   'runHealthCheck',
+  'getHealthCheck',
 ] as const;

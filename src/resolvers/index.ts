@@ -34,7 +34,7 @@ import {
   saveRole,
   unregister,
 } from '../services/functional-accounts';
-import { runHealthCheck } from '../services/functional-health';
+import { healthProgress, runningHealthCheck, startHealthCheck } from '../services/health-run';
 import { checkOwner, listUnregistered, updateFunctional } from '../services/functional-maintenance';
 import { functionalStore } from '../store/functional-store';
 import { healthRunStore } from '../store/health-run-store';
@@ -52,6 +52,7 @@ const bulk = { jira, jobs: jobStore, audit: auditStore };
 const functional = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
 const snapshots = { store: directoryStore, requestCrawl };
 const emailIndex = { lookup: (emails: string[]) => lookupEmails(directoryStore, emails) };
+const healthRun = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
 const registry = {
   registered: async (ids: string[]) => new Set((await functionalStore.getMany(ids)).map((r) => r.accountId)),
   all: () => functionalStore.allIds(),
@@ -323,13 +324,15 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
     await deleteRole(functional, accountId, field.jobId({ jobId: asPayload(payload).roleId }));
     return { outcome: 'done', message: 'Role deleted.' };
   },
-  listFunctional: ({ payload }) => {
+  listFunctional: async ({ payload }) => {
     const p = asPayload(payload);
-    return listRegistry(functional, {
+    const filter = {
       finding: field.oneOf(p, 'finding', ['expiring', 'orphaned', 'any'] as const),
       owningGroupId: p.owningGroupId === undefined ? undefined : field.groupId(p, 'owningGroupId'),
       cursor: field.optionalString(p, 'cursor', 2000),
-    });
+    };
+    const [page, running] = await Promise.all([listRegistry(functional, filter), runningHealthCheck(healthRun)]);
+    return running ? { ...page, running } : page;
   },
   registerFunctional: ({ payload, accountId }) => {
     const p = asPayload(payload);
@@ -390,7 +393,12 @@ const implementations: { [K in ResolverKey]: ResolverImpl<K> } = {
       expiresAt: field.optionalString(p, 'expiresAt', 40),
     });
   },
-  runHealthCheck: ({ accountId, siteId }) => runHealthCheck({ ...functional, siteId }, accountId),
+  runHealthCheck: ({ accountId, siteId }) => startHealthCheck(healthRun, accountId, siteId),
+  getHealthCheck: ({ payload }) => {
+    const runId = field.string(asPayload(payload), 'runId', 36);
+    if (!/^[0-9a-f-]{36}$/.test(runId)) throw invalidInput('runId is not a health check run ID.');
+    return healthProgress(healthRun, runId);
+  },
   provisionCustomer: ({ payload, accountId }) => {
     const p = asPayload(payload);
     const deskIds = p.deskIds;

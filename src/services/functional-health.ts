@@ -1,19 +1,19 @@
 /**
- * The functional-account health check: credentials expiring within 30, 7 or 1 days or already expired,
+ * The functional-account health check's rules: credentials expiring within 30, 7 or 1 days or already expired,
  * owners inactive or deleted (orphaned accounts), accounts inactive or deleted, display names off the
  * `<Name>_Func_<SiteId>` convention, and membership of an admin group. It reads the registry's accounts
  * and owners with `user/bulk` (never a scan of the directory), runs asApp (the daily trigger has no user),
- * keeps each finding with the date it was first seen, and drops findings that no longer hold.
+ * keeps each finding with the date it was first seen, and drops findings that no longer hold. The run
+ * itself (fan-out over the queue) is in health-run.ts.
  */
-import type { FindingKind, FindingView, HealthRun } from '../contract';
+import type { FindingKind, FindingView } from '../contract';
 import type { JiraClient } from '../jira';
 import { GROUP_MEMBER_PAGE_MAX } from '../jira/groups';
 import { collect } from '../jira/pagination';
 import type { JiraUser } from '../jira/types';
 import { USER_BULK_PAGE } from '../jira/users';
-import type { AuditStore } from '../store/audit-store';
-import type { CheckRecord, FunctionalRecord, FunctionalStore } from '../store/functional-store';
-import type { HealthRunStore } from '../store/health-run-store';
+import type { CheckRecord, FunctionalRecord } from '../store/functional-store';
+import { redactEmails } from '../store/redact';
 import { isAdminGroupName } from './group-access';
 
 export type HealthJira = Pick<JiraClient, 'getUsersBulkPage' | 'findGroups' | 'listGroupMembersPage'>;
@@ -36,10 +36,30 @@ export function followsConvention(displayName: string, siteId: string): boolean 
   return new RegExp(`^[A-Za-z0-9]+_Func_${siteId.replace(/[^A-Za-z0-9]/g, '')}$`).test(displayName);
 }
 
+/** What the check needs to know about one Jira account (no email, a bounded name). */
+export interface UserFact {
+  active: boolean;
+  /** Display name, emails redacted, at most NAME_MAX characters. */
+  displayName: string;
+  /** Whether the full display name follows `<Name>_Func_<SiteId>`. */
+  conventional: boolean;
+}
+
+const NAME_MAX = 100;
+
+export function factOf(user: JiraUser, siteId: string): UserFact {
+  const name = redactEmails(user.displayName);
+  return {
+    active: user.active,
+    displayName: name.length > NAME_MAX ? `${name.slice(0, NAME_MAX - 1)}…` : name,
+    conventional: followsConvention(user.displayName, siteId),
+  };
+}
+
 /** The findings for one account, given what Jira says now. Pure: no I/O. */
 export function findingsFor(
   record: FunctionalRecord,
-  users: Map<string, JiraUser>,
+  users: Map<string, UserFact>,
   adminMembers: Map<string, string>,
   siteId: string,
   now: Date,
@@ -77,7 +97,7 @@ export function findingsFor(
   if (!account) out.push({ kind: 'account-deleted', detail: 'The account no longer exists in Jira.' });
   else {
     if (!account.active) out.push({ kind: 'account-inactive', detail: 'The account is inactive.' });
-    if (!followsConvention(account.displayName, siteId))
+    if (!account.conventional)
       out.push({ kind: 'naming', detail: `"${account.displayName}" does not follow <Name>_Func_${siteId}.` });
   }
   const admin = adminMembers.get(record.accountId);
@@ -92,15 +112,6 @@ export function mergeFindings(
   now: Date,
 ): FindingView[] {
   return current.map((f) => ({ ...f, since: previous.find((p) => p.kind === f.kind)?.since ?? now.toISOString() }));
-}
-
-export interface HealthDeps {
-  jira: HealthJira;
-  store: FunctionalStore;
-  runs: HealthRunStore;
-  audit: AuditStore;
-  siteId: string;
-  now?: () => Date;
 }
 
 /** A registry value that can be checked: anything else is counted as failed, never fails the run. */
@@ -119,7 +130,7 @@ export function isCheckable(value: unknown): value is FunctionalRecord {
 export function checkOne(
   record: FunctionalRecord,
   previous: FindingView[],
-  users: Map<string, JiraUser>,
+  users: Map<string, UserFact>,
   adminMembers: Map<string, string>,
   siteId: string,
   now: Date,
@@ -132,77 +143,40 @@ export function checkOne(
   }
 }
 
-/** Checks every registered account; returns the run's summary (also kept in KVS and the audit log). */
-export async function runHealthCheck(deps: HealthDeps, actor: string): Promise<HealthRun> {
-  const now = deps.now?.() ?? new Date();
+/**
+ * What Jira says about the registry, read once per run within the request budget
+ * ceil(|accounts ∪ owners| / user/bulk page cap) + 1 admin-group lookup + those groups' member pages
+ * (nothing when the registry is empty). Runs asApp: consumers and scheduled triggers have no user.
+ */
+export async function readJiraFacts(
+  jira: HealthJira,
+  records: FunctionalRecord[],
+  siteId: string,
+): Promise<{ users: Map<string, UserFact>; adminMembers: Map<string, string>; requests: number }> {
   let requests = 0;
-  const records: FunctionalRecord[] = [];
-  let failed = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.page(cursor, 100);
-    for (const item of page.items as unknown[]) {
-      if (isCheckable(item)) records.push(item);
-      else failed += 1;
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  const total = records.length + failed;
-
   const ids = [...new Set(records.flatMap((r) => [r.accountId, r.ownerAccountId]))];
-  const users = new Map<string, JiraUser>();
+  const users = new Map<string, UserFact>();
   for (let i = 0; i < ids.length; i += USER_BULK_PAGE) {
-    const chunk = ids.slice(i, i + USER_BULK_PAGE);
-    const page = await deps.jira.getUsersBulkPage(chunk, 0, 'app');
+    const page = await jira.getUsersBulkPage(ids.slice(i, i + USER_BULK_PAGE), 0, 'app');
     requests += 1;
-    page.items.forEach((u) => users.set(u.accountId, u));
+    page.items.forEach((u) => users.set(u.accountId, factOf(u, siteId)));
   }
   const adminMembers = new Map<string, string>();
   if (records.length > 0) {
-    const groups = (await deps.jira.findGroups('admin', 50, 'app')).groups.filter((g) => isAdminGroupName(g.name));
+    const groups = (await jira.findGroups('admin', 50, 'app')).groups.filter((g) => isAdminGroupName(g.name));
     requests += 1;
     for (const g of groups) {
       const members = await collect(async (o, n) => {
         requests += 1;
-        return deps.jira.listGroupMembersPage(g.groupId, o, n, true, 'app');
+        return jira.listGroupMembersPage(g.groupId, o, n, true, 'app');
       }, GROUP_MEMBER_PAGE_MAX);
-      members.items.forEach((m) => adminMembers.set(m.accountId, g.name));
+      members.items.forEach((m) => adminMembers.set(m.accountId, redactEmails(g.name)));
     }
   }
-
-  let findings = 0;
-  const previous = await deps.store.checks(records.map((r) => r.accountId));
-  const writes: Array<{ accountId: string; check: CheckRecord }> = [];
-  for (const record of records) {
-    const before = previous.get(record.accountId)?.findings ?? record.findings ?? [];
-    const check = checkOne(record, before, users, adminMembers, deps.siteId, now);
-    if (!check) failed += 1;
-    else {
-      findings += check.findings.length;
-      writes.push({ accountId: record.accountId, check });
-    }
-  }
-  failed += (await deps.store.putChecks(writes)).length;
-  const run: HealthRun = {
-    at: now.toISOString(),
-    accounts: total,
-    failed,
-    findings,
-    jiraRequests: requests,
-  };
-  await deps.runs.putSummary(run);
-  await deps.audit.record({
-    actor,
-    action: 'functional.health-check',
-    targetType: 'registry',
-    targetId: 'functional-accounts',
-    result: 'done',
-    detail: `${count(run.accounts, 'account')} checked, ${count(findings, 'finding')}, ${failed} could not be checked, ${count(requests, 'Jira request')}.`,
-  });
-  return run;
+  return { users, adminMembers, requests };
 }
 
 /** "1 account", "2 accounts". */
-function count(n: number, one: string): string {
+export function count(n: number, one: string): string {
   return `${n} ${n === 1 ? one : `${one}s`}`;
 }

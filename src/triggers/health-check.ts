@@ -1,27 +1,24 @@
 /**
- * The daily scheduled trigger (`scheduledTrigger` daily-functional-health in manifest.yml): runs the
- * functional-account health check asApp, as there is no user behind a scheduled invocation.
+ * The daily scheduled trigger (`scheduledTrigger` daily-functional-health in manifest.yml): starts a
+ * functional-account health check run on the queue. There is no user behind a scheduled invocation:
+ * the run reads Jira asApp and its audit entry names "scheduled" as who started it.
  */
 import { jira } from '../jira';
-import { runHealthCheck, siteIdOf } from '../services/functional-health';
+import { siteIdOf } from '../services/functional-health';
+import { SCHEDULED_ACTOR, startHealthCheck } from '../services/health-run';
 import { auditStore } from '../store/audit-store';
 import { functionalStore } from '../store/functional-store';
 import { healthRunStore } from '../store/health-run-store';
 
-export const SCHEDULED_ACTOR = 'scheduled-trigger';
+export { SCHEDULED_ACTOR };
 
 export async function healthCheck(
   request: { context?: { cloudId?: string } } | undefined,
 ): Promise<{ statusCode: number }> {
-  await runHealthCheck(
-    {
-      jira,
-      store: functionalStore,
-      runs: healthRunStore,
-      audit: auditStore,
-      siteId: siteIdOf(request?.context?.cloudId),
-    },
+  await startHealthCheck(
+    { jira, store: functionalStore, runs: healthRunStore, audit: auditStore },
     SCHEDULED_ACTOR,
+    siteIdOf(request?.context?.cloudId),
   );
   return { statusCode: 204 };
 }

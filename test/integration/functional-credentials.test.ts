@@ -7,6 +7,7 @@ import {
   RECENT_RETIRED,
   type FunctionalRecord,
 } from '../../src/store/functional-store';
+import { checkNowToEnd } from '../support/health';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -124,7 +125,7 @@ describe('bounded credential history', () => {
         }),
       );
     }
-    await ok(call<HealthRun>('runHealthCheck'));
+    await checkNowToEnd(site, ADMIN);
     const after = (await ok(call<RegistryPage>('listFunctional'))).accounts.find((a) => a.accountId === account);
     expect(after?.findings.length).toBeGreaterThan(MAX_CURRENT_CREDENTIALS / 2);
     const sizes = functionalKeys().map((k) => ({ k, bytes: valueBytes(k) }));
@@ -185,7 +186,7 @@ describe('bounded credential history', () => {
     expect(site.kvs.keys().filter((k) => k.startsWith(`fa-cred:${account}:`))).toHaveLength(738 - RECENT_RETIRED);
     expect(valueBytes(`fa:${account}`)).toBeLessThan(4 * 1024);
     // The old finding keeps its first-seen date through the next check.
-    await ok(call<HealthRun>('runHealthCheck'));
+    await checkNowToEnd(site, ADMIN);
     const checked = (await ok(call<RegistryPage>('listFunctional'))).accounts.find((a) => a.accountId === account);
     expect(checked?.findings.find((f) => f.kind === 'naming')?.since).toBe(legacy.findings?.[0]?.since);
   }, 120_000);
@@ -193,7 +194,7 @@ describe('bounded credential history', () => {
   it('checks every other account when one record is unreadable, and counts that one as failed', async () => {
     const registered = (await ok(call<RegistryPage>('listFunctional'))).accounts.length;
     site.kvs.handle('/api/v1/set', { key: 'fa:broken-record', value: { accountId: 42, credentials: 'none' } });
-    const run = await ok(call<HealthRun>('runHealthCheck'));
+    const run = await checkNowToEnd(site, ADMIN);
     expect(run).toMatchObject({ accounts: registered + 1, failed: 1 });
     const page = await ok(call<RegistryPage>('listFunctional'));
     expect(page.lastCheck).toMatchObject({ accounts: registered + 1, failed: 1 });

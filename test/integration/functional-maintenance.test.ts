@@ -8,6 +8,7 @@ import type {
   UnregisteredFunctional,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
+import { checkNowToEnd } from '../support/health';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 /**
@@ -81,7 +82,7 @@ describe('functional account maintenance', () => {
     const oldOwner = site.sim.state.users.get(person(0)?.accountId as string);
     if (!account || !oldOwner) throw new Error('no account or owner');
     oldOwner.active = false;
-    await ok(call<HealthRun>('runHealthCheck'));
+    await checkNowToEnd(site, ADMIN);
     const before = (await ok(call<RegistryPage>('listFunctional'))).accounts.find(
       (a) => a.accountId === account.accountId,
     );

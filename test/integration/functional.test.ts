@@ -9,6 +9,7 @@ import type {
 import type { LocalSite } from '../../local/local-site';
 import { hasProductAccess } from '../../local/jira-sim/model';
 import { SITE_ID } from '../../local/jira-sim/seed';
+import { checkNowToEnd } from '../support/health';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -177,7 +178,7 @@ describe('functional accounts through the resolvers', () => {
     const jonas = site.sim.state.users.get(NAMED_USERS.jiraAdmin.accountId);
     if (jonas) jonas.active = false;
 
-    const run = await ok(call<HealthRun>('runHealthCheck'));
+    const run = await checkNowToEnd(site, ADMIN);
     expect(run.accounts).toBe(2);
     const registry = await ok(call<RegistryPage>('listFunctional'));
     const byName = new Map(registry.accounts.map((a) => [a.displayName, a.findings.map((f) => f.kind).sort()]));
@@ -189,7 +190,7 @@ describe('functional accounts through the resolvers', () => {
     const since = registry.accounts
       .find((a) => a.displayName === 'Slack')
       ?.findings.find((f) => f.kind === 'naming')?.since;
-    await ok(call<HealthRun>('runHealthCheck'));
+    await checkNowToEnd(site, ADMIN);
     const after = await ok(call<RegistryPage>('listFunctional'));
     expect(after.accounts.find((a) => a.displayName === `Backup_Func_${SITE_ID}`)?.findings.map((f) => f.kind)).toEqual(
       ['admin-group'],
@@ -226,7 +227,7 @@ describe('functional accounts through the resolvers', () => {
         expiresAt: new Date(Date.now() - DAY).toISOString(),
       }),
     );
-    await ok(call<HealthRun>('runHealthCheck'));
+    await checkNowToEnd(site, ADMIN);
     const expiring = await ok(call<RegistryPage>('listFunctional', { finding: 'expiring' }));
     expect(expiring.accounts.map((a) => a.displayName)).toEqual([`Backup_Func_${SITE_ID}`]);
     expect(expiring.accounts[0]?.findings.map((f) => f.kind).sort()).toEqual([
@@ -238,11 +239,20 @@ describe('functional accounts through the resolvers', () => {
     ]);
   });
 
-  it('runs as the daily scheduled trigger, asApp', async () => {
+  it('runs as the daily scheduled trigger, asApp, with one audit entry naming "scheduled"', async () => {
     site.sim.meter.reset();
     await site.runScheduledTrigger('daily-functional-health');
+    await site.queue.idle();
     expect(site.sim.meter.requests.length).toBeGreaterThan(0);
     expect(site.sim.meter.requests.every((r) => r.principal === 'app')).toBe(true);
+    const last = (await ok(call<RegistryPage>('listFunctional'))).lastCheck;
+    expect(last).toMatchObject({ startedBy: 'scheduled', accounts: 2, failed: 0 });
+    const audit = site.kvs
+      .keys()
+      .map((k) => site.kvs.peek(k) as { action?: string; actor?: string; detail?: string })
+      .filter((e) => e.action === 'functional.health-check' && e.actor === 'scheduled');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.detail).toMatch(/^2 accounts checked/);
   });
 
   it('lets a non-admin do none of it, and changes nothing', async () => {
