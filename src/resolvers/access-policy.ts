@@ -26,6 +26,7 @@ export const CACHED_READ_KEYS: ReadonlySet<string> = new Set([
   'listFunctional',
   'checkFunctionalOwner',
   'listUnregisteredFunctional',
+  'getHealthCheck',
 ]);
 
 export function authorizationMode(key: string): AuthorizationMode {

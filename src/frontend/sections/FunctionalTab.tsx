@@ -45,6 +45,7 @@ import {
   textField as field,
 } from './FunctionalFields';
 import { GroupPicker } from './GroupPicker';
+import { HealthRunStatus, useHealthRun } from './HealthRunStatus';
 
 const FILTERS = [
   { label: 'All accounts', value: '' },
@@ -140,9 +141,10 @@ function Registry({
     setRemoving(undefined);
     onChanged(message);
   };
+  const health = useHealthRun(page?.running, () => onChanged());
   const checkNow = async () => {
     const res = await action.run(() => call('runHealthCheck', {}));
-    if (res.ok) onChanged();
+    if (res.ok) health.setStarted(res.data);
   };
   return (
     <Stack space="space.150">
@@ -168,7 +170,11 @@ function Registry({
             onPick={setOwningGroup}
           />
         </Stack>
-        <Button onClick={() => void checkNow()} isDisabled={action.busy} testId="health-check-now">
+        <Button
+          onClick={() => void checkNow()}
+          isDisabled={action.busy || (health.current !== undefined && health.current.status !== 'done')}
+          testId="health-check-now"
+        >
           Check now
         </Button>
       </Inline>
@@ -177,6 +183,7 @@ function Registry({
       ) : (
         <Text>No health check has run yet.</Text>
       )}
+      <HealthRunStatus run={health.current} />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {page && page.accounts.length === 0 ? <Text testId="registry">No functional accounts match.</Text> : null}
