@@ -39,7 +39,8 @@ export const SLICE_CONCURRENCY = 4;
 /** Forge accepts at most 50 events per push. */
 const PUSH_MAX = 50;
 
-export type HealthEvent = { step: 'prepare'; runId: string } | { step: 'slice'; runId: string; prep: string; slice: number };
+export type HealthEvent =
+  { step: 'prepare'; runId: string } | { step: 'slice'; runId: string; prep: string; slice: number };
 
 export interface HealthRunDeps {
   jira: HealthJira;

@@ -168,7 +168,9 @@ export const healthRunStore: HealthRunStore = {
         .map((value, j) => ({ key: inKey(runId, prep, i + j), value, options: { ttl: RUN_TTL } }));
       const res = await kvs.batchSet(items);
       if (res.failedKeys.length > 0)
-        throw new Error(`Could not save ${res.failedKeys.length} health-check slices (${res.failedKeys[0]?.error.code}).`);
+        throw new Error(
+          `Could not save ${res.failedKeys.length} health-check slices (${res.failedKeys[0]?.error.code}).`,
+        );
     }
   },
   putResult: (runId, prep, n, result) => kvs.set(doneKey(runId, prep, n), result, { ttl: RUN_TTL }),

@@ -11,8 +11,5 @@ import { functionalStore } from '../store/functional-store';
 import { healthRunStore } from '../store/health-run-store';
 
 export async function healthRunEvent(event: { body?: unknown } | undefined): Promise<void> {
-  await handleHealthEvent(
-    { jira, store: functionalStore, runs: healthRunStore, audit: auditStore },
-    event?.body,
-  );
+  await handleHealthEvent({ jira, store: functionalStore, runs: healthRunStore, audit: auditStore }, event?.body);
 }

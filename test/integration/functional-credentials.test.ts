@@ -1,4 +1,4 @@
-import type { CredentialView, Envelope, FunctionalAccountView, HealthRun, RegistryPage } from '../../src/contract';
+import type { CredentialView, Envelope, FunctionalAccountView, RegistryPage } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
 import {

@@ -2,7 +2,6 @@ import type {
   AuditPage,
   Envelope,
   FunctionalAccountView,
-  HealthRun,
   OwnerCheck,
   RegistryPage,
   UnregisteredFunctional,

@@ -2,7 +2,6 @@ import type {
   CreateFunctionalResult,
   Envelope,
   FunctionalAccountView,
-  HealthRun,
   RegistryPage,
   RoleView,
 } from '../../src/contract';

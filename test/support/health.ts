@@ -10,7 +10,9 @@ import { invokeAs, ok } from './site';
 export async function checkNowToEnd(site: LocalSite, admin: string): Promise<HealthRun> {
   const started = await ok(invokeAs<Envelope<HealthCheckProgress>>(site, admin, 'runHealthCheck', {}));
   await site.queue.idle();
-  const done = await ok(invokeAs<Envelope<HealthCheckProgress>>(site, admin, 'getHealthCheck', { runId: started.runId }));
+  const done = await ok(
+    invokeAs<Envelope<HealthCheckProgress>>(site, admin, 'getHealthCheck', { runId: started.runId }),
+  );
   if (done.status !== 'done' || !done.summary) throw new Error(`health check ${started.runId} is ${done.status}`);
   const page = await ok(invokeAs<Envelope<RegistryPage>>(site, admin, 'listFunctional', {}));
   if (page.lastCheck?.runId !== started.runId) throw new Error('the registry does not show the finished run');
