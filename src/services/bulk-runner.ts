@@ -21,7 +21,7 @@ import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
 import { membershipLanded, RateLimitedFailure, type MembershipJira } from './membership';
-import { READ_BACK_NOTE } from './read-back';
+import { MEMBERSHIP_READ_BACK_NOTE } from './read-back';
 
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
@@ -235,7 +235,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       const item = batch[0] as JobItem;
       if (await membershipLanded(deps.jira, membershipOp, item.g, item.a)) {
         const done = membershipOp === 'add' ? 'Added to the group.' : 'Removed from the group.';
-        return [{ outcome: 'done', message: `${done} ${READ_BACK_NOTE}` }];
+        return [{ outcome: 'done', message: `${done} ${MEMBERSHIP_READ_BACK_NOTE}` }];
       }
     }
     const results = await spec.apply(deps.jira, batch);

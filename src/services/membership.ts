@@ -9,7 +9,7 @@ import type { JiraClient } from '../jira';
 import { JiraApiError, JiraOutcomeUnknownError } from '../jira/errors';
 import type { AuditStore } from '../store/audit-store';
 import { AppFailure } from './app-error';
-import { READ_BACK_NOTE, writeWithReadBack } from './read-back';
+import { MEMBERSHIP_READ_BACK_NOTE, writeWithReadBack } from './read-back';
 
 export type MembershipJira = Pick<JiraClient, 'addUserToGroup' | 'removeUserFromGroup' | 'getUserGroupIds'>;
 export type MembershipOp = 'add' | 'remove';
@@ -57,7 +57,7 @@ export async function applyMembership(
         op === 'add' ? jira.addUserToGroup(groupId, accountId) : jira.removeUserFromGroup(groupId, accountId),
       readBack: async () => ((await membershipLanded(jira, op, groupId, accountId)) ? { value: undefined } : undefined),
     });
-    return { outcome: 'done', message: confirmedByReadBack ? `${done} ${READ_BACK_NOTE}` : done };
+    return { outcome: 'done', message: confirmedByReadBack ? `${done} ${MEMBERSHIP_READ_BACK_NOTE}` : done };
   } catch (err) {
     if (err instanceof JiraOutcomeUnknownError) return { outcome: 'failed', message: LOST_NOT_APPLIED_MESSAGE };
     if (!(err instanceof JiraApiError)) throw err;

@@ -42,3 +42,11 @@ export async function writeWithReadBack<T>(op: ReadBackWrite<T>): Promise<ReadBa
 
 /** The sentence appended to a report or audit entry when the outcome came from reading Jira back. */
 export const READ_BACK_NOTE = "Jira's answer was lost; reading Jira back confirmed the change.";
+
+/**
+ * The same for a membership change, where reading back shows only the state after the write: the user is
+ * in (or out of) the group, but whether this request or an earlier change made it so cannot be told apart
+ * without the state before it, so the report says that rather than claim the app made the change.
+ */
+export const MEMBERSHIP_READ_BACK_NOTE =
+  "Jira's answer was lost; reading Jira back confirmed the change is in place (whether this request or an earlier change made it is not known).";
