@@ -1,0 +1,37 @@
+/**
+ * `npx tsx bench/health.ts`: the functional health check on the queue for 10,000 registered accounts
+ * with 20 ms on every KVS call: wall time from the trigger to the summary, KVS calls, Jira requests.
+ */
+import type { Envelope, RegistryPage } from '../src/contract';
+import { NAMED_USERS } from '../local/jira-sim/seed';
+import { registerFunctionalLoad } from '../local/functional-load';
+import { startLocalSite } from '../local/local-site';
+
+const ADMIN = NAMED_USERS.siteAdmin.accountId;
+
+async function main(): Promise<void> {
+  const count = Number(process.env.HEALTH_ACCOUNTS ?? 10_000);
+  const site = await startLocalSite({ seed: { users: count + 1200, groups: 20 } });
+  const team = [...site.sim.state.groups.values()].find((g) => g.name === 'team-data');
+  const owners = [NAMED_USERS.regular.accountId, NAMED_USERS.jiraAdmin.accountId];
+  await registerFunctionalLoad(site, { admin: ADMIN, count, owners, owningGroupId: team?.groupId ?? '' });
+  site.kvs.latencyMs = 20;
+  site.sim.meter.reset();
+  const ops = site.kvs.operations.length;
+  const started = performance.now();
+  await site.runScheduledTrigger('daily-functional-health');
+  await site.queue.idle();
+  const ms = performance.now() - started;
+  const jiraRequests = site.sim.meter.requests.length;
+  const kvsCalls = site.kvs.operations.length - ops;
+  const page = (await site.host.invoke('listFunctional', {}, ADMIN)) as Envelope<RegistryPage>;
+  const last = page.ok ? page.data.lastCheck : undefined;
+  console.info(
+    `health check of ${last?.accounts} accounts, 20 ms KVS latency: ${(ms / 1000).toFixed(1)} s, ` +
+      `${kvsCalls} KVS calls, ${jiraRequests} Jira requests ` +
+      `(summary says ${last?.jiraRequests}), ${last?.findings} findings, ${last?.failed} failed`,
+  );
+  await site.close();
+}
+
+void main();
