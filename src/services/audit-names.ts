@@ -9,6 +9,7 @@ import type { AuditEntryView } from '../contract';
 import type { JiraClient } from '../jira';
 import { USER_BULK_PAGE } from '../jira/users';
 import { redactEmails } from '../store/redact';
+import { SCHEDULED_ACTOR } from './health-run';
 
 export type AuditNamesJira = Pick<JiraClient, 'getUsersBulkPage' | 'searchUsersPage'>;
 
@@ -24,8 +25,14 @@ async function namesOf(jira: AuditNamesJira, accountIds: string[]): Promise<Map<
   return names;
 }
 
-/** Actors that are not people: the app's own scheduled work (src/triggers). */
-export const SYSTEM_ACTORS: Record<string, string> = { 'scheduled-trigger': 'Daily health check (scheduled)' };
+/**
+ * Actors that are not people: the app's own scheduled work (src/triggers). The daily health check logs as
+ * SCHEDULED_ACTOR; entries written before it moved onto the queue say 'scheduled-trigger'.
+ */
+export const SYSTEM_ACTORS: Record<string, string> = {
+  [SCHEDULED_ACTOR]: 'Daily health check (scheduled)',
+  'scheduled-trigger': 'Daily health check (scheduled)',
+};
 
 /** Atlassian account IDs: `<number>:<uuid>`-style (also `qm:` customers) or the older 24 hex digits. */
 const ACCOUNT_ID = /^([0-9a-z]+:[0-9a-f-]{8,}|[0-9a-f]{24})$/i;

@@ -87,6 +87,7 @@ describe('audit log names', () => {
 
   it('names the scheduled health check as the actor of its own entries', async () => {
     await site.runScheduledTrigger('daily-functional-health');
+    await site.queue.idle(); // the trigger starts a queued run; its last slice writes the audit entry
     const page = await ok(call<AuditPage>('listAudit', { action: 'functional.health-check' }));
     expect(page.entries[0]?.actor).toBe(SCHEDULED_ACTOR);
     expect(page.entries[0]?.actorName).toBe('Daily health check (scheduled)');
