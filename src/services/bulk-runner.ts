@@ -15,7 +15,9 @@ import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { randomUUID } from 'node:crypto';
 import type { ChangeResult, ItemOutcome } from '../contract';
+import type { JiraClient } from '../jira';
 import { runActingAs } from '../jira/acting-as';
+import { JiraApiError } from '../jira/errors';
 import type { AuditStore } from '../store/audit-store';
 import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from '../store/job-store';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
@@ -57,7 +59,8 @@ interface Lease {
 
 export interface RunnerDeps {
   jira: BulkJira &
-    MembershipJira & {
+    MembershipJira &
+    Pick<JiraClient, 'listGroupMembersPage'> & {
       getMyGlobalPermissions(keys: Array<'ADMINISTER' | 'SYSTEM_ADMIN'>): Promise<Record<string, boolean>>;
     };
   jobs: JobStore;
@@ -68,6 +71,23 @@ const queue = new Queue({ key: BULK_QUEUE });
 const leaseKey = (e: SliceEvent) => `job:${e.jobId}:lease:${e.chunk}`;
 const flightKey = (e: SliceEvent) => `job:${e.jobId}:flight:${e.chunk}`;
 const cancelKey = (jobId: string) => `job:${jobId}:cancel`;
+const preKey = (e: SliceEvent) => `job:${e.jobId}:pre:${e.chunk}`;
+
+/** Jira's page size for a group's members (`group/member` answers at most 50). */
+const MEMBER_PAGE = 50;
+/** Reading a slice's state before it may cost at most this share of its items in requests. */
+const PRE_STATE_MAX_SHARE = 0.2;
+
+/**
+ * A membership slice's items as Jira had them before the slice wrote anything: `inTarget` are the item
+ * indices already so (already a member, already not a member). Kept per slice (≤ 500 numbers), so an
+ * item whose answer was lost and that reads back as changed is `done` only if it was not so before.
+ * `known: false` when reading it would have cost too much (a big group, a small slice).
+ */
+interface PreState {
+  known: boolean;
+  inTarget: number[];
+}
 
 /** A reason short enough that no record grows with Jira's error texts. */
 export function boundedReason(message: string): string {
@@ -135,6 +155,39 @@ async function takeLease(e: SliceEvent, d: Delivery, remainingMs: number): Promi
   return undefined;
 }
 
+/**
+ * Reads the slice's state before any write: one `user/groups` request when the items are one user's
+ * groups, else the group's member pages (inactive members too), unless that costs more than
+ * PRE_STATE_MAX_SHARE of the slice's items in requests.
+ */
+async function readPreState(
+  jira: RunnerDeps['jira'],
+  op: 'add' | 'remove',
+  items: JobItem[],
+  todo: number[],
+): Promise<PreState> {
+  const wanted = (isMember: boolean) => isMember === (op === 'add');
+  const users = new Set(todo.map((i) => (items[i] as JobItem).a));
+  const groups = new Set(todo.map((i) => (items[i] as JobItem).g));
+  if (users.size === 1) {
+    const ids = await jira.getUserGroupIds([...users][0] as string);
+    return { known: true, inTarget: todo.filter((i) => wanted(ids.has((items[i] as JobItem).g))) };
+  }
+  if (groups.size !== 1) return { known: false, inTarget: [] };
+  const groupId = [...groups][0] as string;
+  const budget = Math.max(1, Math.floor(todo.length * PRE_STATE_MAX_SHARE));
+  const members = new Set<string>();
+  for (let page = 0; ; page += 1) {
+    if (page >= budget) return { known: false, inTarget: [] };
+    const got = await jira.listGroupMembersPage(groupId, page * MEMBER_PAGE, MEMBER_PAGE, true);
+    if (page === 0 && got.total !== undefined && Math.ceil(got.total / MEMBER_PAGE) > budget)
+      return { known: false, inTarget: [] };
+    for (const u of got.items) members.add(u.accountId);
+    if (got.isLast || got.items.length === 0) break;
+  }
+  return { known: true, inTarget: todo.filter((i) => wanted(members.has((items[i] as JobItem).a))) };
+}
+
 export type SliceResult = { kind: 'finished' } | { kind: 'busy' } | { kind: 'continued'; delaySeconds: number };
 
 /**
@@ -197,7 +250,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     kvs.get<number[]>(flightKey(e)),
   ]);
   const uncertain = new Set(inFlight ?? []);
-  const todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
+  let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
   // Membership: 50 items per batch (few pauses between batches; at most 50 to read back after a kill).
@@ -245,10 +298,39 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     return results;
   };
 
+  // Membership: what was already so before this slice wrote anything is recorded as such, unsent.
+  if (membershipOp) {
+    let pre = await kvs.get<PreState>(preKey(e));
+    if (!pre) {
+      const untouched = todo.length === items.length && uncertain.size === 0;
+      try {
+        pre = untouched ? await readPreState(deps.jira, membershipOp, items, todo) : { known: false, inTarget: [] };
+      } catch (err) {
+        if (!(err instanceof JiraApiError) || err.status !== 429) throw err;
+        pre = undefined;
+        pause = err.retryAfter ?? 1000;
+      }
+      if (pre) await kvs.set(preKey(e), pre);
+    }
+    const already = new Set(pre?.inTarget ?? []);
+    const skip = todo.filter((i) => already.has(i));
+    if (skip.length > 0) {
+      const message = membershipOp === 'add' ? 'Already a member.' : 'Already not a member.';
+      await record(
+        skip,
+        skip.map(() => ({ outcome: 'already', message })),
+      );
+      todo = todo.filter((i) => !already.has(i));
+      slice.complete = outcomes.filter(Boolean).length >= items.length;
+      retally(header);
+      await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    }
+  }
+
   // Hand over with a margin: 10 s, or a quarter of a short time limit.
   const margin = Math.min(HANDOVER_MARGIN_MS, remainingMs() / 4);
   let cursor = 0;
-  while (cursor < todo.length && !stop) {
+  while (cursor < todo.length && !stop && pause === undefined) {
     if (remainingMs() < margin) break;
     if (await isCancelled(e.jobId)) {
       stop = true;
@@ -294,7 +376,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     if (pause !== undefined) break;
   }
   if (stop || slice.complete) {
-    if (slice.complete) await kvs.delete(flightKey(e));
+    if (slice.complete) await Promise.all([kvs.delete(flightKey(e)), kvs.delete(preKey(e))]);
     return { kind: 'finished' };
   }
   // Not done: hand over to a continuation event, after Jira's Retry-After when it asked to wait.
