@@ -9,7 +9,7 @@ import { startLocalSite } from '../local/local-site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
-async function main(): Promise<void> {
+export async function runHealthBench(): Promise<void> {
   const count = Number(process.env.HEALTH_ACCOUNTS ?? 10_000);
   const site = await startLocalSite({ seed: { users: count + 1200, groups: 20 } });
   const team = [...site.sim.state.groups.values()].find((g) => g.name === 'team-data');
@@ -34,4 +34,5 @@ async function main(): Promise<void> {
   await site.close();
 }
 
-void main();
+// Run directly (`npx tsx bench/health.ts`) or from bench/run.ts.
+if (require.main === module) void runHealthBench();
