@@ -3,7 +3,14 @@
  * a bulk job, people to add and delete, made as the site admin; and a realistic payload for every resolver
  * key, so an allowed call does real work and a refusal cannot come from validation.
  */
-import type { BulkJobView, Envelope, FunctionalAccountView, RoleView } from '../../src/contract';
+import {
+  RESOLVER_KEYS,
+  type BulkJobView,
+  type Envelope,
+  type FunctionalAccountView,
+  type HealthCheckProgress,
+  type RoleView,
+} from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, ok } from './site';
 
@@ -15,6 +22,8 @@ export interface Fixtures {
   victim: { accountId: string; displayName: string };
   deskId: string;
   jobId: string;
+  /** A finished health-check run. */
+  healthRunId: string;
   roleId: string;
   spareRoleId: string;
   functionalId: string;
@@ -45,6 +54,8 @@ export function payloadFor(key: string, f: Fixtures): unknown {
     previewBulkJob: bulk,
     runBulkJob: { jobId: f.jobId },
     getBulkJob: { jobId: f.jobId },
+    cancelBulkJob: { jobId: f.jobId },
+    getHealthCheck: { runId: f.healthRunId },
     retryBulkFailures: { jobId: f.jobId },
     listBulkJobItems: { jobId: f.jobId },
     countGroupMembers: { groupIds: [f.groupId] },
@@ -63,47 +74,11 @@ export function payloadFor(key: string, f: Fixtures): unknown {
   return payloads[key] ?? {};
 }
 
-/** Keys whose payload needs nothing (or whose fixture is in payloadFor): all current keys. */
-export const HAS_FIXTURE: ReadonlySet<string> = new Set([
-  'getSiteSummary',
-  'refreshSiteSummary',
-  'listUsers',
-  'getUserDetails',
-  'resolveIdentifiers',
-  'resetUserColumns',
-  'deleteUser',
-  'listProducts',
-  'searchGroups',
-  'listGroupMembers',
-  'addGroupMember',
-  'removeGroupMember',
-  'createBulkJob',
-  'runBulkJob',
-  'getBulkJob',
-  'listBulkJobs',
-  'retryBulkFailures',
-  'listBulkJobItems',
-  'countGroupMembers',
-  'previewBulkJob',
-  'listAudit',
-  'exportAuditCsv',
-  'listServiceDesks',
-  'listDeskCustomers',
-  'provisionCustomer',
-  'listRoles',
-  'saveRole',
-  'deleteRole',
-  'listFunctional',
-  'registerFunctional',
-  'unregisterFunctional',
-  'updateFunctional',
-  'checkFunctionalOwner',
-  'listUnregisteredFunctional',
-  'createFunctional',
-  'addCredential',
-  'rotateCredential',
-  'runHealthCheck',
-]);
+/**
+ * Keys whose site-admin call is expected to succeed with `payloadFor`'s payload: every resolver key of the
+ * contract, so a key added later is checked by default.
+ */
+export const HAS_FIXTURE: ReadonlySet<string> = new Set<string>(RESOLVER_KEYS);
 
 export async function createFixtures(site: LocalSite): Promise<Fixtures> {
   const users = [...site.sim.state.users.values()];
@@ -135,6 +110,8 @@ export async function createFixtures(site: LocalSite): Promise<Fixtures> {
     groupIds: [group?.groupId],
     confirmLicence: true,
   });
+  const health = await call<HealthCheckProgress>('runHealthCheck', {});
+  await site.queue.idle();
   const victim = people[2];
   return {
     groupId: group?.groupId as string,
@@ -142,6 +119,7 @@ export async function createFixtures(site: LocalSite): Promise<Fixtures> {
     victim: { accountId: victim?.accountId as string, displayName: victim?.displayName as string },
     deskId: [...site.sim.state.serviceDesks.values()][0]?.id as string,
     jobId: job.jobId,
+    healthRunId: health.runId,
     roleId: role.roleId,
     spareRoleId: spare.roleId,
     functionalId: fa.accountId,
