@@ -20,6 +20,7 @@ import { Meter } from './meter';
 import type { SiteState } from './model';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { groupRoutes } from './routes/groups';
+import { issueRoutes } from './routes/issues';
 import { serviceDeskRoutes } from './routes/servicedesk';
 import { siteRoutes } from './routes/site';
 import { userRoutes } from './routes/users';
@@ -64,7 +65,7 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes];
+export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes, ...issueRoutes];
 
 function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
   for (const route of ROUTES) {

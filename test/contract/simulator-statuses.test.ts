@@ -19,6 +19,7 @@ const basic = (email: string) => `Basic ${Buffer.from(`${email}:local-dev-token`
 const APP_SCOPES = [
   'read:jira-user',
   'read:jira-work',
+  'write:jira-work',
   'manage:jira-configuration',
   'read:email-address:jira',
   'read:servicedesk-request',

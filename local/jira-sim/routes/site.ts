@@ -6,7 +6,9 @@ import { SimHttpError } from '../http';
 import { callerId, canAccessJira, isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
 import type { GlobalPermissionKey } from '../model';
 import { groupByName, hasGlobalPermission } from '../model';
+import type { SimProject } from '../issues-model';
 import { applicationRoleJson, userJson } from '../representations';
+import { holdsInProject, permissionContextProject } from './issues';
 
 interface PermissionDef {
   id: string;
@@ -111,25 +113,28 @@ function holds(req: SimRequest, key: string): boolean {
   return canAccessJira(req);
 }
 
-/** The project context of a `mypermissions` call (`projectId` wins over `projectKey`); only desk projects exist here. */
-function checkContext(req: SimRequest, keys: string[]): void {
-  const projectId = req.query.get('projectId');
-  const projectKey = req.query.get('projectKey');
-  if (projectId || projectKey) {
-    const found = [...req.state.serviceDesks.values()].some((d) =>
-      projectId ? d.projectId === projectId : d.projectKey === projectKey,
-    );
-    if (!found)
+/**
+ * The project context of a `mypermissions` call (`projectId` wins over `projectKey`; an issue stands for
+ * its project): unknown or unseen projects and issues are 404s.
+ */
+function checkContext(req: SimRequest, keys: string[]): SimProject | undefined {
+  if (req.query.get('commentId') && keys.some((k) => k !== 'BROWSE_PROJECTS'))
+    throw new SimHttpError(400, 'Only the BROWSE_PROJECTS permission is supported when commentId is provided.');
+  // The simulator keeps no comment ids a context could name: any comment context is "not found".
+  if (req.query.get('commentId'))
+    throw new SimHttpError(404, 'Issue does not exist or you do not have permission to see it.');
+  const project = permissionContextProject(req);
+  if (project === null) {
+    const projectId = req.query.get('projectId');
+    const projectKey = req.query.get('projectKey');
+    if (projectId || projectKey)
       throw new SimHttpError(
         404,
         `No project could be found with ${projectId ? 'id' : 'key'} '${projectId ?? projectKey}'.`,
       );
+    throw new SimHttpError(404, 'Issue does not exist or you do not have permission to see it.');
   }
-  if (req.query.get('commentId') && keys.some((k) => k !== 'BROWSE_PROJECTS'))
-    throw new SimHttpError(400, 'Only the BROWSE_PROJECTS permission is supported when commentId is provided.');
-  // The simulator has no issues or comments: any issue or comment context is "not found".
-  const issue = req.query.get('issueId') ?? req.query.get('issueKey') ?? req.query.get('commentId');
-  if (issue) throw new SimHttpError(404, 'Issue does not exist or you do not have permission to see it.');
+  return project;
 }
 
 export const siteRoutes: Route[] = [
@@ -149,7 +154,7 @@ export const siteRoutes: Route[] = [
       );
       if (unknown.length > 0)
         throw new SimHttpError(400, `No project permissions or global permissions with key(s): ${unknown.join(', ')}.`);
-      checkContext(req, keys);
+      const context = checkContext(req, keys);
       const permissions: Record<string, unknown> = {};
       for (const key of keys) {
         const global = GLOBAL_PERMISSIONS[key];
@@ -162,7 +167,8 @@ export const siteRoutes: Route[] = [
               description: `Ability to ${(project?.name ?? key).toLowerCase()}.`,
               type: 'PROJECT',
             };
-        permissions[key] = { ...def, key, havePermission: holds(req, key) };
+        const have = context && !global ? holdsInProject(req, context, key) : holds(req, key);
+        permissions[key] = { ...def, key, havePermission: have };
       }
       return { status: 200, body: { permissions } };
     },
