@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Envelope, GroupMembersPage, ResolvedIdentifier, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { startLocalSite, type LocalSite } from '../local/local-site';
-import type { CrawlState } from '../src/store/directory-store';
+import type { CrawlState } from '../src/features/directory-index/directory-store';
 
 interface Profile {
   latencyMs: number;

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESOLVER_KEYS } from '../src/contract';
-import { authorizationMode } from '../src/resolvers/access-policy';
+import { authorizationMode } from '../src/resolver';
 import { PROJECT_ROOT, readManifest } from './manifest';
 
 export const IDENTITY_NAMES = [

@@ -1,23 +1,24 @@
 /**
- * Table of contents: exactly the handlers `manifest.yml` names.
- *   function `resolver`     → `index.handler`     (the admin page's resolver)
- *   function `health-check` → `index.healthCheck` (scheduledTrigger daily-functional-health)
- *   function `directory-crawl` → `index.directoryCrawl` (consumer directory-crawl-consumer)
- *   function `directory-refresh` → `index.directoryRefresh` (scheduledTrigger daily-directory-crawl)
- *   function `bulk-consumer` → `index.bulkConsumer` (consumer bulk-job-consumer, queue bulk-jobs)
- *   function `health-run` → `index.healthRunEvent` (consumer functional-health-consumer, queue functional-health)
- * Background functions run only with a valid installation context (invocation-guard.ts).
+ * Table of contents: exactly the handlers `manifest.yml` names, one file each in src/background for the
+ * background functions (named by the function's key).
+ *   function `resolver`              → `index.handler`            admin page user-admin-page (src/resolver.ts)
+ *   function `start-health-check`    → `index.startHealthCheck`    scheduledTrigger daily-functional-health
+ *   function `run-health-check-step` → `index.runHealthCheckStep`  consumer functional-health-consumer (queue functional-health)
+ *   function `start-directory-crawl` → `index.startDirectoryCrawl` scheduledTrigger daily-directory-crawl
+ *   function `crawl-directory`       → `index.crawlDirectory`      consumer directory-crawl-consumer (queue directory-crawl)
+ *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
+ * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
  */
-import { bulkConsumer as bulk } from './consumers/bulk-consumer';
-import { directoryCrawl as crawl } from './consumers/directory-crawl';
-import { forInstallation } from './invocation-guard';
-import { directoryRefresh as refresh } from './triggers/directory-refresh';
-import { healthCheck as health } from './triggers/health-check';
-import { healthRunEvent as healthRun } from './triggers/health-consumer';
+import { crawlDirectory as crawl } from './background/crawl-directory';
+import { runBulkSlice as bulkSlice } from './background/run-bulk-slice';
+import { runHealthCheckStep as healthStep } from './background/run-health-check-step';
+import { startDirectoryCrawl as startCrawl } from './background/start-directory-crawl';
+import { startHealthCheckDaily as startHealth } from './background/start-health-check';
+import { forInstallation } from './invocation/installation-guard';
 
-export { handler } from './resolvers';
-export const healthCheck = forInstallation(health, { statusCode: 400 });
-export const directoryCrawl = forInstallation(crawl, undefined);
-export const directoryRefresh = forInstallation(refresh, { statusCode: 400 });
-export const bulkConsumer = forInstallation(bulk, undefined);
-export const healthRunEvent = forInstallation(healthRun, undefined);
+export { handler } from './resolver';
+export const startHealthCheck = forInstallation(startHealth, { statusCode: 400 });
+export const runHealthCheckStep = forInstallation(healthStep, undefined);
+export const startDirectoryCrawl = forInstallation(startCrawl, { statusCode: 400 });
+export const crawlDirectory = forInstallation(crawl, undefined);
+export const runBulkSlice = forInstallation(bulkSlice, undefined);

@@ -1,6 +1,6 @@
 /**
  * The invoke contract shared by the frontend and the resolvers: each key with its payload and result.
- * `src/resolvers` implements exactly these keys; the manifest contract test checks it.
+ * Each feature's `resolvers.ts` implements its keys (src/resolver.ts assembles exactly these); the manifest contract test checks it.
  */
 import type {
   AuditPage,

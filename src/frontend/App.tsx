@@ -7,15 +7,15 @@ import React, { useState } from 'react';
 import { Box, Heading, Spinner, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import type { SiteSummary } from '../contract';
 import { call } from './api';
-import { ErrorBanner } from './ErrorBanner';
-import { AuditTab } from './sections/AuditTab';
-import { CustomersTab } from './sections/CustomersTab';
-import { FunctionalTab } from './sections/FunctionalTab';
-import { GroupsTab } from './sections/GroupsTab';
-import { SiteSummaryPanel } from './sections/SiteSummaryPanel';
-import { UsersTab } from './sections/UsersTab';
-import { useResolver } from './useResolver';
-import { useTabHistory } from './useTabHistory';
+import { ErrorBanner } from './components/ErrorBanner';
+import { AuditTab } from '../features/audit/ui/AuditTab';
+import { CustomersTab } from '../features/customers/ui/CustomersTab';
+import { FunctionalTab } from '../features/functional-accounts/ui/FunctionalTab';
+import { GroupsTab } from '../features/groups/ui/GroupsTab';
+import { SiteSummaryPanel } from '../features/directory-index/ui/SiteSummaryPanel';
+import { UsersTab } from '../features/people/ui/UsersTab';
+import { useResolver } from './hooks/useResolver';
+import { useTabHistory } from './hooks/useTabHistory';
 
 export const SECTIONS = ['Users', 'Groups', 'Customers', 'Functional accounts', 'Audit'] as const;
 /** Each tab's address under the app's page, in SECTIONS order. */

@@ -3,7 +3,7 @@
  * a licence). Identity: asUser (Administer Jira); asApp for the background directory crawl. Scope: manage:jira-configuration.
  */
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, execute } from './executor';
+import { ACCEPT_JSON, execute } from './transport/executor';
 import type { JiraApplicationRole } from './types';
 
 export async function listApplicationRoles(identity: 'user' | 'app' = 'user'): Promise<JiraApplicationRole[]> {

@@ -5,8 +5,8 @@
  */
 import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
-import { fromPageBean, type Page } from './pagination';
+import { ACCEPT_JSON, JSON_HEADERS, execute } from './transport/executor';
+import { fromPageBean, type Page } from './transport/pagination';
 import type { JiraGroup, JiraUser } from './types';
 
 /** `group/member`: "number should be between 1 and 50". */

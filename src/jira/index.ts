@@ -3,7 +3,7 @@
  * dependency (`JiraClient`), so their logic can be tested with plain fakes. Application roles, groups by id
  * and service desks come through a short per-installation cache (`cached.ts`).
  */
-import * as cached from './cached';
+import * as cached from './cache/cached';
 import * as groups from './groups';
 import * as permissions from './permissions';
 import * as servicedesk from './servicedesk';

@@ -4,7 +4,7 @@
  */
 import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, execute } from './executor';
+import { ACCEPT_JSON, execute } from './transport/executor';
 import type { JiraUser } from './types';
 
 export type GlobalPermission = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';

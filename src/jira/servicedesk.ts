@@ -6,8 +6,8 @@
  */
 import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
-import { fromPagedDto, type Page } from './pagination';
+import { ACCEPT_JSON, JSON_HEADERS, execute } from './transport/executor';
+import { fromPagedDto, type Page } from './transport/pagination';
 import type { JiraServiceDesk } from './types';
 
 /** JSM pages hold at most 50 (the default `limit`). */

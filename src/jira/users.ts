@@ -6,8 +6,8 @@
  */
 import { actingAs } from './acting-as';
 import api, { route } from '@forge/api';
-import { ACCEPT_JSON, JSON_HEADERS, execute } from './executor';
-import { fromArray, fromPageBean, type Page } from './pagination';
+import { ACCEPT_JSON, JSON_HEADERS, execute } from './transport/executor';
+import { fromArray, fromPageBean, type Page } from './transport/pagination';
 import type { JiraUser } from './types';
 
 /** `users/search` answers at most 1,000 a page (spec: "limited to 1000"). */

@@ -131,7 +131,7 @@ describe("the app packaged with Forge's bundlers, run on the local site", () => 
     expect(before.ok && before.data.lastCheck).toBeFalsy();
     const started = new Date().toISOString();
     const triggers = manifest.modules.scheduledTrigger ?? [];
-    expect(triggers.map((t) => t.function)).toContain('health-check');
+    expect(triggers.map((t) => t.function)).toContain('start-health-check');
     for (const trigger of triggers) {
       await expect(site.runScheduledTrigger(String(trigger.key))).resolves.toEqual({ statusCode: 204 });
     }

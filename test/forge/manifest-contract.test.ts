@@ -30,7 +30,7 @@ describe('manifest contract', () => {
   });
 
   it('has a resolver for every key the frontend invokes, and every resolver is in the contract', () => {
-    const frontend = sources.filter((f) => f.includes(`${join('src', 'frontend')}`));
+    const frontend = sources.filter((f) => f.includes(join('src', 'frontend')) || f.includes(`${join('', 'ui', '')}`));
     const invoked = new Set<string>();
     for (const f of frontend) {
       for (const m of readFileSync(f, 'utf8').matchAll(/(?:useResolver|call)\(\s*'([A-Za-z]+)'/g))
@@ -38,7 +38,10 @@ describe('manifest contract', () => {
     }
     expect(invoked.size).toBeGreaterThan(0);
     for (const key of invoked) expect(RESOLVER_KEYS).toContain(key);
-    const resolverSource = readFileSync(join(PROJECT_ROOT, 'src', 'resolvers', 'index.ts'), 'utf8');
+    const resolverSource = sources
+      .filter((f) => f.endsWith(join('', 'resolvers.ts')))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     for (const key of RESOLVER_KEYS) expect(resolverSource).toMatch(new RegExp(`\\b${key}:`));
   });
 

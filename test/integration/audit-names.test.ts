@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDIT_ACTIONS, type AuditPage, type Envelope } from '../../src/contract';
-import { auditStore } from '../../src/store/audit-store';
-import { SCHEDULED_ACTOR } from '../../src/triggers/health-check';
+import { auditStore } from '../../src/features/audit/audit-store';
+import { SCHEDULED_ACTOR } from '../../src/features/audit/audit-names';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
@@ -94,9 +94,12 @@ describe('audit log names', () => {
   });
 
   it('offers every action the services log in the Action list', () => {
-    const dir = join(__dirname, '../../src/services');
+    const dir = join(__dirname, '../../src/features');
     const logged = new Set<string>();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter(
+      (f) => /\.ts$/.test(f) && !/(^|\/)ui\//.test(f),
+    );
+    for (const file of files) {
       const src = readFileSync(join(dir, file), 'utf8');
       for (const m of src.matchAll(/action:[^\n]*/g))
         for (const q of m[0].matchAll(/'([a-z]+(?:\.[a-z-]+)+)'/g)) logged.add(q[1] as string);

@@ -1,5 +1,5 @@
 import type { LocalSite } from '../../local/local-site';
-import type { CrawlState } from '../../src/store/directory-store';
+import type { CrawlState } from '../../src/features/directory-index/directory-store';
 import { NAMED_USERS, startTestSite } from '../support/site';
 
 /**

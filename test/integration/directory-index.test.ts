@@ -1,8 +1,8 @@
 import type { ChangeResult, Envelope, SiteSummary, UserPage } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import type { JiraUser } from '../../src/jira/types';
-import { crawlSlice, startCrawl, type CrawlJira } from '../../src/services/directory-index';
-import { directoryStore, type CrawlState } from '../../src/store/directory-store';
+import { crawlSlice, startCrawl, type CrawlJira } from '../../src/features/directory-index/directory-index';
+import { directoryStore, type CrawlState } from '../../src/features/directory-index/directory-store';
 import { buildDirectoryIndex } from '../support/directory';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 

@@ -6,7 +6,7 @@ import {
   MAX_CURRENT_CREDENTIALS,
   RECENT_RETIRED,
   type FunctionalRecord,
-} from '../../src/store/functional-store';
+} from '../../src/features/functional-accounts/functional-store';
 import { checkNowToEnd } from '../support/health';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 

@@ -2,7 +2,7 @@ import { getAppContext } from '@forge/api';
 import type { LocalSite } from '../../local/local-site';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import { jira } from '../../src/jira';
-import { sharedPacer } from '../../src/jira/pacer';
+import { sharedPacer } from '../../src/jira/transport/pacer';
 import type { Envelope } from '../../src/contract';
 import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';
 

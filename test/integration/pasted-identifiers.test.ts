@@ -1,6 +1,6 @@
 import type { Envelope, ResolvedIdentifier } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
-import { pastedIdentifiers } from '../../src/services/directory';
+import { pastedIdentifiers } from '../../src/features/people/directory';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditEntryView, Envelope } from '../../src/contract';
-import { neutraliseCsvCell } from '../../src/services/audit';
-import { auditKey } from '../../src/store/audit-store';
+import { neutraliseCsvCell } from '../../src/features/audit/audit';
+import { auditKey } from '../../src/features/audit/audit-store';
 import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';

@@ -1,6 +1,6 @@
 import type { Envelope, RoleView } from '../../src/contract';
-import { createAuthorizer } from '../../src/services/authorization';
-import { saveRole, type FunctionalDeps } from '../../src/services/functional-accounts';
+import { createAuthorizer } from '../../src/invocation/authorization';
+import { saveRole, type FunctionalDeps } from '../../src/features/functional-accounts/functional-accounts';
 import { JiraApiError } from '../../src/jira/errors';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, startTestSite } from '../support/site';

@@ -1,5 +1,6 @@
 import type { Envelope } from '../../src/contract';
-import { CACHED_READ_KEYS } from '../../src/resolvers/access-policy';
+import { RESOLVER_KEYS } from '../../src/contract';
+import { RESOLVER_DEFINITIONS } from '../../src/resolver';
 import { FORGE_LIMITS } from '../../local/forge-runtime/limits';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import type { LocalSite } from '../../local/local-site';
@@ -146,8 +147,8 @@ describe('authorization matrix', () => {
 
   it('covered every key and module of the contract and manifest, as every identity', () => {
     expect(seen.size).toBe(rows.length * IDENTITIES.length);
-    // The cache list names only real keys.
-    for (const key of CACHED_READ_KEYS) expect(resolverRows.map((r) => r.key)).toContain(key);
+    // The features define exactly the contract's keys, each with its authorization mode.
+    expect(Object.keys(RESOLVER_DEFINITIONS).sort()).toEqual([...RESOLVER_KEYS].sort());
     expect(installContextOf(site)).toMatch(/^ari:cloud:jira::site\//);
   });
 });

@@ -1,5 +1,5 @@
-import { isRetryable } from '../../src/services/bulk-outcomes';
-import { SITE_ADMIN_MESSAGE } from '../../src/services/membership';
+import { isRetryable } from '../../src/features/bulk-changes/bulk-outcomes';
+import { SITE_ADMIN_MESSAGE } from '../../src/features/groups/membership';
 
 /** "Retry the failures" is offered only for failures a second try could fix. */
 describe('which bulk failures a retry can fix', () => {

@@ -1,6 +1,6 @@
-import { MAX_JOB_ITEMS } from '../../src/services/bulk-jobs';
-import { boundedReason, MAX_REASON_CHARS } from '../../src/services/bulk-runner';
-import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome } from '../../src/store/job-store';
+import { MAX_JOB_ITEMS } from '../../src/features/bulk-changes/bulk-jobs';
+import { boundedReason, MAX_REASON_CHARS } from '../../src/features/bulk-changes/bulk-runner';
+import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome } from '../../src/features/bulk-changes/job-store';
 
 /**
  * No KVS value of a bulk job grows with Jira's error texts or with the job: at the largest job the app

@@ -1,7 +1,7 @@
 import type { APIResponse } from '@forge/api';
 import { JiraApiError, JiraWaitRequired } from '../../src/jira/errors';
-import { execute } from '../../src/jira/executor';
-import { LEARNED_LIMIT_TTL_MS, Pacer } from '../../src/jira/pacer';
+import { execute } from '../../src/jira/transport/executor';
+import { LEARNED_LIMIT_TTL_MS, Pacer } from '../../src/jira/transport/pacer';
 
 /** A fake clock: sleeping advances it, nothing waits for real. */
 function fakeClock(start = 1_000_000) {

@@ -1,8 +1,8 @@
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from '../../src/jira/retry-policy';
-import { execute } from '../../src/jira/executor';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from '../../src/jira/transport/retry-policy';
+import { execute } from '../../src/jira/transport/executor';
 import { JiraApiError } from '../../src/jira/errors';
-import { collect, fromPagedDto, fromPageBean } from '../../src/jira/pagination';
-import { createLimiter } from '../../src/jira/limiter';
+import { collect, fromPagedDto, fromPageBean } from '../../src/jira/transport/pagination';
+import { createLimiter } from '../../src/jira/transport/limiter';
 import type { APIResponse } from '@forge/api';
 
 function response(status: number, body: unknown = {}, headers: Record<string, string> = {}): APIResponse {

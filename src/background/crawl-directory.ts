@@ -1,0 +1,76 @@
+/**
+ * The directory crawl on Forge's queue (`consumer` directory-crawl-consumer → function `crawl-directory` in manifest.yml): each event
+ * runs one slice of the crawl asApp and pushes the next, delayed when the hourly points budget is spent.
+ * Events carry the crawl's step number; a repeated or stale delivery (at-least-once) finds another step
+ * checkpointed and does nothing, and the concurrency key keeps slices one at a time.
+ */
+import { getAppContext } from '@forge/api';
+import type { AsyncEvent } from '@forge/events';
+import * as applicationRoles from '../jira/application-roles';
+import { JiraWaitRequired } from '../jira/errors';
+import * as groups from '../jira/groups';
+import { collect } from '../jira/transport/pagination';
+import * as servicedesk from '../jira/servicedesk';
+import * as users from '../jira/users';
+import { CRAWL_POINTS_PER_HOUR, crawlSlice, type CrawlJira } from '../features/directory-index/directory-index';
+import { pushCrawlStep } from '../features/directory-index/crawl-queue';
+import { directoryStore } from '../features/directory-index/directory-store';
+import { functionalStore } from '../features/functional-accounts/functional-store';
+
+const crawlJira: CrawlJira = {
+  listUsersPage: (o, n) => users.listUsersPage(o, n, 'app'),
+  getEmailsBulk: users.getEmailsBulk,
+  listApplicationRoles: () => applicationRoles.listApplicationRoles('app'),
+  listGroupMembersPage: (g, o, n) => groups.listGroupMembersPage(g, o, n, true, 'app'),
+  countGroups: async () => (await groups.listGroupsPage(0, 1, 'app')).total ?? 0,
+  countServiceDesks: async () =>
+    (await collect((s, l) => servicedesk.listServiceDesksPage(s, l, 'app'), servicedesk.JSM_PAGE_MAX)).items.length,
+};
+
+/** Hourly points budget: the `DIRECTORY_CRAWL_POINTS_PER_HOUR` Forge variable, else the default; 0 = unpaced. */
+function pointsPerHour(): number {
+  const v = Number(process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR);
+  return Number.isFinite(v) && v >= 0 && process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR !== undefined
+    ? v
+    : CRAWL_POINTS_PER_HOUR;
+}
+
+export async function crawlDirectory(event: AsyncEvent<{ step?: number }>): Promise<void> {
+  const state = await directoryStore.crawl();
+  if (!state || state.phase === 'done' || event.body.step !== state.step) return;
+  let result;
+  try {
+    result = await crawlSlice(
+      {
+        jira: crawlJira,
+        store: directoryStore,
+        registeredFunctional: () => functionalStore.allIds(),
+        pointsPerHour: pointsPerHour(),
+      },
+      () => getAppContext().invocationRemainingTimeInMillis(),
+    );
+  } catch (err) {
+    if (!(err instanceof JiraWaitRequired)) throw err;
+    await waitForJira(event.body.step, err.retryAfterSeconds);
+    return;
+  }
+  if (!result.done) await pushCrawlStep(result.state.step, result.delaySeconds);
+}
+
+/** The longest `delayInSeconds` Forge's queue accepts. */
+const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/**
+ * Jira asked for a longer wait than this invocation may sleep (e.g. a Retry-After once the hourly points
+ * pool is spent). The last checkpoint holds, so the crawl goes on in a later event from there, as the
+ * points budget does: redeliveries would spend the queue's few retries and leave the crawl stuck until it
+ * counts as dead. The step moves on (and `updatedAt` with it) so the crawl stays alive and a repeat of
+ * this event is ignored.
+ */
+async function waitForJira(step: number | undefined, seconds: number): Promise<void> {
+  const state = await directoryStore.crawl();
+  if (!state || state.phase === 'done' || state.step !== step) return;
+  state.step += 1;
+  await directoryStore.saveCrawl(state);
+  await pushCrawlStep(state.step, Math.min(Math.max(seconds, 1), MAX_QUEUE_DELAY_SECONDS));
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading the audit log: filter by action, actor, result or text, page by page, and export as CSV in
+ * parts that each fit Forge's response limit, with formula cells neutralised.
+ * Filtering happens while walking KVS pages, so a page may hold fewer entries than asked for; the cursor
+ * says where to go on, and nothing is skipped.
+ */
+import type { AuditEntryView, AuditPage, AuditQueryPayload } from '../../contract';
+import type { AuditStore } from './audit-store';
+import { invalidInput } from '../../invocation/app-error';
+import { decodeCursor, encodeCursor } from '../../invocation/cursor';
+
+const KVS_PAGE = 100;
+const MAX_KVS_PAGES_PER_CALL = 20;
+export const CSV_MAX_ROWS = 5000;
+
+/** `people`: account IDs the text names (see audit-names.ts), matched as actor or user target. */
+function matcher(q: AuditQueryPayload, people: Set<string>): (e: AuditEntryView) => boolean {
+  const text = q.text?.trim().toLowerCase();
+  return (e) =>
+    (!q.action || e.action === q.action) &&
+    (!q.actor || e.actor === q.actor) &&
+    (!q.result || e.result === q.result) &&
+    (!text ||
+      [e.targetId, e.targetLabel, e.objectId, e.objectLabel, e.jobId].some((v) => v?.toLowerCase().includes(text)) ||
+      people.has(e.actor) ||
+      (e.targetType === 'user' && people.has(e.targetId)));
+}
+
+export async function queryAudit(
+  store: AuditStore,
+  q: AuditQueryPayload,
+  maxRows?: number,
+  people: Set<string> = new Set(),
+): Promise<AuditPage> {
+  const pageSize = maxRows ?? q.pageSize ?? 50;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CSV_MAX_ROWS)
+    throw invalidInput('pageSize is out of range.');
+  const keep = matcher(q, people);
+  const entries: AuditEntryView[] = [];
+  let cursor = q.cursor;
+  for (
+    let pages = 0;
+    entries.length < pageSize && pages < (maxRows ? Number.POSITIVE_INFINITY : MAX_KVS_PAGES_PER_CALL);
+    pages += 1
+  ) {
+    const page = await store.page(cursor, KVS_PAGE);
+    // A KVS page is taken whole, so the cursor never lands inside one; a UI page may exceed pageSize a little.
+    entries.push(...page.entries.filter(keep));
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return { entries, nextCursor: cursor };
+}
+
+const COLUMNS: Array<keyof AuditEntryView> = [
+  'at',
+  'actor',
+  'actorName',
+  'action',
+  'targetType',
+  'targetId',
+  'targetLabel',
+  'objectType',
+  'objectId',
+  'objectLabel',
+  'result',
+  'detail',
+  'jobId',
+];
+
+/**
+ * Neutralises a cell a spreadsheet would run as a formula, per OWASP's CSV Injection guidance
+ * (owasp.org/www-community/attacks/CSV_Injection: no cell may begin with `=`, `+`, `-`, `@`, tab or carriage
+ * return; prepend a single quote) and ASVS 1.2.10 (also NUL). Spreadsheets skip leading whitespace before
+ * a formula, so whitespace followed by one of those counts too, as do the full-width forms (＝＋－＠).
+ */
+export function neutraliseCsvCell(text: string): string {
+  return /^[\t\r\n\0]/.test(text) || /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
+}
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  // Quote always (RFC 4180: quotes doubled inside), after neutralising formulas.
+  return `"${neutraliseCsvCell(s).replace(/"/g, '""')}"`;
+}
+
+/**
+ * One part of the CSV export stays under this many bytes once JSON-encoded in the resolver's answer
+ * (Forge's invoke response limit is 5 MB; names added after sizing and the envelope fit in the rest).
+ */
+export const CSV_PART_MAX_BYTES = 3_500_000;
+/** Rows per part at most (names are looked up per part: one /user/bulk per 100 distinct people). */
+export const CSV_PART_MAX_ROWS = 5000;
+/** KVS pages one part walks at most, so a rarely matching filter still answers well within 25 s. */
+const CSV_PART_MAX_KVS_PAGES = 200;
+/** Room kept per row for the names filled in after sizing (two display names of at most 255 characters). */
+const NAME_RESERVE_BYTES = 1_100;
+
+/** Where the next part starts: a KVS cursor (absent: the newest entry) and entries to skip on that page. */
+interface ExportPosition {
+  c?: string;
+  s: number;
+}
+
+const isPosition = (x: unknown): x is ExportPosition =>
+  !!x &&
+  typeof x === 'object' &&
+  Number.isInteger((x as ExportPosition).s) &&
+  (x as ExportPosition).s >= 0 &&
+  (x as ExportPosition).s < KVS_PAGE &&
+  ((x as ExportPosition).c === undefined || typeof (x as ExportPosition).c === 'string');
+
+/** Bytes a CSV line adds to the JSON answer (its escaped text plus the escaped line break). */
+const jsonBytes = (line: string) => Buffer.byteLength(JSON.stringify(line), 'utf8');
+
+export interface AuditCsvPart {
+  /** This part's lines; the first part starts with the header row. Join parts with a line break. */
+  csv: string;
+  rows: number;
+  /** Pass back as `cursor` for the next part; absent on the last part. */
+  nextCursor?: string;
+  /** True when more parts follow (`nextCursor` is set). */
+  truncated: boolean;
+}
+
+/**
+ * The filtered log as CSV, newest first, in parts that each fit Forge's 5 MB response limit: the first
+ * call (no `cursor`) answers the header and the first rows, and `nextCursor` asks for the next part until
+ * it is absent. `people` and `name` are the Audit tab's name matching and naming (audit-names.ts), so the
+ * export holds what the tab shows: names beside IDs.
+ */
+export async function exportAuditCsv(
+  store: AuditStore,
+  q: AuditQueryPayload,
+  people: Set<string> = new Set(),
+  name: (entries: AuditEntryView[]) => Promise<AuditEntryView[]> = async (entries) => entries,
+): Promise<AuditCsvPart> {
+  const start = decodeCursor(q.cursor, isPosition);
+  const keep = matcher(q, people);
+  const header = COLUMNS.join(',');
+  let bytes = start ? 0 : jsonBytes(header);
+  const picked: AuditEntryView[] = [];
+  let pageCursor = start?.c;
+  let skip = start?.s ?? 0;
+  let next: ExportPosition | undefined;
+  for (let pages = 0; ; pages += 1) {
+    if (pages >= CSV_PART_MAX_KVS_PAGES) {
+      next = { c: pageCursor, s: 0 };
+      break;
+    }
+    const page = await store.page(pageCursor, KVS_PAGE);
+    for (let i = skip; i < page.entries.length && !next; i += 1) {
+      const e = page.entries[i] as AuditEntryView;
+      if (!keep(e)) continue;
+      const size = jsonBytes(COLUMNS.map((c) => csvCell(e[c])).join(',')) + NAME_RESERVE_BYTES;
+      if (picked.length >= CSV_PART_MAX_ROWS || (picked.length > 0 && bytes + size > CSV_PART_MAX_BYTES))
+        next = { c: pageCursor, s: i };
+      else {
+        picked.push(e);
+        bytes += size;
+      }
+    }
+    if (next || !page.nextCursor) break;
+    pageCursor = page.nextCursor;
+    skip = 0;
+  }
+  const rows = await name(picked);
+  const lines = [...(start ? [] : [header]), ...rows.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(','))];
+  const nextCursor = next ? encodeCursor(next) : undefined;
+  return { csv: lines.join('\n'), rows: rows.length, nextCursor, truncated: !!nextCursor };
+}

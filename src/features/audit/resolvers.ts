@@ -1,0 +1,44 @@
+/**
+ * The audit log's resolver keys: read it (names looked up when read) and export it as CSV.
+ */
+import { jira } from '../../jira';
+import type { ResolverDefinitions } from '../../invocation/define';
+import { asPayload, field } from '../../invocation/validate';
+import { exportAuditCsv, queryAudit } from './audit';
+import { nameAuditEntries, peopleNamed } from './audit-names';
+import { auditStore } from './audit-store';
+
+/** An item's or entry's result, as filters name it. */
+export const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
+
+function auditQuery(raw: unknown) {
+  const p = asPayload(raw);
+  return {
+    action: field.optionalString(p, 'action', 64),
+    actor: p.actor === undefined ? undefined : field.accountId(p, 'actor'),
+    result: field.oneOf(p, 'result', AUDIT_RESULTS),
+    text: field.optionalString(p, 'text', 200),
+    cursor: field.optionalString(p, 'cursor', 2000),
+    pageSize: field.optionalInt(p, 'pageSize', 1, 200),
+  };
+}
+
+export const auditResolvers: ResolverDefinitions<'listAudit' | 'exportAuditCsv'> = {
+  listAudit: {
+    access: 'cached',
+    run: async ({ payload }) => {
+      const q = auditQuery(payload);
+      const page = await queryAudit(auditStore, q, undefined, await peopleNamed(jira, q.text));
+      return { ...page, entries: await nameAuditEntries(jira, page.entries) };
+    },
+  },
+  exportAuditCsv: {
+    access: 'live',
+    run: async ({ payload }) => {
+      const q = auditQuery(payload);
+      return exportAuditCsv(auditStore, q, await peopleNamed(jira, q.text), (entries) =>
+        nameAuditEntries(jira, entries),
+      );
+    },
+  },
+};

@@ -1,0 +1,231 @@
+/**
+ * The Audit tab: every change the app made (when, who, what, to whom or what, result), filtered and paged,
+ * with people shown by name. The filtered log is copied as CSV with one button (UI Kit has no file
+ * download); when the browser refuses the clipboard, the CSV appears in a small read-only box to copy by
+ * hand. Entries never hold emails.
+ */
+import React, { useState } from 'react';
+import {
+  Button,
+  DynamicTable,
+  Inline,
+  Label,
+  Lozenge,
+  SectionMessage,
+  Select,
+  Stack,
+  Text,
+  TextArea,
+  Textfield,
+  UserPicker,
+} from '@forge/react';
+import { AUDIT_ACTIONS, auditActionLabel } from '../../../contract';
+import type { AppError, AuditEntryView, AuditQueryPayload } from '../../../contract';
+import { call } from '../../../frontend/api';
+import { copyText } from '../../../frontend/copyText';
+import { type FieldEvent, valueOf } from '../../../frontend/events';
+import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
+import { useCursorPages } from '../../../frontend/hooks/useCursorPages';
+import { useDebounced } from '../../../frontend/hooks/useDebounced';
+import { useResolver } from '../../../frontend/hooks/useResolver';
+
+const ANY = { label: 'Any', value: '' };
+const ACTIONS = [ANY, ...AUDIT_ACTIONS.map((a) => ({ label: a.label, value: a.action }))];
+const RESULT_WORDS: Record<AuditEntryView['result'], string> = {
+  done: 'Done',
+  already: 'Already so',
+  failed: 'Failed',
+};
+const RESULTS = [ANY, ...Object.entries(RESULT_WORDS).map(([value, label]) => ({ label, value }))];
+
+/** Who: the name, or a plain statement that Jira no longer knows the account (its ID stays in the CSV). */
+function who(e: AuditEntryView): string {
+  return e.actorName ?? 'Unknown account';
+}
+
+/** Targets that are not one person, group or desk, in words. */
+const TARGET_WORDS: Record<string, string> = { registry: 'All functional accounts' };
+
+function target(e: AuditEntryView): string {
+  if (e.targetLabel) return e.targetLabel;
+  if (e.targetType === 'user') return 'Unknown account';
+  return TARGET_WORDS[e.targetType] ?? e.targetId;
+}
+
+interface CsvState {
+  csv: string;
+  rows: number;
+  truncated: boolean;
+  copied: boolean;
+}
+
+function CsvResult({ csv, onClose }: { csv: CsvState; onClose: () => void }) {
+  const rows = `${csv.rows.toLocaleString('en')} ${csv.rows === 1 ? 'row' : 'rows'}`;
+  const more = csv.truncated ? ' These are the newest entries; narrow the filters to get the rest.' : '';
+  return csv.copied ? (
+    <SectionMessage appearance="success" title="CSV copied">
+      <Text testId="audit-csv-info">{`Copied ${rows} to the clipboard: paste them into a spreadsheet.${more}`}</Text>
+    </SectionMessage>
+  ) : (
+    <SectionMessage appearance="information" title="Copy the CSV">
+      <Stack space="space.100">
+        <Text testId="audit-csv-info">{`The browser did not allow copying. Select all in the box (Ctrl+A or ⌘A) and copy it: ${rows}.${more}`}</Text>
+        <Label labelFor="audit-csv-text">CSV</Label>
+        <TextArea
+          id="audit-csv-text"
+          testId="audit-csv-text"
+          value={csv.csv}
+          isReadOnly
+          isMonospaced
+          maxHeight="12rem"
+          resize="vertical"
+        />
+        <Button appearance="subtle" onClick={onClose} testId="audit-csv-close">
+          Close
+        </Button>
+      </Stack>
+    </SectionMessage>
+  );
+}
+
+export function AuditTab() {
+  const [filters, setFilters] = useState<AuditQueryPayload>({});
+  const [textInput, setTextInput] = useState('');
+  const text = useDebounced(textInput);
+  const [error, setError] = useState<AppError | undefined>();
+  const [csv, setCsv] = useState<CsvState | undefined>();
+  const [exporting, setExporting] = useState(false);
+  /** Rows fetched so far while a long export arrives in parts. */
+  const [exported, setExported] = useState(0);
+  const query: AuditQueryPayload = { ...filters, ...(text ? { text } : {}) };
+  const key = JSON.stringify(query);
+  const pages = useCursorPages(key);
+  const [result] = useResolver('listAudit', { ...query, cursor: pages.cursor });
+  const page = result.status === 'ready' ? result.data : undefined;
+
+  const exportCsv = async () => {
+    setExporting(true);
+    setExported(0);
+    setError(undefined);
+    setCsv(undefined);
+    try {
+      // The export arrives in parts (each under Forge's 5 MB response limit): ask until there is no cursor.
+      const parts: string[] = [];
+      let rows = 0;
+      let cursor: string | undefined;
+      do {
+        const res = await call('exportAuditCsv', { ...(JSON.parse(key) as AuditQueryPayload), cursor });
+        if (!res.ok) {
+          setError(res.error);
+          return;
+        }
+        if (res.data.csv) parts.push(res.data.csv);
+        rows += res.data.rows;
+        setExported(rows);
+        cursor = res.data.nextCursor;
+      } while (cursor);
+      const text = parts.join('\n');
+      setCsv({ csv: text, rows, truncated: false, copied: await copyText(text) });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <Stack space="space.200">
+      <Inline space="space.200" shouldWrap alignBlock="end">
+        <Stack space="space.050">
+          <Label labelFor="audit-action-input">Action</Label>
+          <Select
+            inputId="audit-action-input"
+            testId="audit-action"
+            placeholder="Any"
+            options={ACTIONS}
+            onChange={(o: { value: string } | null) => setFilters((f) => ({ ...f, action: o?.value || undefined }))}
+          />
+        </Stack>
+        <Stack space="space.050">
+          <Label labelFor="audit-result-input">Result</Label>
+          <Select
+            inputId="audit-result-input"
+            testId="audit-result"
+            placeholder="Any"
+            options={RESULTS}
+            onChange={(o: { value: string } | null) =>
+              setFilters((f) => ({ ...f, result: (o?.value || undefined) as AuditQueryPayload['result'] }))
+            }
+          />
+        </Stack>
+        <UserPicker
+          label="Changed by"
+          name="audit-actor"
+          placeholder="Anyone"
+          onChange={(u: { id?: string } | null | undefined) => setFilters((f) => ({ ...f, actor: u?.id || undefined }))}
+        />
+        <Stack space="space.050">
+          <Label labelFor="audit-text">Person, group or job</Label>
+          <Textfield
+            id="audit-text"
+            testId="audit-text"
+            placeholder="Name or ID"
+            value={textInput}
+            onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
+          />
+        </Stack>
+        <Button onClick={() => void exportCsv()} isDisabled={exporting} testId="audit-export">
+          {exporting ? `Preparing CSV…${exported > 0 ? ` ${exported.toLocaleString('en')} rows` : ''}` : 'Copy as CSV'}
+        </Button>
+      </Inline>
+      {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
+      {error ? <ErrorBanner error={error} /> : null}
+      {csv ? <CsvResult csv={csv} onClose={() => setCsv(undefined)} /> : null}
+      {page && page.entries.length === 0 ? <Text testId="audit-table">No changes match.</Text> : null}
+      {page && page.entries.length > 0 ? (
+        <DynamicTable
+          testId="audit-table"
+          head={{
+            cells: [
+              { key: 'when', content: 'When (UTC)', width: 12 },
+              { key: 'who', content: 'Who', width: 14 },
+              { key: 'action', content: 'Action', width: 16 },
+              { key: 'target', content: 'Target', width: 16 },
+              { key: 'object', content: 'Group or desk', width: 14 },
+              { key: 'result', content: 'Result', width: 8 },
+              { key: 'detail', content: 'Detail', width: 20 },
+            ],
+          }}
+          rows={page.entries.map((e) => ({
+            key: e.id,
+            cells: [
+              { key: 'when', content: e.at.replace('T', ' ').slice(0, 16) },
+              { key: 'who', content: who(e) },
+              { key: 'action', content: auditActionLabel(e.action) },
+              { key: 'target', content: target(e) },
+              { key: 'object', content: e.objectLabel ?? e.objectId ?? '' },
+              {
+                key: 'result',
+                content: (
+                  <Lozenge appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}>
+                    {RESULT_WORDS[e.result]}
+                  </Lozenge>
+                ),
+              },
+              { key: 'detail', content: e.detail ?? '' },
+            ],
+          }))}
+        />
+      ) : null}
+      {page ? (
+        <Inline space="space.150" alignBlock="center">
+          <Button isDisabled={!pages.canGoBack} onClick={pages.back} testId="audit-prev">
+            Previous
+          </Button>
+          <Text>{`Page ${pages.pageNumber}`}</Text>
+          <Button isDisabled={!page.nextCursor} onClick={() => pages.forward(page.nextCursor)} testId="audit-next">
+            Next
+          </Button>
+        </Inline>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,393 @@
+/**
+ * Bulk jobs on Forge's queue (`@forge/events`): the resolver records a job and pushes one event per slice
+ * (a chunk of 500 items); the `bulk-jobs` consumer processes a slice as the administrator who started the
+ * job (offline impersonation), re-checking that administrator's rights first. Delivery is at least once,
+ * so each slice is guarded by a lease (a KVS key set with FAIL_IF_EXISTS and a TTL past the holder's
+ * time limit: a killed holder can make no further request, so once its lease expires nobody else is
+ * writing). Before a batch is sent its indices are recorded as "in flight"; a later delivery reads Jira
+ * back for those (is the user in the group now?) instead of repeating the write and misreading "already".
+ * Each item gets one outcome and one audit entry (stable id per job and item), attributed to the job's
+ * creator. A Retry-After or a spent time budget ends the invocation early and pushes a continuation
+ * event delayed by the wait: nothing ever sleeps past the invocation's limit. Requests are paced to Jira's
+ * burst limit by the executor's shared pacer (src/jira/pacer.ts).
+ */
+import { Queue } from '@forge/events';
+import { kvs } from '@forge/kvs';
+import { randomUUID } from 'node:crypto';
+import type { ChangeResult, ItemOutcome } from '../../contract';
+import type { JiraClient } from '../../jira';
+import { runActingAs } from '../../jira/acting-as';
+import { JiraApiError } from '../../jira/errors';
+import type { AuditStore } from '../audit/audit-store';
+import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
+import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
+import { isRetryable } from './bulk-outcomes';
+import { membershipLanded, RateLimitedFailure, type MembershipJira } from '../groups/membership';
+import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
+
+export const BULK_QUEUE = 'bulk-jobs';
+/** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
+export const BULK_CONCURRENCY = { key: 'bulk-jira-writes', limit: 1 } as const;
+/** Requests in flight at once inside a slice (paced; enough to cover Jira's latency). */
+export const WORKERS = 4;
+/** Stop this long before the invocation's limit, to checkpoint and hand over. */
+export const HANDOVER_MARGIN_MS = 10_000;
+/** The longest reason stored per item: Jira's error texts are cut to this. */
+export const MAX_REASON_CHARS = 200;
+
+export interface SliceEvent {
+  jobId: string;
+  chunk: number;
+  /**
+   * Hand-over generation: each continuation carries the next one. A delivery of an older generation is
+   * stale (its continuation already exists) and ends at once, so duplicates never fork the chain.
+   */
+  gen?: number;
+}
+
+/** Which delivery this is: Forge's event id and retry count. */
+export interface Delivery {
+  eventId: string;
+  retryCount: number;
+}
+
+interface Lease {
+  token: string;
+  eventId: string;
+  retryCount: number;
+}
+
+export interface RunnerDeps {
+  jira: BulkJira &
+    MembershipJira &
+    Pick<JiraClient, 'listGroupMembersPage'> & {
+      getMyGlobalPermissions(keys: Array<'ADMINISTER' | 'SYSTEM_ADMIN'>): Promise<Record<string, boolean>>;
+    };
+  jobs: JobStore;
+  audit: AuditStore;
+}
+
+const queue = new Queue({ key: BULK_QUEUE });
+const leaseKey = (e: SliceEvent) => `job:${e.jobId}:lease:${e.chunk}`;
+const flightKey = (e: SliceEvent) => `job:${e.jobId}:flight:${e.chunk}`;
+const cancelKey = (jobId: string) => `job:${jobId}:cancel`;
+const preKey = (e: SliceEvent) => `job:${e.jobId}:pre:${e.chunk}`;
+
+/** Jira's page size for a group's members (`group/member` answers at most 50). */
+const MEMBER_PAGE = 50;
+/** Reading a slice's state before it may cost at most this share of its items in requests. */
+const PRE_STATE_MAX_SHARE = 0.2;
+
+/**
+ * A membership slice's items as Jira had them before the slice wrote anything: `inTarget` are the item
+ * indices already so (already a member, already not a member). Kept per slice (≤ 500 numbers), so an
+ * item whose answer was lost and that reads back as changed is `done` only if it was not so before.
+ * `known: false` when reading it would have cost too much (a big group, a small slice).
+ */
+interface PreState {
+  known: boolean;
+  inTarget: number[];
+}
+
+/** A reason short enough that no record grows with Jira's error texts. */
+export function boundedReason(message: string): string {
+  return message.length <= MAX_REASON_CHARS ? message : `${message.slice(0, MAX_REASON_CHARS - 1)}…`;
+}
+
+/** Pushes one event per slice (50 per push, Forge's limit). */
+export async function enqueueJob(header: JobHeader, delayInSeconds = 0): Promise<void> {
+  const chunks = Math.ceil(header.total / JOB_CHUNK);
+  const events = Array.from({ length: chunks }, (_, chunk) => ({
+    body: { jobId: header.jobId, chunk },
+    concurrency: { ...BULK_CONCURRENCY },
+    ...(delayInSeconds > 0 ? { delayInSeconds } : {}),
+  }));
+  for (let i = 0; i < events.length; i += 50) await queue.push(events.slice(i, i + 50));
+}
+
+export async function requestCancel(jobId: string): Promise<void> {
+  await kvs.set(cancelKey(jobId), true);
+}
+
+export async function isCancelled(jobId: string): Promise<boolean> {
+  return (await kvs.get<boolean>(cancelKey(jobId))) === true;
+}
+
+/** Sums the per-slice tallies into the header's totals. */
+function retally(header: JobHeader): void {
+  const counts: Record<ItemOutcome, number> = { done: 0, already: 0, failed: 0 };
+  let processed = 0;
+  for (const s of Object.values(header.slices ?? {})) {
+    counts.done += s.done;
+    counts.already += s.already;
+    counts.failed += s.failed;
+    processed += s.done + s.already + s.failed;
+  }
+  header.counts = counts;
+  header.processed = processed;
+}
+
+/**
+ * Takes the slice's lease. Free (or expired) → taken. Held by an earlier delivery of this same event →
+ * taken over: Forge redelivers an event only after that delivery ended (it failed, timed out or was
+ * killed, and can make no further request). Held by anyone else (a concurrent duplicate, another event
+ * for the slice) → busy.
+ */
+async function takeLease(e: SliceEvent, d: Delivery, remainingMs: number): Promise<Lease | undefined> {
+  const mine: Lease = { token: randomUUID(), eventId: d.eventId, retryCount: d.retryCount };
+  const ttl = { value: Math.ceil(remainingMs / 1000) + 2, unit: 'SECONDS' as const };
+  try {
+    await kvs.set(leaseKey(e), mine, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
+    return mine;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'KEY_ALREADY_EXISTS') throw err;
+  }
+  const held = await kvs.get<Lease>(leaseKey(e));
+  if (!held || held.eventId !== d.eventId || held.retryCount >= d.retryCount) return undefined;
+  const previous = await kvs.set<Lease, Lease>(leaseKey(e), mine, {
+    keyPolicy: 'OVERRIDE',
+    returnValue: 'PREVIOUS',
+    ttl,
+  });
+  if (previous?.value.token === held.token) return mine;
+  // A concurrent duplicate of this redelivery swapped first: give it back and stand aside.
+  if (previous) await kvs.set(leaseKey(e), previous.value, { ttl });
+  return undefined;
+}
+
+/**
+ * Reads the slice's state before any write: one `user/groups` request when the items are one user's
+ * groups, else the group's member pages (inactive members too), unless that costs more than
+ * PRE_STATE_MAX_SHARE of the slice's items in requests.
+ */
+async function readPreState(
+  jira: RunnerDeps['jira'],
+  op: 'add' | 'remove',
+  items: JobItem[],
+  todo: number[],
+): Promise<PreState> {
+  const wanted = (isMember: boolean) => isMember === (op === 'add');
+  const users = new Set(todo.map((i) => (items[i] as JobItem).a));
+  const groups = new Set(todo.map((i) => (items[i] as JobItem).g));
+  if (users.size === 1) {
+    const ids = await jira.getUserGroupIds([...users][0] as string);
+    return { known: true, inTarget: todo.filter((i) => wanted(ids.has((items[i] as JobItem).g))) };
+  }
+  if (groups.size !== 1) return { known: false, inTarget: [] };
+  const groupId = [...groups][0] as string;
+  const budget = Math.max(1, Math.floor(todo.length * PRE_STATE_MAX_SHARE));
+  const members = new Set<string>();
+  for (let page = 0; ; page += 1) {
+    if (page >= budget) return { known: false, inTarget: [] };
+    const got = await jira.listGroupMembersPage(groupId, page * MEMBER_PAGE, MEMBER_PAGE, true);
+    if (page === 0 && got.total !== undefined && Math.ceil(got.total / MEMBER_PAGE) > budget)
+      return { known: false, inTarget: [] };
+    for (const u of got.items) members.add(u.accountId);
+    if (got.isLast || got.items.length === 0) break;
+  }
+  return { known: true, inTarget: todo.filter((i) => wanted(members.has((items[i] as JobItem).a))) };
+}
+
+export type SliceResult = { kind: 'finished' } | { kind: 'busy' } | { kind: 'continued'; delaySeconds: number };
+
+/**
+ * Processes one slice event. Returns finished (also when the job was cancelled, stopped or is unknown),
+ * busy (another live delivery holds the slice; it carries on, and if it dies Forge redelivers its event),
+ * or continued (a continuation event has been pushed).
+ */
+export async function processSlice(
+  deps: RunnerDeps,
+  e: SliceEvent,
+  d: Delivery,
+  remainingMs: () => number,
+): Promise<SliceResult> {
+  const first = await deps.jobs.header(e.jobId);
+  if (!first || first.stopped || e.chunk * JOB_CHUNK >= first.total) return { kind: 'finished' };
+  const known = first.slices?.[e.chunk];
+  if (known?.complete || (e.gen ?? 0) < (known?.gen ?? 0)) return { kind: 'finished' };
+  const lease = await takeLease(e, d, remainingMs());
+  if (!lease) return { kind: 'busy' };
+  try {
+    return await runActingAs(first.createdBy, () => work(deps, e, remainingMs));
+  } finally {
+    if ((await kvs.get<Lease>(leaseKey(e)))?.token === lease.token) await kvs.delete(leaseKey(e));
+  }
+}
+
+async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number): Promise<SliceResult> {
+  const header = (await deps.jobs.header(e.jobId)) as JobHeader;
+  const spec = BULK_OPERATIONS[header.operation];
+  const membershipOp =
+    header.operation === 'remove-users-from-group'
+      ? 'remove'
+      : header.operation === 'add-users-to-group' || header.operation === 'add-user-to-groups'
+        ? 'add'
+        : undefined;
+  const slice = (header.slices ??= {})[e.chunk] ?? { done: 0, already: 0, failed: 0, complete: false, gen: 0 };
+  if ((e.gen ?? 0) < (slice.gen ?? 0)) return { kind: 'finished' };
+  header.slices[e.chunk] = slice;
+
+  // The administrator's rights, again, before any write: they may have lost them since starting.
+  let rights: Record<string, boolean>;
+  try {
+    rights = await deps.jira.getMyGlobalPermissions(['ADMINISTER', 'SYSTEM_ADMIN']);
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ProxyRequestError') rights = {};
+    else throw err;
+  }
+  if (!rights.ADMINISTER || (membershipOp && !rights.SYSTEM_ADMIN)) {
+    header.stopped = membershipOp
+      ? 'Stopped: the administrator who started this job is no longer a site admin.'
+      : 'Stopped: the administrator who started this job is no longer a Jira administrator.';
+    const outcomes = await deps.jobs.outcomes(e.jobId, e.chunk);
+    await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    return { kind: 'finished' };
+  }
+
+  const [items, outcomes, inFlight] = await Promise.all([
+    deps.jobs.items(e.jobId, e.chunk),
+    deps.jobs.outcomes(e.jobId, e.chunk),
+    kvs.get<number[]>(flightKey(e)),
+  ]);
+  const uncertain = new Set(inFlight ?? []);
+  let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
+  let pause: number | undefined;
+  let stop = false;
+  // Membership: 50 items per batch (few pauses between batches; at most 50 to read back after a kill).
+  const batchSize = spec.batch > 1 ? spec.batch : 50;
+
+  const record = async (indices: number[], results: ChangeResult[]) => {
+    for (const [k, i] of indices.entries()) {
+      const item = items[i] as JobItem;
+      const result = results[k] as ChangeResult;
+      const message = boundedReason(result.message);
+      await deps.audit.record(
+        {
+          actor: header.createdBy,
+          action: spec.action,
+          targetType: 'user',
+          targetId: item.a,
+          objectType: spec.objectType,
+          objectId: item.g,
+          objectLabel: header.labels[item.g],
+          result: result.outcome,
+          detail: message,
+          jobId: e.jobId,
+        },
+        { at: new Date(header.createdAt), id: `${e.jobId}-${String(e.chunk * JOB_CHUNK + i).padStart(6, '0')}` },
+      );
+      outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: message } : {}) } as JobOutcome;
+      slice[result.outcome] += 1;
+    }
+  };
+
+  /** One item (or one JSM batch): an in-flight one from a lost delivery is read back first. */
+  const applyOne = async (indices: number[]): Promise<ChangeResult[]> => {
+    const batch = indices.map((i) => items[i] as JobItem);
+    if (membershipOp && indices.length === 1 && uncertain.has(indices[0] as number)) {
+      const item = batch[0] as JobItem;
+      if (await membershipLanded(deps.jira, membershipOp, item.g, item.a)) {
+        const done = membershipOp === 'add' ? 'Added to the group.' : 'Removed from the group.';
+        return [{ outcome: 'done', message: `${done} ${MEMBERSHIP_READ_BACK_NOTE}` }];
+      }
+    }
+    const results = await spec.apply(deps.jira, batch);
+    // A transient failure (5xx after the executor's own retries) gets one more try before it is recorded.
+    if (membershipOp && results.length === 1 && results[0]?.outcome === 'failed' && isRetryable(results[0].message))
+      return spec.apply(deps.jira, batch);
+    return results;
+  };
+
+  // Membership: what was already so before this slice wrote anything is recorded as such, unsent.
+  if (membershipOp) {
+    let pre = await kvs.get<PreState>(preKey(e));
+    if (!pre) {
+      const untouched = todo.length === items.length && uncertain.size === 0;
+      try {
+        pre = untouched ? await readPreState(deps.jira, membershipOp, items, todo) : { known: false, inTarget: [] };
+      } catch (err) {
+        if (!(err instanceof JiraApiError) || err.status !== 429) throw err;
+        pre = undefined;
+        pause = err.retryAfter ?? 1000;
+      }
+      if (pre) await kvs.set(preKey(e), pre);
+    }
+    const already = new Set(pre?.inTarget ?? []);
+    const skip = todo.filter((i) => already.has(i));
+    if (skip.length > 0) {
+      const message = membershipOp === 'add' ? 'Already a member.' : 'Already not a member.';
+      await record(
+        skip,
+        skip.map(() => ({ outcome: 'already', message })),
+      );
+      todo = todo.filter((i) => !already.has(i));
+      slice.complete = outcomes.filter(Boolean).length >= items.length;
+      retally(header);
+      await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    }
+  }
+
+  // Hand over with a margin: 10 s, or a quarter of a short time limit.
+  const margin = Math.min(HANDOVER_MARGIN_MS, remainingMs() / 4);
+  let cursor = 0;
+  while (cursor < todo.length && !stop && pause === undefined) {
+    if (remainingMs() < margin) break;
+    if (await isCancelled(e.jobId)) {
+      stop = true;
+      break;
+    }
+    const batchIdx = todo.slice(cursor, cursor + batchSize);
+    cursor += batchIdx.length;
+    // Recorded before sending: a delivery that takes over after a kill reads these back.
+    await kvs.set(flightKey(e), [...new Set([...uncertain, ...batchIdx])]);
+    const units: number[][] =
+      spec.batch > 1
+        ? Array.from({ length: Math.ceil(batchIdx.length / spec.batch) }, (_, u) =>
+            batchIdx.slice(u * spec.batch, (u + 1) * spec.batch),
+          )
+        : batchIdx.map((i) => [i]);
+    let next = 0;
+    const finished: Array<{ indices: number[]; results: ChangeResult[] }> = [];
+    const worker = async () => {
+      while (pause === undefined && next < units.length) {
+        const indices = units[next] as number[];
+        next += 1;
+        try {
+          finished.push({ indices, results: await applyOne(indices) });
+        } catch (err) {
+          if (err instanceof RateLimitedFailure) {
+            pause = Math.max(pause ?? 0, err.retryAfterMs ?? 1000);
+            return;
+          }
+          throw err;
+        }
+      }
+    };
+    await runActingAs(header.createdBy, () => Promise.all(Array.from({ length: WORKERS }, worker)));
+    for (const f of finished) await record(f.indices, f.results);
+    for (const f of finished) for (const i of f.indices) uncertain.delete(i);
+    const unsent = units.slice(next).flat();
+    cursor -= unsent.length;
+    // Items of an interrupted unit stay uncertain (their write may have been sent).
+    await kvs.set(flightKey(e), [...uncertain]);
+    slice.complete = outcomes.filter(Boolean).length >= items.length;
+    retally(header);
+    await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    if (pause !== undefined) break;
+  }
+  if (stop || slice.complete) {
+    if (slice.complete) await Promise.all([kvs.delete(flightKey(e)), kvs.delete(preKey(e))]);
+    return { kind: 'finished' };
+  }
+  // Not done: hand over to a continuation event, after Jira's Retry-After when it asked to wait.
+  const delaySeconds = pause === undefined ? 0 : Math.min(Math.ceil(pause / 1000), 900);
+  const gen = (e.gen ?? 0) + 1;
+  await queue.push({
+    body: { jobId: e.jobId, chunk: e.chunk, gen },
+    concurrency: { ...BULK_CONCURRENCY },
+    ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}),
+  });
+  slice.gen = gen;
+  await deps.jobs.checkpoint(header, e.chunk, outcomes);
+  return { kind: 'continued', delaySeconds };
+}

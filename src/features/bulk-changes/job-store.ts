@@ -1,0 +1,85 @@
+/**
+ * Bulk jobs in KVS, sized for thousands of items within Forge's limits: a small header
+ * (`job:<id>`), the items in chunks of 500 (`job:<id>:items:<n>`), their outcomes in matching chunks
+ * (`job:<id>:out:<n>`), and a newest-first index (`jobs:<time>:<id>`). A checkpoint writes the outcome
+ * chunk and the header in one transaction, so progress and outcomes never disagree.
+ */
+import { kvs, WhereConditions } from '@forge/kvs';
+import type { BulkOperation, ItemOutcome } from '../../contract';
+import { redactDeep } from '../../store/redact';
+
+export const JOB_CHUNK = 500;
+const MAX_TIME = 9_999_999_999_999;
+
+export interface JobItem {
+  /** accountId */
+  a: string;
+  /** groupId */
+  g: string;
+}
+
+export interface JobOutcome {
+  o: ItemOutcome;
+  m?: string;
+}
+
+export interface JobHeader {
+  jobId: string;
+  operation: BulkOperation;
+  createdAt: string;
+  createdBy: string;
+  total: number;
+  /** Items before this index have a recorded outcome. */
+  processed: number;
+  counts: Record<ItemOutcome, number>;
+  /** Display names known when the job was created (users and groups), for the audit log. */
+  labels: Record<string, string>;
+  /** Per slice (chunk) tallies, kept by the queue consumer; `processed` and `counts` are their sums. */
+  slices?: Record<number, { done: number; already: number; failed: number; complete: boolean; gen?: number }>;
+  /** Why the job stopped before the end (the administrator lost the rights it needs). */
+  stopped?: string;
+}
+
+const headerKey = (id: string) => `job:${id}`;
+const itemsKey = (id: string, chunk: number) => `job:${id}:items:${chunk}`;
+const outKey = (id: string, chunk: number) => `job:${id}:out:${chunk}`;
+const indexKey = (createdAt: string, id: string) =>
+  `jobs:${String(MAX_TIME - Date.parse(createdAt)).padStart(13, '0')}:${id}`;
+
+export interface JobStore {
+  create(header: JobHeader, items: JobItem[]): Promise<void>;
+  header(jobId: string): Promise<JobHeader | undefined>;
+  items(jobId: string, chunk: number): Promise<JobItem[]>;
+  outcomes(jobId: string, chunk: number): Promise<Array<JobOutcome | null>>;
+  checkpoint(header: JobHeader, chunk: number, outcomes: Array<JobOutcome | null>): Promise<void>;
+  recent(limit: number): Promise<string[]>;
+}
+
+export const jobStore: JobStore = {
+  async create(header, items) {
+    for (let c = 0; c * JOB_CHUNK < items.length; c += 1) {
+      await kvs.set(itemsKey(header.jobId, c), items.slice(c * JOB_CHUNK, (c + 1) * JOB_CHUNK));
+    }
+    await kvs.set(headerKey(header.jobId), redactDeep(header));
+    await kvs.set(indexKey(header.createdAt, header.jobId), header.jobId);
+  },
+  header: (jobId) => kvs.get<JobHeader>(headerKey(jobId)),
+  async items(jobId, chunk) {
+    return (await kvs.get<JobItem[]>(itemsKey(jobId, chunk))) ?? [];
+  },
+  async outcomes(jobId, chunk) {
+    return (await kvs.get<Array<JobOutcome | null>>(outKey(jobId, chunk))) ?? [];
+  },
+  async checkpoint(header, chunk, outcomes) {
+    // Jira's reasons and group names can hold emails: nothing persisted may.
+    await kvs
+      .transact()
+      .set(outKey(header.jobId, chunk), redactDeep(outcomes))
+      .set(headerKey(header.jobId), redactDeep(header))
+      .execute();
+  },
+  async recent(limit) {
+    const res = await kvs.query().where('key', WhereConditions.beginsWith('jobs:')).limit(limit).getMany<string>();
+    return res.results.map((r) => r.value);
+  },
+};

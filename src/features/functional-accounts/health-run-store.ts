@@ -1,0 +1,187 @@
+/**
+ * The functional health check's runs in KVS, all small values:
+ * - `fa-health:last`: the last finished run's summary;
+ * - `fa-health:running`: which run is under way (created only if absent, so one run at a time; expires
+ *   after RUN_LOCK_HOURS in case a run never finishes);
+ * - `fa-health:run:<runId>`: the run's header (who started it, when, whether it is done);
+ * - `fa-health:run:<runId>:plan`: the run's slicing, created once; `…:pushed` once its events are pushed;
+ * - `fa-health:run:<runId>:<prep>:in:<n>`: slice n's input (account ids and what Jira said about them);
+ * - `fa-health:run:<runId>:<prep>:done:<n>`: slice n's result (counts only).
+ * `prep` names one preparation of the run, so slices of a preparation that lost a race are ignored.
+ * Run entries expire on their own (TTL) and are deleted when the run finishes.
+ */
+import { ForgeKvsAPIError, kvs, WhereConditions } from '@forge/kvs';
+import type { HealthRun } from '../../contract';
+import type { UserFact } from './functional-health';
+
+const LAST_KEY = 'fa-health:last';
+const LOCK_KEY = 'fa-health:running';
+const RUN_PREFIX = 'fa-health:run:';
+export const RUN_LOCK_HOURS = 1;
+const RUN_TTL = { value: 7, unit: 'DAYS' } as const;
+const BATCH = 25;
+
+export interface RunHeader {
+  runId: string;
+  /** When the run started; every slice checks as of this instant. */
+  at: string;
+  /** The administrator's account ID, or "scheduled". */
+  startedBy: string;
+  siteId: string;
+  /** Written twice: when the run starts, and when it is done (with its summary). */
+  status: 'running' | 'done';
+  summary?: HealthRun;
+}
+
+/** The one preparation a run's slices follow; written once (the first preparation to finish wins). */
+export interface RunPlan {
+  prep: string;
+  slices: number;
+  /** Registry entries that could not be read. */
+  unreadable: number;
+  jiraRequests: number;
+}
+
+export interface SliceInput {
+  accountIds: string[];
+  users: Record<string, UserFact>;
+  /** Accounts of the slice that belong to an admin group → that group's name. */
+  admins: Record<string, string>;
+}
+
+export interface SliceResult {
+  checked: number;
+  findings: number;
+  failed: number;
+}
+
+const pad = (n: number) => String(n).padStart(6, '0');
+const headerKey = (runId: string) => `${RUN_PREFIX}${runId}`;
+const inKey = (runId: string, prep: string, n: number) => `${RUN_PREFIX}${runId}:${prep}:in:${pad(n)}`;
+const doneKey = (runId: string, prep: string, n: number) => `${RUN_PREFIX}${runId}:${prep}:done:${pad(n)}`;
+const planKey = (runId: string) => `${RUN_PREFIX}${runId}:plan`;
+const pushedKey = (runId: string) => `${RUN_PREFIX}${runId}:pushed`;
+
+async function keysWith<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+  const out: Array<{ key: string; value: T }> = [];
+  let cursor: string | undefined;
+  do {
+    const q = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(100);
+    const res = await (cursor ? q.cursor(cursor) : q).getMany<T>();
+    out.push(...res.results);
+    cursor = res.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** A `FAIL_IF_EXISTS` write refused because the key exists: HTTP 409 (code KEY_ALREADY_EXISTS or KEY_CONFLICT). */
+function isConflict(err: unknown): boolean {
+  return err instanceof ForgeKvsAPIError && (err.responseDetails.status === 409 || /EXISTS|CONFLICT/.test(err.code));
+}
+
+export interface HealthRunStore {
+  lastSummary(): Promise<HealthRun | undefined>;
+  putSummary(run: HealthRun): Promise<void>;
+  /** Takes the one-run-at-a-time lock for `runId`; false when another run holds it. */
+  lock(runId: string, at: string): Promise<boolean>;
+  /** The run holding the lock, if any. */
+  running(): Promise<{ runId: string; at: string } | undefined>;
+  /** Releases the lock if `runId` holds it. */
+  unlock(runId: string): Promise<void>;
+  header(runId: string): Promise<RunHeader | undefined>;
+  putHeader(header: RunHeader): Promise<void>;
+  removeHeader(runId: string): Promise<void>;
+  plan(runId: string): Promise<RunPlan | undefined>;
+  /** Creates the run's plan unless one exists; answers the plan that holds. */
+  putPlan(runId: string, plan: RunPlan): Promise<RunPlan>;
+  pushed(runId: string): Promise<boolean>;
+  markPushed(runId: string): Promise<void>;
+  /** One read for what a slice delivery needs: header, plan, the slice's result (if done) and its input. */
+  sliceState(
+    runId: string,
+    prep: string,
+    n: number,
+  ): Promise<{ header?: RunHeader; plan?: RunPlan; done?: SliceResult; input?: SliceInput }>;
+  putInputs(runId: string, prep: string, inputs: SliceInput[]): Promise<void>;
+  putResult(runId: string, prep: string, n: number, result: SliceResult): Promise<void>;
+  /** Results of every finished slice of `prep`, by slice number. */
+  results(runId: string, prep: string): Promise<Map<number, SliceResult>>;
+  /** Deletes every entry of the run but its header (plan, slices of all preparations); the header expires. */
+  clearSlices(runId: string): Promise<void>;
+}
+
+export const healthRunStore: HealthRunStore = {
+  lastSummary: () => kvs.get<HealthRun>(LAST_KEY),
+  putSummary: (run) => kvs.set(LAST_KEY, run),
+  async lock(runId, at) {
+    try {
+      await kvs.set(
+        LOCK_KEY,
+        { runId, at },
+        { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: RUN_LOCK_HOURS, unit: 'HOURS' } },
+      );
+      return true;
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+  },
+  running: () => kvs.get<{ runId: string; at: string }>(LOCK_KEY),
+  async unlock(runId) {
+    if ((await kvs.get<{ runId: string }>(LOCK_KEY))?.runId === runId) await kvs.delete(LOCK_KEY);
+  },
+  header: (runId) => kvs.get<RunHeader>(headerKey(runId)),
+  putHeader: (header) => kvs.set(headerKey(header.runId), header, { ttl: RUN_TTL }),
+  removeHeader: (runId) => kvs.delete(headerKey(runId)),
+  plan: (runId) => kvs.get<RunPlan>(planKey(runId)),
+  async putPlan(runId, plan) {
+    try {
+      await kvs.set(planKey(runId), plan, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RUN_TTL });
+      return plan;
+    } catch (err) {
+      const held = isConflict(err) ? await kvs.get<RunPlan>(planKey(runId)) : undefined;
+      if (held) return held;
+      throw err;
+    }
+  },
+  pushed: async (runId) => (await kvs.get<boolean>(pushedKey(runId))) === true,
+  markPushed: (runId) => kvs.set(pushedKey(runId), true, { ttl: RUN_TTL }),
+  async sliceState(runId, prep, n) {
+    const res = await kvs.batchGet<unknown>([
+      { key: headerKey(runId) },
+      { key: planKey(runId) },
+      { key: doneKey(runId, prep, n) },
+      { key: inKey(runId, prep, n) },
+    ]);
+    const value = (key: string) => res.successfulKeys.find((k) => k.key === key)?.value;
+    return {
+      header: value(headerKey(runId)) as RunHeader | undefined,
+      plan: value(planKey(runId)) as RunPlan | undefined,
+      done: value(doneKey(runId, prep, n)) as SliceResult | undefined,
+      input: value(inKey(runId, prep, n)) as SliceInput | undefined,
+    };
+  },
+  async putInputs(runId, prep, inputs) {
+    for (let i = 0; i < inputs.length; i += BATCH) {
+      const items = inputs
+        .slice(i, i + BATCH)
+        .map((value, j) => ({ key: inKey(runId, prep, i + j), value, options: { ttl: RUN_TTL } }));
+      const res = await kvs.batchSet(items);
+      if (res.failedKeys.length > 0)
+        throw new Error(
+          `Could not save ${res.failedKeys.length} health-check slices (${res.failedKeys[0]?.error.code}).`,
+        );
+    }
+  },
+  putResult: (runId, prep, n, result) => kvs.set(doneKey(runId, prep, n), result, { ttl: RUN_TTL }),
+  async results(runId, prep) {
+    const prefix = `${RUN_PREFIX}${runId}:${prep}:done:`;
+    const entries = await keysWith<SliceResult>(prefix);
+    return new Map(entries.map((e) => [Number(e.key.slice(prefix.length)), e.value]));
+  },
+  async clearSlices(runId) {
+    const keys = (await keysWith<unknown>(`${RUN_PREFIX}${runId}:`)).map((e) => e.key);
+    for (let i = 0; i < keys.length; i += BATCH)
+      await kvs.batchDelete(keys.slice(i, i + BATCH).map((key) => ({ key })));
+  },
+};

@@ -1,0 +1,495 @@
+/**
+ * The directory: lists and filters users page by page, one user's details, and resolution of pasted
+ * identifiers. Paging never silently truncates: each page says where the next starts, how many users
+ * were examined, and whether Jira's 1,000-result search cap was reached. Emails come from one asApp bulk
+ * call per page (the resolver has already authorized the caller).
+ */
+import type { ListUsersPayload, ResolvedIdentifier, UserDetails, UserFilters, UserPage, UserRow } from '../../contract';
+import type { JiraClient } from '../../jira';
+import { collect } from '../../jira/transport/pagination';
+import type { JiraUser } from '../../jira/types';
+import { GROUP_MEMBER_PAGE_MAX } from '../../jira/groups';
+import { USER_BULK_PAGE, USER_SEARCH_RESULT_CAP, USERS_SEARCH_PAGE_MAX } from '../../jira/users';
+import { invalidInput } from '../../invocation/app-error';
+import { decodeCursor, encodeCursor } from '../../invocation/cursor';
+import { isFunctionalQuery, looksFunctional } from '../../contract/naming';
+import { looksLikeEmail } from '../../store/redact';
+import type { DirectoryStore, IndexManifest } from '../directory-index/directory-store';
+import { indexServes, pageFromIndex } from '../directory-index/directory-index';
+
+export type DirectoryJira = Pick<
+  JiraClient,
+  | 'searchUsersPage'
+  | 'listUsersPage'
+  | 'listGroupMembersPage'
+  | 'listApplicationRoles'
+  | 'getEmailsBulk'
+  | 'getUser'
+  | 'getUsersBulkPage'
+  | 'migrateLegacyIds'
+  | 'listGroupsPage'
+>;
+
+export const DEFAULT_PAGE_SIZE = 50;
+/** Jira pages one listing call may read before it answers (with a cursor) to stay well inside 25 s. */
+const MAX_SCANS_PER_CALL = 6;
+
+type Source = 'search' | 'all' | 'group' | 'product' | 'index';
+interface Cursor {
+  s: Source;
+  /** Offset in the current Jira listing. */
+  o: number;
+  /** Index of the current group, for the product source. */
+  g?: number;
+}
+const isCursor = (x: unknown): x is Cursor =>
+  typeof x === 'object' &&
+  x !== null &&
+  ['search', 'all', 'group', 'product', 'index'].includes((x as Cursor).s) &&
+  Number.isInteger((x as Cursor).o) &&
+  (x as Cursor).o >= 0;
+
+function matchesQuery(u: JiraUser, query: string): boolean {
+  const q = query.toLowerCase();
+  const name = u.displayName.toLowerCase();
+  return (
+    name.startsWith(q) ||
+    name.split(/[\s_.\-()]+/).some((w) => w.startsWith(q)) ||
+    (u.emailAddress ?? '').toLowerCase().startsWith(q)
+  );
+}
+
+/** Which accounts are registered as functional (the registry in KVS), for the badge and the filter. */
+export interface FunctionalRegistry {
+  registered(accountIds: string[]): Promise<Set<string>>;
+  all(): Promise<Set<string>>;
+}
+
+export const NO_REGISTRY: FunctionalRegistry = { registered: async () => new Set(), all: async () => new Set() };
+
+function localPredicate(
+  filters: UserFilters,
+  query: string | undefined,
+  source: Source,
+  functionalIds: Set<string>,
+): (u: JiraUser) => boolean {
+  return (u) =>
+    (filters.status === undefined || (filters.status === 'active') === u.active) &&
+    (filters.accountType === undefined || u.accountType === filters.accountType) &&
+    (!filters.functional || looksFunctional(u.displayName) || functionalIds.has(u.accountId)) &&
+    (!query || source === 'search' || matchesQuery(u, query));
+}
+
+function toRow(u: JiraUser, emails: Map<string, string>): UserRow {
+  return {
+    accountId: u.accountId,
+    displayName: u.displayName,
+    email: emails.get(u.accountId) ?? u.emailAddress,
+    accountType: u.accountType,
+    active: u.active,
+    avatarUrl: u.avatarUrls?.['48x48'] ?? u.avatarUrls?.['24x24'],
+    functional: looksFunctional(u.displayName),
+  };
+}
+
+/**
+ * Accounts by exact email through Jira's user search: an email-shaped query matches the account with
+ * that email even when profile visibility hides it (see the simulator's `matchesUserSearch` for the
+ * source), so each email costs one search. A hit whose email Jira shows is confirmed from the response;
+ * only hits whose email is hidden are confirmed with the asApp email lookup, 100 a request. User search
+ * lists active accounts only, so an inactive account is not found this way (the directory index finds it).
+ */
+export async function searchAccountsByEmail(
+  jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
+  emails: string[],
+  concurrency = 4,
+): Promise<Map<string, JiraUser>> {
+  const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+  const found = new Map<string, JiraUser>();
+  const hidden = new Map<string, JiraUser>();
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted.length) {
+      const email = wanted[next++] as string;
+      const hits = (await jira.searchUsersPage(email, 0, 10)).items.filter((u) => u.accountType !== 'app');
+      for (const u of hits) {
+        if (u.emailAddress === undefined) hidden.set(u.accountId, u);
+        else if (u.emailAddress.toLowerCase() === email) found.set(email, u);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, worker));
+  if (hidden.size > 0) {
+    const set = new Set(wanted);
+    for (const e of await jira.getEmailsBulk([...hidden.keys()])) {
+      const email = e.email.toLowerCase();
+      const user = hidden.get(e.accountId);
+      if (user && set.has(email) && !found.has(email)) found.set(email, user);
+    }
+  }
+  return found;
+}
+
+/** The account whose email is exactly `email` (active accounts; see `searchAccountsByEmail`). */
+export async function searchAccountByEmail(
+  jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
+  email: string,
+): Promise<JiraUser | undefined> {
+  return (await searchAccountsByEmail(jira, [email])).get(email.trim().toLowerCase());
+}
+
+export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users: JiraUser[]): Promise<UserRow[]> {
+  // Only rows whose email Jira hid need the asApp lookup; app accounts have none.
+  const needing = users.filter((u) => u.accountType !== 'app' && !u.emailAddress).map((u) => u.accountId);
+  const emails = new Map((await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]));
+  return users.map((u) => toRow(u, emails));
+}
+
+/** The role's groups, smallest first, with the member ids of each (for de-duplication across groups). */
+async function productGroups(jira: DirectoryJira, product: string): Promise<string[]> {
+  const roles = await jira.listApplicationRoles();
+  const role = roles.find((r) => r.key === product);
+  if (!role) throw invalidInput(`Unknown product: ${product}.`);
+  const byName = new Map((role.groupDetails ?? []).map((g) => [g.name, g.groupId]));
+  return role.groups.map((name) => byName.get(name)).filter((id): id is string => !!id);
+}
+
+/**
+ * One page of a filter the directory index serves: ids from the index (KVS only), then the page's users
+ * fresh from Jira in one `user/bulk` request and emails only for rows whose email Jira hid. Costs the same
+ * on the twentieth page as on the first, at any directory size.
+ */
+async function listFromIndex(
+  jira: DirectoryJira,
+  store: DirectoryStore,
+  manifest: IndexManifest,
+  filters: UserFilters,
+  cursor: string | undefined,
+  pageSize: number,
+  registry: FunctionalRegistry,
+): Promise<UserPage> {
+  const position = decodeCursor(cursor, isCursor) ?? { s: 'index', o: 0 };
+  if (position.s !== 'index') throw invalidInput('The filters changed; start from the first page.');
+  const registered = filters.functional ? await registry.all() : new Set<string>();
+  const page = await pageFromIndex(store, manifest, filters, position.o, pageSize, registered);
+  const ids = page.accountIds.slice(0, pageSize);
+  const fresh = ids.length > 0 ? (await jira.getUsersBulkPage(ids, 0)).items : [];
+  const byId = new Map(fresh.map((u) => [u.accountId, u]));
+  const found = ids
+    .map((id) => byId.get(id))
+    .filter(
+      (u): u is JiraUser =>
+        !!u &&
+        (filters.status === undefined || (filters.status === 'active') === u.active) &&
+        (filters.accountType === undefined || u.accountType === filters.accountType),
+    );
+  const [rows, functional] = await Promise.all([
+    withEmails(jira, found),
+    registry.registered(found.map((u) => u.accountId)),
+  ]);
+  return {
+    users: rows.map((r) => ({
+      ...r,
+      functional: r.functional || functional.has(r.accountId),
+      registered: functional.has(r.accountId),
+    })),
+    nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'index', o: page.next }),
+    searchCapReached: false,
+    scanned: page.scanned,
+    indexAsOf: page.asOf,
+  };
+}
+
+export async function listUsers(
+  jira: DirectoryJira,
+  payload: ListUsersPayload,
+  registry: FunctionalRegistry = NO_REGISTRY,
+  store?: DirectoryStore,
+): Promise<UserPage> {
+  const pageSize = payload.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+    throw invalidInput('pageSize must be between 1 and 100.');
+  const filters: UserFilters = { ...(payload.filters ?? {}) };
+  let query = payload.query?.trim() || undefined;
+  if (query && query.length > 100) throw invalidInput('The search text is too long (100 characters at most).');
+  if (isFunctionalQuery(query)) {
+    filters.functional = true;
+    query = undefined;
+  }
+  if (filters.groupId && filters.product) throw invalidInput('Filter by a group or by a product, not both at once.');
+  const indexed = store && indexServes(filters, query);
+  const manifest = indexed ? await store.manifest() : undefined;
+  if (store && manifest) return listFromIndex(jira, store, manifest, filters, payload.cursor, pageSize, registry);
+  const notice = indexed
+    ? 'The directory index is still being built: this filter reads Jira page by page for now, which is slower on large sites.'
+    : undefined;
+  const source: Source = filters.groupId
+    ? 'group'
+    : filters.product
+      ? 'product'
+      : query && filters.status !== 'inactive'
+        ? 'search'
+        : 'all';
+  const cursor = decodeCursor(payload.cursor, isCursor) ?? { s: source, o: 0, g: 0 };
+  if (cursor.s !== source) throw invalidInput('The filters changed; start from the first page.');
+
+  const keep = localPredicate(filters, query, source, filters.functional ? await registry.all() : new Set());
+  const found: JiraUser[] = [];
+  let scanned = 0;
+  let offset = cursor.o;
+  let groupIndex = cursor.g ?? 0;
+  let exhausted = false;
+  let searchCapReached = false;
+  const roleGroups = source === 'product' ? await productGroups(jira, filters.product as string) : [];
+  const seenInEarlierGroups = new Set<string>();
+  if (source === 'product') {
+    // Members of the role's earlier groups were already listed: collect their ids to skip them later.
+    for (const gid of roleGroups.slice(0, groupIndex)) {
+      const all = await collect((o, n) => jira.listGroupMembersPage(gid, o, n, true), GROUP_MEMBER_PAGE_MAX);
+      all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+    }
+  }
+
+  for (let scans = 0; found.length < pageSize && scans < MAX_SCANS_PER_CALL; scans += 1) {
+    // Without local filters one Jira page is exactly the UI page; with them, read more at once.
+    const filtering =
+      source !== 'search'
+        ? Object.values(filters).some((v) => v !== undefined && v !== false) || !!query
+        : !!(filters.accountType || filters.functional || filters.status);
+    let page;
+    if (source === 'search') {
+      const size = filtering ? 100 : pageSize;
+      if (offset >= USER_SEARCH_RESULT_CAP) {
+        searchCapReached = true;
+        exhausted = true;
+        break;
+      }
+      page = await jira.searchUsersPage(query as string, offset, Math.min(size, USER_SEARCH_RESULT_CAP - offset));
+    } else if (source === 'all') {
+      page = await jira.listUsersPage(offset, filtering ? USERS_SEARCH_PAGE_MAX : pageSize);
+    } else {
+      const gid = source === 'group' ? (filters.groupId as string) : roleGroups[groupIndex];
+      if (!gid) {
+        exhausted = true;
+        break;
+      }
+      page = await jira.listGroupMembersPage(gid, offset, GROUP_MEMBER_PAGE_MAX, filters.status !== 'active');
+    }
+    let used = 0;
+    for (const u of page.items) {
+      used += 1;
+      scanned += 1;
+      if (keep(u) && !seenInEarlierGroups.has(u.accountId)) found.push(u);
+      if (found.length === pageSize) break;
+    }
+    offset += used;
+    if (page.isLast && used === page.items.length) {
+      if (source === 'product' && groupIndex + 1 < roleGroups.length) {
+        const all = await collect(
+          (o, n) => jira.listGroupMembersPage(roleGroups[groupIndex] as string, o, n, true),
+          GROUP_MEMBER_PAGE_MAX,
+        );
+        all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+        groupIndex += 1;
+        offset = 0;
+        continue;
+      }
+      exhausted = true;
+      if (source === 'search' && offset >= USER_SEARCH_RESULT_CAP) searchCapReached = true;
+      break;
+    }
+  }
+  const [rows, registered] = await Promise.all([
+    withEmails(jira, found),
+    registry.registered(found.map((u) => u.accountId)),
+  ]);
+  const users = rows.map((r) => ({
+    ...r,
+    functional: r.functional || registered.has(r.accountId),
+    registered: registered.has(r.accountId),
+  }));
+  return {
+    users,
+    nextCursor: exhausted ? undefined : encodeCursor({ s: source, o: offset, g: groupIndex }),
+    searchCapReached,
+    scanned,
+    ...(notice ? { notice } : {}),
+  };
+}
+
+export async function getUserDetails(jira: DirectoryJira, accountId: string): Promise<UserDetails> {
+  const user = await jira.getUser(accountId);
+  const [row] = await withEmails(jira, [user]);
+  return {
+    ...(row as UserRow),
+    timeZone: user.timeZone,
+    locale: user.locale,
+    groups: (user.groups?.items ?? []).map((g) => ({ groupId: g.groupId, name: g.name })),
+    products: (user.applicationRoles?.items ?? []).map((r) => ({ key: r.key, name: r.name })),
+  };
+}
+
+/** Looks pasted emails up in the directory index (keyed hashes), when one is built. */
+export interface EmailIndex {
+  /** Account ids by lower-cased email, or undefined while no index has been built. */
+  lookup(emails: string[]): Promise<Map<string, string> | undefined>;
+}
+
+/** Up to this many emails resolve by one user search each when there is no index to look them up in. */
+export const SEARCH_EMAILS_MAX = 50;
+
+/**
+ * Emails to accounts. With a built index: one KVS lookup, then the asApp email lookup (100 a request)
+ * confirms each hit still has that email, and names come from `user/bulk` only for those. Without one
+ * (still building): a user search per email, up to `SEARCH_EMAILS_MAX`; more are reported as waiting for
+ * the index rather than scanning the whole directory.
+ */
+async function resolveEmails(
+  jira: DirectoryJira,
+  emails: string[],
+  index: EmailIndex | undefined,
+): Promise<Map<string, ResolvedIdentifier>> {
+  const out = new Map<string, ResolvedIdentifier>();
+  const byLower = new Map(emails.map((e) => [e.toLowerCase(), e]));
+  const indexed = await index?.lookup([...byLower.keys()]);
+  if (indexed) {
+    const ids = [...new Set(indexed.values())];
+    // Current emails (to confirm each hit) and names, both 100 a request, fetched side by side.
+    const current = new Map<string, string>();
+    const names = new Map<string, string>();
+    await Promise.all([
+      jira.getEmailsBulk(ids).then((rows) => rows.forEach((e) => current.set(e.accountId, e.email.toLowerCase()))),
+      (async () => {
+        for (let i = 0; i < ids.length; i += USER_BULK_PAGE) {
+          const page = await jira.getUsersBulkPage(ids.slice(i, i + USER_BULK_PAGE), 0);
+          for (const u of page.items) names.set(u.accountId, u.displayName);
+        }
+      })(),
+    ]);
+    const confirmed = [...indexed].filter(([email, id]) => current.get(id) === email);
+    for (const [email, accountId] of confirmed) {
+      const input = byLower.get(email) as string;
+      if (names.has(accountId)) out.set(input, { input, accountId, displayName: names.get(accountId), how: 'email' });
+    }
+    // Accounts created (or emails changed) since the crawl: a few are searched for, one request each.
+    const misses = [...byLower].filter(([, input]) => !out.has(input));
+    if (misses.length > 0 && misses.length <= SEARCH_EMAILS_MAX) {
+      for (const [email, u] of await searchAccountsByEmail(
+        jira,
+        misses.map(([e]) => e),
+      )) {
+        const input = byLower.get(email) as string;
+        out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
+      }
+    }
+    return out;
+  }
+  if (byLower.size > SEARCH_EMAILS_MAX) {
+    for (const input of byLower.values())
+      out.set(input, {
+        input,
+        problem: `The directory index is still being built: up to ${SEARCH_EMAILS_MAX} emails at a time can be looked up until it is ready.`,
+      });
+    return out;
+  }
+  for (const [email, u] of await searchAccountsByEmail(jira, [...byLower.keys()])) {
+    const input = byLower.get(email) as string;
+    out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
+  }
+  for (const input of byLower.values())
+    if (!out.has(input))
+      out.set(input, {
+        input,
+        problem: 'No account has this email. Until the directory index is built, only active accounts can be found.',
+      });
+  return out;
+}
+
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{10,128}$/;
+/** `Name <email>` or `"Last, First" <email>`, as mail clients copy addresses: only the address counts. */
+const NAMED_ADDRESS = /(?:"[^"\n]*"|[^\n,;<>"]*)\s*<\s*([^<>\s,;]+@[^<>\s,;]+)\s*>/g;
+
+/**
+ * The distinct identifiers in pasted text: one per line, comma, semicolon or space. An address copied
+ * from a mail client (`Ada Admin <ada@example.com>`, `"Admin, Ada" <ada@example.com>`) or written as
+ * `mailto:` counts as its email alone, so the display name's words are not looked up as usernames.
+ */
+export function pastedIdentifiers(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .replace(NAMED_ADDRESS, '\n$1\n')
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().replace(/^mailto:/i, ''))
+        .filter(Boolean),
+    ),
+  ];
+}
+/** 2,000 pasted emails resolve in one call through the index (one KVS lookup, 20 + 20 Jira requests). */
+export const MAX_IDENTIFIERS = 2000;
+
+/**
+ * Resolves pasted emails, account ids and legacy usernames/keys. Account ids are checked in bulk
+ * (`user/bulk`), legacy names through `user/bulk/migration`, and emails against the site's users with the
+ * asApp email lookup (so hidden emails resolve too); the rest say why they could not be resolved.
+ */
+export async function resolveIdentifiers(
+  jira: DirectoryJira,
+  text: string,
+  emailIndex?: EmailIndex,
+): Promise<ResolvedIdentifier[]> {
+  const inputs = pastedIdentifiers(text);
+  if (inputs.length === 0) throw invalidInput('Paste at least one email, account ID or username.');
+  if (inputs.length > MAX_IDENTIFIERS) throw invalidInput(`Paste at most ${MAX_IDENTIFIERS} identifiers at a time.`);
+  const out = new Map<string, ResolvedIdentifier>();
+  const emails = inputs.filter(looksLikeEmail);
+  const ids = inputs.filter(
+    (i) => !looksLikeEmail(i) && ACCOUNT_ID.test(i) && (i.includes(':') || /^[0-9a-f]{24}$/.test(i)),
+  );
+  const legacy = inputs.filter((i) => !emails.includes(i) && !ids.includes(i));
+
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    const users = await collect((o) => jira.getUsersBulkPage(chunk, o), 100);
+    for (const u of users.items)
+      out.set(u.accountId, {
+        input: u.accountId,
+        accountId: u.accountId,
+        displayName: u.displayName,
+        how: 'accountId',
+      });
+  }
+  if (legacy.length > 0) {
+    for (const kind of ['username', 'key'] as const) {
+      const pending = legacy.filter((l) => !out.has(l));
+      for (let i = 0; i < pending.length; i += 100) {
+        const rows = await jira.migrateLegacyIds(kind, pending.slice(i, i + 100));
+        for (const r of rows) {
+          const input = (kind === 'username' ? r.username : r.key) ?? '';
+          if (input) out.set(input, { input, accountId: r.accountId, how: kind });
+        }
+      }
+    }
+  }
+  if (emails.length > 0) {
+    const found = await resolveEmails(jira, emails, emailIndex);
+    for (const [input, r] of found) out.set(input, r);
+    // Emails are case-insensitive: another spelling of a looked-up address gets the same answer.
+    const byLower = new Map([...found].map(([input, r]) => [input.toLowerCase(), r]));
+    for (const e of emails) {
+      const same = byLower.get(e.toLowerCase());
+      if (!out.has(e) && same) out.set(e, { ...same, input: e });
+    }
+  }
+  return inputs.map(
+    (input) =>
+      out.get(input) ?? {
+        input,
+        problem: looksLikeEmail(input)
+          ? 'No account has this email.'
+          : ids.includes(input)
+            ? 'No user has this account ID.'
+            : 'Not an email or account ID, and no user has this legacy username or key.',
+      },
+  );
+}
