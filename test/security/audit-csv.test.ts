@@ -37,8 +37,36 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** What a spreadsheet would treat as a formula: after leading whitespace, one of = + - @ (or a tab/CR first). */
-const runsAsFormula = (cell: string) => /^[\t\r]/.test(cell) || /^[\s\0]*[=+\-@＝＋－＠]/.test(cell);
+/** Invisible characters an importer may drop, written out (not by Unicode property, so the test does not copy the code). */
+const INVISIBLES = [
+  '\u200b', // zero-width space
+  '\u200c', // zero-width non-joiner
+  '\u200d', // zero-width joiner
+  '\u200e', // left-to-right mark
+  '\u200f', // right-to-left mark
+  '\u202a', // left-to-right embedding
+  '\u202e', // right-to-left override
+  '\u2066', // left-to-right isolate
+  '\u2069', // pop directional isolate
+  '\u2060', // word joiner
+  '\ufeff', // byte order mark
+  '\u00ad', // soft hyphen
+  '\u061c', // Arabic letter mark
+  '\u180e', // Mongolian vowel separator
+  '\u3164', // Hangul filler
+  '\ufe0f', // variation selector 16
+  '\u{e0020}', // tag space
+];
+const STRIP = new RegExp(INVISIBLES.join('|'), 'gu');
+
+/**
+ * What a spreadsheet would treat as a formula, assuming the worst importer: one that drops every invisible
+ * character, then skips leading whitespace before = + - @ (or sees a tab/CR first).
+ */
+const runsAsFormula = (cell: string) => {
+  const seen = cell.replace(STRIP, '');
+  return /^[\t\r]/.test(seen) || /^[\s\0]*[=+\-@＝＋－＠]/.test(seen);
+};
 
 const PROBES = [
   '=1+1',
@@ -55,6 +83,11 @@ const PROBES = [
   '\0=1',
   '\t',
   '\r',
+  ...INVISIBLES.map((c) => `${c}=1+1`),
+  '\u200b\u200b =cmd|"/c calc"!A1',
+  '\ufeff\u200e +1',
+  ' \u200b@SUM(A1)',
+  '\u00a0\u202e-2',
 ];
 
 describe('CSV neutralisation (OWASP CSV Injection)', () => {
@@ -64,9 +97,16 @@ describe('CSV neutralisation (OWASP CSV Injection)', () => {
     expect(runsAsFormula(out)).toBe(false);
   });
 
-  it.each(['plain', 'a=b', 'Team - web', 'x@y', '', ' leading space', "'quoted"])('leaves %j as it is', (text) => {
-    expect(neutraliseCsvCell(text)).toBe(text);
+  it.each(INVISIBLES)('quotes a cell that starts with the invisible %j whatever follows', (c) => {
+    expect(neutraliseCsvCell(`${c}plain`)).toBe(`'${c}plain`);
   });
+
+  it.each(['plain', 'a=b', 'Team - web', 'x@y', '', ' leading space', "'quoted", 'a\u200b=b', 'Zoë'])(
+    'leaves %j as it is',
+    (text) => {
+      expect(neutraliseCsvCell(text)).toBe(text);
+    },
+  );
 });
 
 describe('audit CSV export through the resolver', () => {

@@ -69,13 +69,26 @@ const COLUMNS: Array<keyof AuditEntryView> = [
 ];
 
 /**
+ * Characters a reader cannot see that may stand before a formula: controls (Cc), format characters (Cf:
+ * zero-width space/joiners, bidi marks and isolates U+200E/F, U+202A–E, U+2066–9, the BOM U+FEFF, the word
+ * joiner, soft hyphen, tag characters) and the other default-ignorable code points (Hangul fillers,
+ * variation selectors, U+180E, U+034F…). A spreadsheet or an importer may drop them, so a cell that starts
+ * with one is never trusted to start with text.
+ */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/** Leading whitespace or invisibles, then a formula trigger (ASCII or full-width). */
+const FORMULA_AFTER_PADDING = /^[\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
+
+/**
  * Neutralises a cell a spreadsheet would run as a formula, per OWASP's CSV Injection guidance
  * (owasp.org/www-community/attacks/CSV_Injection: no cell may begin with `=`, `+`, `-`, `@`, tab or carriage
  * return; prepend a single quote) and ASVS 1.2.10 (also NUL). Spreadsheets skip leading whitespace before
- * a formula, so whitespace followed by one of those counts too, as do the full-width forms (＝＋－＠).
+ * a formula, so whitespace followed by one of those counts too, as do the full-width forms (＝＋－＠). A
+ * cell that starts with an invisible character (INVISIBLE: zero-width, bidi marks, BOM…) is quoted
+ * whatever follows, since what follows it is not what the reader sees first.
  */
 export function neutraliseCsvCell(text: string): string {
-  return /^[\t\r\n\0]/.test(text) || /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
+  return INVISIBLE.test(text) || FORMULA_AFTER_PADDING.test(text) ? `'${text}` : text;
 }
 
 function csvCell(v: unknown): string {
