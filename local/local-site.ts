@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadAppFunctions, type AppCode, type AppFunctions } from './app-functions';
-import { KvsStore } from './forge-runtime/kvs-store';
+import { KvsStore, type KvsRateLimits } from './forge-runtime/kvs-store';
 import { FORGE_LIMITS } from './forge-runtime/limits';
 import {
   ForgeQueueService,
@@ -28,6 +28,11 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   kvsFile?: string;
   /** Latency of every KVS call the app makes, in ms (also settable later as `site.kvs.latencyMs`). */
   kvsLatencyMs?: number;
+  /**
+   * KVS rate limits per installation; Forge's (1,000 requests/s, 4,000 read and 4,000 write units a minute)
+   * by default. `false` switches them off: for stress tests that compress minutes of use into seconds.
+   */
+  kvsRateLimits?: KvsRateLimits | false;
   resolverTimeoutMs?: number;
   /** Async events: time scale, consumer time limit override and faults (duplicates, kills). */
   queue?: QueueOptions;
@@ -67,6 +72,7 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
   });
   const kvs = new KvsStore(options.kvsFile);
   kvs.latencyMs = options.kvsLatencyMs ?? 0;
+  if (options.kvsRateLimits !== undefined) kvs.rateLimits = options.kvsRateLimits || undefined;
   const installContext = `ari:cloud:jira::site/${sim.state.cloudId}`;
   const queue = new ForgeQueueService([], { installContext, ...options.queue });
   installForgeRuntime({

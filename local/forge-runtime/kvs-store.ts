@@ -1,7 +1,22 @@
 /**
  * An embedded Forge KVS: answers the HTTP API that `@forge/kvs` speaks (`/api/v1/get`, `set`, `delete`,
  * `query`, `batch/*`, `secret/*`, `transaction`), in memory for tests or persisted to a JSON file for
- * `npm start`. Enforces Forge's key, value, query-page and batch limits with Forge-shaped errors.
+ * `npm start`. Enforces Forge's key, value, query-page, batch and transaction limits and its per-installation
+ * rate limits, with the errors the real service answers (as `@forge/kvs`'s `checkResponseError` turns them
+ * into a `ForgeKvsAPIError`: `code` from the body, `responseDetails.status` from the HTTP status;
+ * node_modules/@forge/kvs/out/utils/error-handling.js):
+ * - rate limits (per installation: 1,000 requests a second; 4,000 read and 4,000 write units a minute, one
+ *   unit per started 10 KB of each item read or written): HTTP 429 with code `RATE_LIMIT_EXCEEDED`
+ *   ("Any request that exceeds a quota or limit will return a 429 status with an error code of
+ *   RATE_LIMIT_EXCEEDED", developer.atlassian.com/platform/forge/storage-reference/handling-errors-kvs; the
+ *   storage quotas page calls it a TOO_MANY_REQUESTS error, the HTTP status' name);
+ * - `set` with `keyPolicy: 'FAIL_IF_EXISTS'` on an existing key: HTTP 409 with code `KEY_CONFLICT` (see
+ *   KVS_CONFLICT_CODE). Atlassian's
+ *   reference documents the policy but not its error; the client passes whatever the service says, and the
+ *   409 `KEY_CONFLICT` is what the service answers in published probes (leanzero.hashnode.dev, "Forge KVS
+ *   locking: FAIL_IF_EXISTS vs TTL leases": twelve concurrent writes, one winner, eleven KEY_CONFLICT at 409);
+ * - a key twice in one batch or one transaction, a transaction over 25 operations or 4 MB: HTTP 400.
+ * TTLs (`options.ttl`) are kept on `set`, batch items and transaction sets alike.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,6 +44,32 @@ class KvsError extends Error {
   }
 }
 
+/** Forge's per-installation KVS rate limits (developer.atlassian.com/platform/forge/limits-kvs-procedure). */
+export interface KvsRateLimits {
+  requestsPerSecond: number;
+  readUnitsPerMinute: number;
+  writeUnitsPerMinute: number;
+}
+
+export const KVS_RATE_LIMITS: KvsRateLimits = {
+  requestsPerSecond: 1000,
+  readUnitsPerMinute: 4000,
+  writeUnitsPerMinute: 4000,
+};
+
+/** One read or write unit per started 10 KB of an item (at least one per item). */
+export const KVS_UNIT_BYTES = 10 * 1024;
+
+/**
+ * The code of the 409 a `FAIL_IF_EXISTS` set gets on an existing key. Still the emulator's old choice
+ * (KEY_ALREADY_EXISTS) until the app recognises conflicts through one helper (issue 17, after the src layout
+ * moves); then KEY_CONFLICT, the service's.
+ */
+export const KVS_CONFLICT_CODE: string = 'KEY_ALREADY_EXISTS';
+
+/** A transaction: at most 25 operations and 4 MB. */
+export const KVS_TRANSACTION_LIMITS = { operations: 25, bytes: 4 * 1024 * 1024 } as const;
+
 type Ttl = { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' };
 const TTL_MS: Record<Ttl['unit'], number> = {
   SECONDS: 1000,
@@ -44,10 +85,18 @@ export class KvsStore {
   readonly operations: Array<{ path: string; keys: string[] }> = [];
   /** Latency added to every KVS call made through the runtime (tests and the bench set it; 0 by default). */
   latencyMs = 0;
+  /** The rate limits enforced (Forge's by default); `undefined` switches them off. */
+  rateLimits: KvsRateLimits | undefined = { ...KVS_RATE_LIMITS };
+  /** Requests refused by a rate limit, for tests and benches. */
+  rateLimited = 0;
+  private readonly requestTimes: number[] = [];
+  private readonly readUnits: Array<[number, number]> = [];
+  private readonly writeUnits: Array<[number, number]> = [];
 
   constructor(
     private readonly file?: string,
-    private readonly now: () => number = Date.now,
+    /** The store's clock (TTLs and rate-limit windows); tests may replace it. */
+    public now: () => number = Date.now,
   ) {
     if (file && existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -69,9 +118,17 @@ export class KvsStore {
   }
 
   clear(): void {
+    this.resetRateLimits();
     this.data.clear();
     this.secrets.clear();
     this.persist();
+  }
+
+  /** Forgets the requests and units counted so far (the windows start empty). */
+  resetRateLimits(): void {
+    this.requestTimes.length = 0;
+    this.readUnits.length = 0;
+    this.writeUnits.length = 0;
   }
 
   /** One KVS call as the app makes it: waits `latencyMs`, then answers. */
@@ -82,6 +139,7 @@ export class KvsStore {
 
   handle(path: string, body: unknown): KvsAnswer {
     try {
+      this.admitRequest();
       const answer = this.route(path, (body ?? {}) as Record<string, unknown>);
       return answer;
     } catch (err) {
@@ -121,6 +179,62 @@ export class KvsStore {
           `The local KVS does not support ${path} (custom entities are not emulated).`,
         );
     }
+  }
+
+  /** 1,000 requests a second per installation: a request over it is refused before it does anything. */
+  private admitRequest(): void {
+    const limits = this.rateLimits;
+    if (!limits) return;
+    const t = this.now();
+    while (this.requestTimes.length > 0 && (this.requestTimes[0] as number) <= t - 1000) this.requestTimes.shift();
+    if (this.requestTimes.length >= limits.requestsPerSecond) this.refuse('requests a second');
+    this.requestTimes.push(t);
+  }
+
+  /**
+   * Charges `units` read or write units to the last minute's budget, refusing the request (nothing applied)
+   * when they do not fit. Called before a request changes anything.
+   */
+  private charge(kind: 'read' | 'write', units: number): void {
+    const limits = this.rateLimits;
+    if (!limits) return;
+    const log = kind === 'read' ? this.readUnits : this.writeUnits;
+    const limit = kind === 'read' ? limits.readUnitsPerMinute : limits.writeUnitsPerMinute;
+    const t = this.now();
+    while (log.length > 0 && (log[0] as [number, number])[0] <= t - 60_000) log.shift();
+    const used = log.reduce((sum, [, u]) => sum + u, 0);
+    if (used + units > limit) this.refuse(`${kind} units a minute`);
+    log.push([t, units]);
+  }
+
+  private refuse(what: string): never {
+    this.rateLimited += 1;
+    throw new KvsError(429, 'RATE_LIMIT_EXCEEDED', `Rate limit exceeded: too many ${what} for this installation.`);
+  }
+
+  /** Units for items of these sizes: one per started 10 KB, at least one per item. */
+  private static units(values: unknown[]): number {
+    return values.reduce<number>((sum, v) => {
+      const bytes = v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v), 'utf8');
+      return sum + Math.max(1, Math.ceil(bytes / KVS_UNIT_BYTES));
+    }, 0);
+  }
+
+  private static noDuplicates(keys: unknown[], what: string): void {
+    const seen = new Set<unknown>();
+    for (const k of keys) {
+      if (seen.has(k))
+        throw new KvsError(400, 'DUPLICATE_KEYS', `The key '${String(k)}' appears more than once in one ${what}.`);
+      seen.add(k);
+    }
+  }
+
+  private expiry(t: number, ttl: Ttl | undefined): { expireAt?: number } {
+    if (!ttl) return {};
+    const unit = TTL_MS[ttl.unit];
+    if (!Number.isFinite(ttl.value) || ttl.value <= 0 || unit === undefined)
+      throw new KvsError(400, 'INVALID_TTL', 'ttl needs a positive value and a unit (SECONDS, MINUTES, HOURS, DAYS).');
+    return { expireAt: t + ttl.value * unit };
   }
 
   private live(map: Map<string, Entry>, key: string): boolean {
@@ -167,6 +281,7 @@ export class KvsStore {
   private get(map: Map<string, Entry>, body: Record<string, unknown>): KvsAnswer {
     const key = this.checkKey(body.key);
     this.operations.push({ path: 'get', keys: [key] });
+    this.charge('read', KvsStore.units([this.live(map, key) ? map.get(key)?.value : undefined]));
     if (!this.live(map, key)) throw new KvsError(404, 'KEY_NOT_FOUND', `No value for key ${key}.`);
     return { status: 200, body: this.entryJson(key, map.get(key) as Entry) };
   }
@@ -176,15 +291,12 @@ export class KvsStore {
     this.checkValue(body.value);
     const options = (body.options ?? {}) as { ttl?: Ttl; keyPolicy?: string; returnValue?: string };
     const previous = this.live(map, key) ? map.get(key) : undefined;
-    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous)
-      throw new KvsError(409, 'KEY_ALREADY_EXISTS', `Key ${key} already exists.`);
     const t = this.now();
-    const entry: Entry = {
-      value: body.value,
-      createdAt: previous?.createdAt ?? t,
-      updatedAt: t,
-      ...(options.ttl ? { expireAt: t + options.ttl.value * TTL_MS[options.ttl.unit] } : {}),
-    };
+    const expiry = this.expiry(t, options.ttl);
+    this.charge('write', KvsStore.units([body.value]));
+    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous)
+      throw new KvsError(409, KVS_CONFLICT_CODE, `The key ${key} already exists.`);
+    const entry: Entry = { value: body.value, createdAt: previous?.createdAt ?? t, updatedAt: t, ...expiry };
     map.set(key, entry);
     this.operations.push({ path: 'set', keys: [key] });
     this.persist();
@@ -196,6 +308,7 @@ export class KvsStore {
 
   private del(map: Map<string, Entry>, body: Record<string, unknown>): KvsAnswer {
     const key = this.checkKey(body.key);
+    this.charge('write', 1);
     map.delete(key);
     this.operations.push({ path: 'delete', keys: [key] });
     this.persist();
@@ -214,6 +327,7 @@ export class KvsStore {
     const page = start < 0 ? [] : keys.slice(start, start + limit);
     const more = start >= 0 && start + limit < keys.length;
     const last = page[page.length - 1];
+    this.charge('read', page.length === 0 ? 1 : KvsStore.units(page.map((k) => this.data.get(k)?.value)));
     return {
       status: 200,
       body: {
@@ -230,11 +344,22 @@ export class KvsStore {
     for (const it of items) {
       if (it.entityName) throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
     }
+    KvsStore.noDuplicates(
+      items.map((i) => i.key),
+      'batch',
+    );
     return items;
   }
 
   private batchGet(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
+    for (const it of items) this.checkKey(it.key);
+    this.charge(
+      'read',
+      KvsStore.units(
+        items.map((i) => (this.live(this.data, i.key as string) ? this.data.get(i.key as string)?.value : undefined)),
+      ),
+    );
     const successfulKeys = items
       .filter((i) => this.live(this.data, this.checkKey(i.key)))
       .map((i) => this.entryJson(i.key as string, this.data.get(i.key as string) as Entry));
@@ -247,16 +372,18 @@ export class KvsStore {
 
   private batchSet(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
-    for (const it of items) {
+    const t = this.now();
+    const expiries = items.map((it) => {
       this.checkKey(it.key);
       this.checkValue(it.value);
-    }
-    const t = this.now();
-    for (const it of items) {
+      return this.expiry(t, (it.options as { ttl?: Ttl } | undefined)?.ttl);
+    });
+    this.charge('write', KvsStore.units(items.map((i) => i.value)));
+    items.forEach((it, i) => {
       const key = it.key as string;
-      const prev = this.data.get(key);
-      this.data.set(key, { value: it.value, createdAt: prev?.createdAt ?? t, updatedAt: t });
-    }
+      const prev = this.live(this.data, key) ? this.data.get(key) : undefined;
+      this.data.set(key, { value: it.value, createdAt: prev?.createdAt ?? t, updatedAt: t, ...expiries[i] });
+    });
     this.operations.push({ path: 'batch/set', keys: items.map((i) => i.key as string) });
     this.persist();
     return { status: 200, body: { successfulKeys: items.map((i) => ({ key: i.key })), failedKeys: [] } };
@@ -264,35 +391,50 @@ export class KvsStore {
 
   private batchDelete(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
-    for (const it of items) this.data.delete(this.checkKey(it.key));
+    for (const it of items) this.checkKey(it.key);
+    this.charge('write', items.length);
+    for (const it of items) this.data.delete(it.key as string);
     this.operations.push({ path: 'batch/delete', keys: items.map((i) => i.key as string) });
     this.persist();
     return { status: 200, body: { successfulKeys: items.map((i) => ({ key: i.key })), failedKeys: [] } };
   }
 
-  /** Transactions: all sets and deletes apply, or none (checks on custom entities are not emulated). */
+  /**
+   * Transactions: all sets and deletes apply, or none (checks on custom entities are not emulated); at most
+   * 25 operations and 4 MB, a key at most once, each set's TTL kept
+   * (developer.atlassian.com/platform/forge/storage-reference/transactions).
+   */
   private transaction(body: Record<string, unknown>): KvsAnswer {
     const sets = (body.set ?? []) as Array<Record<string, unknown>>;
     const deletes = (body.delete ?? []) as Array<Record<string, unknown>>;
     if (body.check || [...sets, ...deletes].some((x) => x.entityName))
       throw new KvsError(400, 'UNSUPPORTED_OPERATION', 'Custom entities are not emulated.');
-    if (sets.length + deletes.length > FORGE_LIMITS.kvsBatchMaxItems)
+    if (sets.length + deletes.length > KVS_TRANSACTION_LIMITS.operations)
       throw new KvsError(
         400,
         'TRANSACTION_TOO_LARGE',
-        `A transaction may hold at most ${FORGE_LIMITS.kvsBatchMaxItems} operations.`,
+        `A transaction may hold at most ${KVS_TRANSACTION_LIMITS.operations} operations.`,
       );
-    for (const s of sets) {
+    const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
+    if (bytes > KVS_TRANSACTION_LIMITS.bytes)
+      throw new KvsError(400, 'TRANSACTION_TOO_LARGE', `The transaction is ${bytes} bytes; the limit is 4 MB.`);
+    KvsStore.noDuplicates(
+      [...sets, ...deletes].map((x) => x.key),
+      'transaction',
+    );
+    const t = this.now();
+    const expiries = sets.map((s) => {
       this.checkKey(s.key);
       this.checkValue(s.value);
-    }
+      return this.expiry(t, (s.options as { ttl?: Ttl } | undefined)?.ttl);
+    });
     for (const d of deletes) this.checkKey(d.key);
-    const t = this.now();
-    for (const s of sets) {
+    this.charge('write', KvsStore.units(sets.map((s) => s.value)) + deletes.length);
+    sets.forEach((s, i) => {
       const key = s.key as string;
-      const prev = this.data.get(key);
-      this.data.set(key, { value: s.value, createdAt: prev?.createdAt ?? t, updatedAt: t });
-    }
+      const prev = this.live(this.data, key) ? this.data.get(key) : undefined;
+      this.data.set(key, { value: s.value, createdAt: prev?.createdAt ?? t, updatedAt: t, ...expiries[i] });
+    });
     for (const d of deletes) this.data.delete(d.key as string);
     this.operations.push({ path: 'transaction', keys: [...sets, ...deletes].map((x) => x.key as string) });
     this.persist();
