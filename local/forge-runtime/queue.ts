@@ -25,9 +25,18 @@
  * - `getStats()` answers `{ success, inProgress, failed }` per job; `cancel()` drops the job's events
  *   that have not started (a running one finishes).
  *
- * Faults for tests: every event delivered twice (one after the other, or both at once), consumers killed
- * mid-run (the invocation can make no further request, as a frozen Lambda, and the event is redelivered),
- * and a time scale for delays so tests keep the semantics at a fraction of the wall time.
+ * - An event whose retries are exhausted (a fifth failed delivery) is dropped: it is never delivered again,
+ *   `getStats()` counts it `failed`, and `dropped` lists it.
+ * - A push over 500 events a minute is refused with HTTP 429, which `@forge/events` turns into
+ *   `RateLimitError('Too many requests.')` (node_modules/@forge/events/out/validators.js,
+ *   `validatePushAPIResponse`: `response.status === 429` → `RateLimitError(Text.error.rateLimitError)`).
+ *
+ * Faults for tests, all drawn from one seeded generator (`seed`) so a run is repeatable: every event delivered
+ * twice (one after the other, or both at once), delivered once more *late* after it succeeded
+ * (`lateRedeliveryRate`, within `lateWithinSeconds`), delivered *out of order* (`reorderWithinMs`: each event's
+ * first delivery is held back a random time, so a later push can overtake it), consumers killed mid-run (the
+ * invocation can make no further request, as a frozen Lambda, and the event is redelivered), and a time scale
+ * for delays so tests keep the semantics at a fraction of the wall time.
  */
 import { randomUUID } from 'node:crypto';
 import { FORGE_LIMITS } from './limits';
@@ -76,6 +85,12 @@ export interface QueueFaults {
   killRate?: number;
   /** A killed invocation dies after a random time up to this many ms (default: its time limit). */
   killWithinMs?: number;
+  /** Probability that an event that succeeded is delivered once more, later (at-least-once, late). */
+  lateRedeliveryRate?: number;
+  /** A late redelivery comes a random time up to this many seconds (scaled by timeScale) after success; default 60. */
+  lateWithinSeconds?: number;
+  /** Each event's first delivery is held back a random time up to this many ms, so events overtake each other. */
+  reorderWithinMs?: number;
   seed?: number;
 }
 
@@ -108,6 +123,8 @@ interface QueuedEvent {
   /** Deliveries in flight (2 while a concurrent duplicate runs). */
   running: number;
   chainId: string;
+  /** Succeeded, and waiting for (or in) its one late redelivery: counted as a success. */
+  late?: boolean;
 }
 
 export interface DeliveryRecord {
@@ -143,6 +160,8 @@ export class ForgeQueueService {
   private options: QueueOptions;
   /** Every delivery, for tests and benchmarks. */
   readonly deliveries: DeliveryRecord[] = [];
+  /** Events dropped after exhausting their retries, oldest first. */
+  readonly dropped: Array<{ eventId: string; jobId: string; queue: string; retryCount: number }> = [];
   /** Errors consumers threw (name and message), newest last, at most 100. */
   readonly consumerErrors: string[] = [];
 
@@ -184,12 +203,19 @@ export class ForgeQueueService {
     await Promise.allSettled([...this.live]);
   }
 
+  /** Events accepted in the last minute (the 500-a-minute window). */
+  eventsPushedLastMinute(): number {
+    const now = Date.now();
+    return this.pushTimes.filter((t) => t > now - 60_000).length;
+  }
+
   stats(jobId: string): { success: number; inProgress: number; failed: number } | undefined {
     const job = this.jobs.get(jobId);
     if (!job) return undefined;
     const out = { success: 0, inProgress: 0, failed: 0 };
     for (const id of job.eventIds) {
-      const s = this.events.get(id)?.state;
+      const e = this.events.get(id);
+      const s = e?.late ? 'success' : e?.state;
       if (s === 'success') out.success += 1;
       else if (s === 'failed') out.failed += 1;
       else if (s === 'waiting' || s === 'running') out.inProgress += 1;
@@ -280,7 +306,10 @@ export class ForgeQueueService {
         concurrency: e.concurrency as QueuedEvent['concurrency'],
         state: 'waiting',
         retryCount: 0,
-        dueAt: now + this.scaled((e.delayInSeconds as number | undefined) ?? 0),
+        dueAt:
+          now +
+          this.scaled((e.delayInSeconds as number | undefined) ?? 0) +
+          (this.options.reorderWithinMs ? Math.floor(this.random() * this.options.reorderWithinMs) : 0),
         running: 0,
         chainId,
       };
@@ -343,6 +372,18 @@ export class ForgeQueueService {
     const consumer = this.consumers.get(e.queue);
     if (!consumer) return;
     e.state = 'running';
+    if (e.late) {
+      // The late redelivery of an event that already succeeded: one more delivery, whatever it answers.
+      const late: Promise<void> = this.deliver(consumer, e, true).then(() => {
+        this.live.delete(late);
+        this.verdicts.delete(e.eventId);
+        e.late = false;
+        e.state = 'success';
+        this.schedule();
+      });
+      this.live.add(late);
+      return;
+    }
     const dup = (this.options.duplicateRate ?? 0) > 0 && this.random() < (this.options.duplicateRate ?? 0);
     const together = dup && this.random() < (this.options.concurrentDuplicateRate ?? 0);
     const first = this.deliver(consumer, e, false);
@@ -450,10 +491,17 @@ export class ForgeQueueService {
     const v = this.verdicts.get(e.eventId) ?? { retry: false };
     this.verdicts.delete(e.eventId);
     const job = this.jobs.get(e.jobId);
-    if (!v.retry) e.state = 'success';
+    const lateRate = this.options.lateRedeliveryRate ?? 0;
+    if (!v.retry && lateRate > 0 && this.random() < lateRate) {
+      e.late = true;
+      e.state = 'waiting';
+      e.dueAt = Date.now() + this.scaled(this.random() * (this.options.lateWithinSeconds ?? 60));
+    } else if (!v.retry) e.state = 'success';
     else if (job?.cancelled) e.state = 'cancelled';
-    else if (e.retryCount >= QUEUE_LIMITS.maxRetries) e.state = 'failed';
-    else {
+    else if (e.retryCount >= QUEUE_LIMITS.maxRetries) {
+      e.state = 'failed';
+      this.dropped.push({ eventId: e.eventId, jobId: e.jobId, queue: e.queue, retryCount: e.retryCount });
+    } else {
       e.retryCount += 1;
       e.retryReason = v.reason;
       e.retryData = v.data;

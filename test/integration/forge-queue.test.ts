@@ -5,6 +5,7 @@ import {
   JobDoesNotExistError,
   PayloadTooBigError,
   Queue,
+  RateLimitError,
   TooManyEventsError,
 } from '@forge/events';
 import { runInvocation } from '../../local/forge-runtime/runtime';
@@ -50,7 +51,13 @@ describe('Forge async events emulation', () => {
   beforeEach(() => {
     received.length = 0;
     behaviour = async () => undefined;
-    site.queue.configure({ duplicateRate: 0, concurrentDuplicateRate: 0, killRate: 0 });
+    site.queue.configure({
+      duplicateRate: 0,
+      concurrentDuplicateRate: 0,
+      killRate: 0,
+      lateRedeliveryRate: 0,
+      reorderWithinMs: 0,
+    });
   });
 
   const asResolver = <T>(fn: () => Promise<T>) => runInvocation({ moduleKey: 'test', timeoutMs: 25_000 }, fn);
@@ -125,6 +132,62 @@ describe('Forge async events emulation', () => {
     await site.queue.idle();
     expect(received.map((e) => e.retryContext?.retryCount ?? 0)).toEqual([0, 1, 2, 3, 4]);
     expect(await asResolver(() => queue.getStats(jobId))).toEqual({ success: 0, inProgress: 0, failed: 1 });
+    // Dropped: listed, and never delivered again (a later event still flows).
+    const eventId = received[0]?.eventId;
+    expect(site.queue.dropped.filter((d) => d.jobId === jobId)).toEqual([
+      { eventId, jobId, queue: 'test-queue', retryCount: 4 },
+    ]);
+    behaviour = async () => undefined;
+    await asResolver(() => queue.push({ body: { n: 2 } }));
+    await site.queue.idle();
+    expect(received.filter((e) => e.eventId === eventId)).toHaveLength(5);
+    expect(received[received.length - 1]?.body).toEqual({ n: 2 });
+  });
+
+  it('refuses a push over 500 events a minute as @forge/events reports it: RateLimitError, nothing queued', async () => {
+    site.queue.configure({ eventsPerMinute: 500 });
+    const fifty = Array.from({ length: 50 }, (_, i) => ({ body: { i }, delayInSeconds: 900 }));
+    const fillers: string[] = [];
+    const error = await asResolver(async () => {
+      // Earlier tests pushed a few events this minute: fill up to 500 exactly, in pushes of at most 50.
+      for (let left = 500 - site.queue.eventsPushedLastMinute(); left > 0; left -= 50)
+        fillers.push((await queue.push(fifty.slice(0, Math.min(50, left)))).jobId);
+      return queue.push({ body: { over: true } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    });
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as Error).message).toBe('Too many requests.');
+    expect(site.queue.eventsPushedLastMinute()).toBe(500);
+    // Cancel the delayed fillers so the queue is idle for the next tests.
+    await asResolver(() => Promise.all(fillers.map((id) => queue.cancel(id))));
+    await site.queue.idle();
+    // The minute's window is full: later tests in this file push under a raised limit.
+    site.queue.configure({ eventsPerMinute: 10_000 });
+    expect(received.some((e) => e.body.over)).toBe(false);
+  });
+
+  it('can redeliver an event late, after it succeeded, and deliver events out of order (seeded)', async () => {
+    site.queue.configure({ lateRedeliveryRate: 1, lateWithinSeconds: 30, reorderWithinMs: 200, seed: 11 });
+    const { jobId } = await asResolver(() => queue.push(Array.from({ length: 10 }, (_, i) => ({ body: { i } }))));
+    await site.queue.idle();
+    const order = received.map((e) => Number(e.body.i));
+    // Every event twice: once, then once more later (the late one is a duplicate delivery of the same event).
+    const perEvent = new Map<number, number>();
+    for (const i of order) perEvent.set(i, (perEvent.get(i) ?? 0) + 1);
+    expect([...perEvent.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...perEvent.values()]).toEqual(Array(10).fill(2));
+    const firsts = order.filter((i, n) => order.indexOf(i) === n);
+    expect(firsts).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Some event's late copy arrived after a later-pushed event's first delivery.
+    const lateAfterOthers = firsts.some((a, n) =>
+      firsts.slice(n + 1).some((b) => order.lastIndexOf(a) > order.indexOf(b)),
+    );
+    expect(lateAfterOthers).toBe(true);
+    const deliveries = site.queue.deliveries.filter((d) => d.jobId === jobId);
+    expect(deliveries.filter((d) => d.duplicate)).toHaveLength(10);
+    expect(await asResolver(() => queue.getStats(jobId))).toEqual({ success: 10, inProgress: 0, failed: 0 });
   });
 
   it('enforces the consumer function’s timeoutSeconds: a late invocation can make no request and is redelivered', async () => {
