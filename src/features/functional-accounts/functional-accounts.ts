@@ -40,6 +40,7 @@ import { conventionName } from '../../contract/naming';
 import { isCheckable } from './functional-health';
 import { applyMembership } from '../groups/membership';
 import { READ_BACK_NOTE, writeWithReadBack } from '../../jira/read-back';
+import { withRecordLock } from '../../store/record-lock';
 
 export type FunctionalJira = Pick<
   JiraClient,
@@ -112,6 +113,11 @@ export async function describeRole(
 }
 
 export async function saveRole(deps: FunctionalDeps, actor: string, p: SaveRolePayload): Promise<RoleView> {
+  const roleId = p.roleId;
+  return roleId ? lockedRole(roleId, () => saveRoleUnlocked(deps, actor, p)) : saveRoleUnlocked(deps, actor, p);
+}
+
+async function saveRoleUnlocked(deps: FunctionalDeps, actor: string, p: SaveRolePayload): Promise<RoleView> {
   const name = text(p.name, 'Role name', 80);
   const groupIds = [...new Set(p.groupIds)];
   if (groupIds.length === 0) throw invalidInput('A role needs at least one group.');
@@ -147,6 +153,10 @@ export async function listRoles(deps: FunctionalDeps): Promise<RoleView[]> {
 }
 
 export async function deleteRole(deps: FunctionalDeps, actor: string, roleId: string): Promise<void> {
+  return lockedRole(roleId, () => deleteRoleUnlocked(deps, actor, roleId));
+}
+
+async function deleteRoleUnlocked(deps: FunctionalDeps, actor: string, roleId: string): Promise<void> {
   const role = await deps.store.role(roleId);
   if (!role) throw new AppFailure('NOT_FOUND', 'No such role.');
   await deps.store.removeRole(roleId);
@@ -194,6 +204,20 @@ export function toView(
     findings: check?.findings ?? findings ?? [],
     checkedAt: check?.checkedAt ?? checkedAt,
   };
+}
+
+/**
+ * Runs a read-modify-write of one account's record (and its credentials) holding that record's lock
+ * (store/record-lock.ts: a create-only KVS key with a TTL), so two invocations never both read the same
+ * version and one overwrite the other. `fn` reads the record itself, inside the lock.
+ */
+export function lockedAccount<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
+  return withRecordLock(`fa:${accountId}`, fn, { what: 'this functional account' });
+}
+
+/** The same for a role. */
+export function lockedRole<T>(roleId: string, fn: () => Promise<T>): Promise<T> {
+  return withRecordLock(`farole:${roleId}`, fn, { what: 'this role' });
 }
 
 export async function mustRecord(deps: FunctionalDeps, accountId: string): Promise<FunctionalRecord> {
@@ -278,7 +302,9 @@ export async function register(
     registeredBy: actor,
     credentials: [],
   };
-  await deps.store.put(record);
+  // Create-only: of two registrations at once, one writes and the other is told, as if it had come second.
+  if (!(await deps.store.create(record)))
+    throw new AppFailure('CONFLICT', 'That account is already registered as functional.');
   await deps.audit.record({
     actor,
     action: 'functional.register',
@@ -295,6 +321,10 @@ export async function register(
 }
 
 export async function unregister(deps: FunctionalDeps, actor: string, accountId: string): Promise<void> {
+  return lockedAccount(accountId, () => unregisterUnlocked(deps, actor, accountId));
+}
+
+async function unregisterUnlocked(deps: FunctionalDeps, actor: string, accountId: string): Promise<void> {
   const record = await mustRecord(deps, accountId);
   await deps.store.remove(accountId);
   await deps.audit.record({
@@ -338,6 +368,14 @@ export async function addCredential(
   actor: string,
   p: CredentialPayload,
 ): Promise<FunctionalAccountView> {
+  return lockedAccount(p.accountId, () => addCredentialUnlocked(deps, actor, p));
+}
+
+async function addCredentialUnlocked(
+  deps: FunctionalDeps,
+  actor: string,
+  p: CredentialPayload,
+): Promise<FunctionalAccountView> {
   const record = await mustRecord(deps, p.accountId);
   if (record.credentials.filter((c) => c.status === 'active').length >= MAX_CURRENT_CREDENTIALS)
     throw invalidInput(
@@ -366,16 +404,30 @@ export async function addCredential(
   return toView(updated, nowOf(deps), undefined, (await deps.store.checks([record.accountId])).get(record.accountId));
 }
 
-/** Records a rotation: the previous credential expires at this instant, and a new one takes its place. */
+/**
+ * Records a rotation: the previous credential expires at this instant, and a new one takes its place.
+ * Rotations of one account run one at a time (lockedAccount). Two rotations of the same credential at
+ * once: the first wins, the second finds it already retired and answers CONFLICT, changing nothing and
+ * auditing nothing — it asked to retire a credential that is no longer current, and applying it to the
+ * successor (which its caller has never seen) would retire a key nobody meant to retire.
+ */
 export async function rotateCredential(
   deps: FunctionalDeps,
   actor: string,
   p: RotatePayload,
 ): Promise<FunctionalAccountView> {
+  return lockedAccount(p.accountId, () => rotateUnlocked(deps, actor, p));
+}
+
+async function rotateUnlocked(deps: FunctionalDeps, actor: string, p: RotatePayload): Promise<FunctionalAccountView> {
   const record = await mustRecord(deps, p.accountId);
   const previous = record.credentials.find((c) => c.credentialId === p.credentialId);
   if (!previous) throw new AppFailure('NOT_FOUND', 'No such credential on this account.');
-  if (previous.status !== 'active') throw invalidInput('Only an active credential can be rotated.');
+  if (previous.status !== 'active')
+    throw new AppFailure(
+      'CONFLICT',
+      `"${previous.label}" is no longer current (retired ${previous.expiredAt?.slice(0, 16).replace('T', ' ') ?? 'earlier'}${previous.expiredAt ? ' UTC' : ''}): it was already rotated. Reload to see its successor.`,
+    );
   const now = nowOf(deps);
   const fresh: CredentialView = {
     credentialId: randomUUID(),
@@ -574,7 +626,8 @@ export async function createFunctional(
     registeredBy: actor,
     credentials: [],
   };
-  await deps.store.put(record);
+  // Create-only (as register): a registration that got there first is kept, not overwritten.
+  const registered = await deps.store.create(record);
   await deps.audit.record({
     actor,
     action: 'functional.register',
@@ -584,8 +637,10 @@ export async function createFunctional(
     objectType: 'group',
     objectId: owningGroup.groupId,
     objectLabel: owningGroup.name,
-    result: 'done',
-    detail: `Owner ${owner.displayName}; integration ${integration}.`,
+    result: registered ? 'done' : 'already',
+    detail: registered
+      ? `Owner ${owner.displayName}; integration ${integration}.`
+      : 'Already registered (by a registration that came first); its record was kept as it is.',
   });
   await intents.remove(siteId, email);
   const failed = results.filter((r) => r.outcome === 'failed');

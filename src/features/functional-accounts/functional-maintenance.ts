@@ -12,13 +12,30 @@ import type {
 } from '../../contract';
 import { redactEmails } from '../../store/redact';
 import { AppFailure } from '../../invocation/app-error';
-import { type FunctionalDeps, mustRecord, nowOf, text, toView, verifyPeopleAndGroup } from './functional-accounts';
+import {
+  type FunctionalDeps,
+  lockedAccount,
+  mustRecord,
+  nowOf,
+  text,
+  toView,
+  verifyPeopleAndGroup,
+} from './functional-accounts';
 import { looksFunctional } from '../../contract/naming';
 
 /** Accounts the "unregistered" prompt lists at most (one user search page). */
 export const UNREGISTERED_LIMIT = 100;
 
 export async function updateFunctional(
+  deps: FunctionalDeps,
+  actor: string,
+  p: UpdateFunctionalPayload,
+): Promise<FunctionalAccountView> {
+  return lockedAccount(p.accountId, () => updateUnlocked(deps, actor, p));
+}
+
+/** The edit itself, under the account's lock: read, compare, write. */
+async function updateUnlocked(
   deps: FunctionalDeps,
   actor: string,
   p: UpdateFunctionalPayload,

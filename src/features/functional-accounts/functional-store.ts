@@ -13,6 +13,7 @@
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { CredentialView, FindingView } from '../../contract';
 import { redactDeep } from '../../store/redact';
+import { isKeyConflict } from '../../store/record-lock';
 
 export interface FunctionalRecord {
   accountId: string;
@@ -108,8 +109,10 @@ export function settleCredentials(credentials: CredentialView[]): {
 export interface FunctionalStore {
   get(accountId: string): Promise<FunctionalRecord | undefined>;
   getMany(accountIds: string[]): Promise<FunctionalRecord[]>;
-  /** Writes a record whose credentials did not change shape (registration). */
+  /** Writes a record whose credentials did not change shape (an edit, under the account's lock). */
   put(record: FunctionalRecord): Promise<void>;
+  /** Registers: writes the record only if none exists (a create-only write); false when one does. */
+  create(record: FunctionalRecord): Promise<boolean>;
   /**
    * Writes a record after a credential change: retired credentials beyond RECENT_RETIRED move to the
    * archive in the same transaction (a record written before the archive existed moves in batches
@@ -144,6 +147,15 @@ export const functionalStore: FunctionalStore = {
     return [...found.values()];
   },
   put: (record) => kvs.set(`${ACCOUNT_PREFIX}${record.accountId}`, record),
+  async create(record) {
+    try {
+      await kvs.set(`${ACCOUNT_PREFIX}${record.accountId}`, record, { keyPolicy: 'FAIL_IF_EXISTS' });
+      return true;
+    } catch (err) {
+      if (isKeyConflict(err)) return false;
+      throw err;
+    }
+  },
   async putWithCredentials(record) {
     const { kept, overflow } = settleCredentials(record.credentials);
     const first = record.archived ?? 0;
