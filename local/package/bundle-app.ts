@@ -53,7 +53,13 @@ export function quietLogger(): Logger {
 }
 
 /** Bundles the app in `appDir` into `outDir` (emptied first). Rejects with webpack's errors if it cannot. */
-export async function bundleApp(options: { appDir: string; outDir: string; logger?: Logger }): Promise<PackagedApp> {
+export async function bundleApp(options: {
+  appDir: string;
+  outDir: string;
+  logger?: Logger;
+  /** Told as each step starts (`npm start` prints it, so a first run of a minute is not silent). */
+  onStep?: (step: string) => void;
+}): Promise<PackagedApp> {
   const appDir = resolve(options.appDir);
   const outDir = resolve(options.outDir);
   const logger = options.logger ?? quietLogger();
@@ -68,6 +74,9 @@ export async function bundleApp(options: { appDir: string; outDir: string; logge
   const modules = [...new Set(handlers.map((h) => h.module))];
   let started = Date.now();
   if (modules.length > 0) {
+    options.onStep?.(
+      `bundling the function module${modules.length === 1 ? '' : 's'} (${modules.join(', ')}) with webpack`,
+    );
     const bundler = getNodeBundler(logger, new LocalWrapperProvider(reader, RUNTIME_STAND_IN), config);
     const output = await bundler.bundle({
       appDirectory: appDir,
@@ -87,6 +96,9 @@ export async function bundleApp(options: { appDir: string; outDir: string; logge
   const nativeResources = await config.getResources(['nativeUI']);
   const resources: PackagedApp['resources'] = [];
   if (nativeResources.length > 0) {
+    options.onStep?.(
+      `bundling the UI Kit resource${nativeResources.length === 1 ? '' : 's'} (${nativeResources.map((r) => r.key).join(', ')})`,
+    );
     const { nativeUiBundlesDetails } = await new NativeUIBundler(logger).bundleResources(
       nativeResources.map((r) => ({ ...r, path: join(appDir, r.path) })),
     );

@@ -100,16 +100,20 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
  * The packaged app in `dist/package/`, bundled now with Forge's bundlers unless the package there was
  * built from the same inputs (`force` always bundles). Rejects with the bundler's errors.
  */
-export async function packagedApp(options: { force?: boolean } = {}): Promise<PackagedApp & { reused: boolean }> {
+export async function packagedApp(
+  options: { force?: boolean; onStep?: (step: string) => void } = {},
+): Promise<PackagedApp & { reused: boolean }> {
   return withLock(async () => {
     const hash = inputsHash();
     const current = await readInfo();
     if (!options.force && current?.inputsHash === hash) return { ...fromInfo(PACKAGE_DIR, current), reused: true };
     const building = `${PACKAGE_DIR}.${process.pid}.tmp`;
-    const built = await bundleApp({ appDir: PROJECT_ROOT, outDir: building }).catch(async (err: unknown) => {
-      await rm(building, { recursive: true, force: true });
-      throw err;
-    });
+    const built = await bundleApp({ appDir: PROJECT_ROOT, outDir: building, onStep: options.onStep }).catch(
+      async (err: unknown) => {
+        await rm(building, { recursive: true, force: true });
+        throw err;
+      },
+    );
     const info: PackageInfo = {
       inputsHash: hash,
       modules: built.modules,
