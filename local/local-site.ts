@@ -65,6 +65,7 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     apps: [
       {
         installToken,
+        appId: manifest.app.id,
         scopes: options.scopes ?? scopeNames(manifest),
         impersonationScopes: options.impersonationScopes ?? impersonationScopes(manifest),
       },

@@ -3,6 +3,7 @@
  * resets, and lost responses (the write is applied, then the connection is reset before the answer),
  * each drawn from a seeded PRNG so a test run is repeatable.
  */
+import type { RateLimitReason } from './rate-limit';
 
 /**
  * A lost-response rule: a matching request is handled (Jira applies the write), then its socket is
@@ -31,6 +32,8 @@ export interface FaultOptions {
   /** Probability of a 429 with `Retry-After: retryAfterSeconds`. */
   tooManyRequestsRate?: number;
   retryAfterSeconds?: number;
+  /** `RateLimit-Reason` of injected 429s (default `jira-burst-based`); every one carries it and `Retry-After`. */
+  tooManyRequestsReason?: RateLimitReason;
   /** Only requests whose path starts with one of these prefixes are affected (all when absent). */
   paths?: string[];
   /** Lost responses (applied write, then connection reset); independent of `paths`. */
@@ -39,7 +42,10 @@ export interface FaultOptions {
 }
 
 export type Fault =
-  { kind: 'none' } | { kind: 'error'; status: number } | { kind: 'reset' } | { kind: 'throttle'; retryAfter: number };
+  | { kind: 'none' }
+  | { kind: 'error'; status: number }
+  | { kind: 'reset' }
+  | { kind: 'throttle'; retryAfter: number; reason: RateLimitReason };
 
 export class FaultInjector {
   private state: number;
@@ -114,7 +120,11 @@ export class FaultInjector {
     if (o.serverErrorRate && this.random() < o.serverErrorRate)
       return { kind: 'error', status: [503, 502, 500][Math.floor(this.random() * 3)] ?? 503 };
     if (o.tooManyRequestsRate && this.random() < o.tooManyRequestsRate)
-      return { kind: 'throttle', retryAfter: o.retryAfterSeconds ?? 1 };
+      return {
+        kind: 'throttle',
+        retryAfter: o.retryAfterSeconds ?? 1,
+        reason: o.tooManyRequestsReason ?? 'jira-burst-based',
+      };
     return { kind: 'none' };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { SiteState } from './model';
+import type { ObjectType } from './points';
 
 /** Who a request acts as, after authentication. */
 export type Principal =
@@ -19,14 +20,27 @@ export interface SimRequest {
   principal: Principal;
   baseUrl: string;
   state: SiteState;
+  /**
+   * Jira's per-issue write limit (20 writes per 2 s and 100 per 30 s to one issue): an issue route calls
+   * this with the issue id before applying a write; it throws a 429 (`jira-per-issue-on-write`) when spent.
+   */
+  admitIssueWrite(issueIdOrKey: string): void;
+}
+
+/** An account the request created, changed or deleted: the server emits the matching user event. */
+export interface UserChange {
+  kind: 'created' | 'updated' | 'deleted' | 'groups';
+  accountId: string;
 }
 
 export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Objects returned, for the points quota (1 point per request plus 1 per object). */
+  /** How many objects of the route's `returns` type the answer holds (points: see points.ts). */
   objects?: number;
+  /** Accounts this request created, changed or deleted (user events). */
+  userChanges?: UserChange[];
 }
 
 export type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -36,6 +50,10 @@ export interface Route {
   template: string;
   /** `platform` answers errors as ErrorCollection, `jsm` as ErrorResponse. */
   dialect: 'platform' | 'jsm';
+  /** The type of object the operation returns, which prices each one (points.ts); `none` for no body. */
+  returns: ObjectType | 'none';
+  /** A POST that only reads (a search): priced as a read, by the objects it returns. */
+  reads?: boolean;
   handler: Handler;
 }
 
@@ -45,6 +63,8 @@ export class SimHttpError extends Error {
     readonly status: number,
     message: string,
     readonly fieldErrors: Record<string, string> = {},
+    /** Headers to answer with (a 429's `Retry-After`, `RateLimit-Reason`, …). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -1,7 +1,10 @@
 /**
- * The simulator's meter: every request with method, path, endpoint template, principal, status and
- * points charged, so tests can assert what the app cost.
+ * The simulator's meter: every request with method, path, endpoint template, principal, status, the
+ * objects it returned (type and count) and the points charged (points.ts), so tests and benches can
+ * assert what the app cost, by endpoint and by object type.
  */
+import type { ObjectType } from './points';
+
 export interface MeteredRequest {
   method: string;
   path: string;
@@ -11,6 +14,12 @@ export interface MeteredRequest {
   principal: string;
   status: number;
   points: number;
+  /** The type of object the route returns (`none` for writes without a body, absent when unrouted). */
+  objectType?: ObjectType | 'none';
+  /** How many objects of that type the answer held. */
+  objects?: number;
+  /** The pool charged (`global-app-quota:<appId>`, …); absent for traffic outside the app quota. */
+  pool?: string;
   at: number;
   /** The request was applied but its answer dropped (a `lostResponses` fault). */
   lost?: boolean;
@@ -39,5 +48,33 @@ export class Meter {
 
   points(): number {
     return this.requests.reduce((sum, r) => sum + r.points, 0);
+  }
+
+  /** Points by `METHOD endpoint`. */
+  pointsByEndpoint(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.requests) {
+      const key = `${r.method} ${r.endpoint}`;
+      out[key] = (out[key] ?? 0) + r.points;
+    }
+    return out;
+  }
+
+  /**
+   * Points by what they paid for: `base` (1 per charged request, a write's whole cost) and the object
+   * types returned (`user`, `group`, …).
+   */
+  pointsByObjectType(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.requests) {
+      if (r.points <= 0) continue;
+      out.base = (out.base ?? 0) + 1;
+      const rest = r.points - 1;
+      if (rest > 0) {
+        const type = r.objectType && r.objectType !== 'none' ? r.objectType : 'other';
+        out[type] = (out[type] ?? 0) + rest;
+      }
+    }
+    return out;
   }
 }

@@ -20,6 +20,8 @@ export interface SeedOptions {
   serviceDesks?: number;
   seed?: number;
   apiToken?: string;
+  /** The site's cloud id (default a fixed one): give each site its own when hosting several at once. */
+  cloudId?: string;
 }
 
 /** Accounts every seeded site has, by role, for tests and for "act as" in the browser host. */
@@ -158,7 +160,7 @@ export function seedSite(options: SeedOptions = {}): SiteState {
   const deskCount = options.serviceDesks ?? 3;
   const rand = prng(options.seed ?? 42);
   const state: SiteState = {
-    cloudId: 'a1b2c3d4-0000-4000-8000-00000000c10d',
+    cloudId: options.cloudId ?? 'a1b2c3d4-0000-4000-8000-00000000c10d',
     siteName: 'local-site',
     siteId: SITE_ID,
     users: new Map(),

@@ -1,8 +1,10 @@
 /**
  * The Jira Cloud simulator's HTTP server (127.0.0.1, ephemeral port by default). Authenticates each
  * request (HTTP Basic `email:token` for seeded users, or the Forge proxy's app/user principal), enforces
- * the app's manifest scopes, the experimental-API header, rate limits and injected faults, routes it,
- * and meters it.
+ * the app's manifest scopes, the experimental-API header, rate limits (rate-limit.ts: the app's points
+ * pool, burst limits per path and method) and injected faults, routes it, meters it (points.ts), answers
+ * with `X-AACCOUNTID` (the caller's account id, as Jira does), and emits user events (user-events.ts)
+ * for accounts created, changed or deleted.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +19,11 @@ import {
   type SimResponse,
 } from './http';
 import { Meter } from './meter';
-import type { SiteState } from './model';
-import { RateLimiter, type RateLimitOptions } from './rate-limit';
+import { groupsOfUser, newUuid, productAccessOf, type SimUser, type SiteState } from './model';
+import { isWrite, pointsFor } from './points';
+import { PointsBank } from './quota';
+import { RateLimiter, refusalHeaders, type RateLimitOptions } from './rate-limit';
+import { avatarUrls, groupName, userSelf } from './representations';
 import { groupRoutes } from './routes/groups';
 import { issueRoutes } from './routes/issues';
 import { serviceDeskRoutes } from './routes/servicedesk';
@@ -26,6 +31,13 @@ import { siteRoutes } from './routes/site';
 import { userRoutes } from './routes/users';
 import { operationMeta, scopesSatisfied } from './scopes';
 import { seedSite, type SeedOptions } from './seed';
+import {
+  UserEventEmitter,
+  type JiraUserEvent,
+  type UserEventDetails,
+  type UserEventListener,
+  type UserEventOptions,
+} from './user-events';
 
 /** Headers the Forge runtime emulation sets on product requests (the real Forge proxy does this with OAuth). */
 export const FORGE_INSTALL_HEADER = 'x-forge-sim-install';
@@ -33,6 +45,8 @@ export const FORGE_PRINCIPAL_HEADER = 'x-forge-sim-principal';
 
 export interface AppInstallation {
   installToken: string;
+  /** The app's id (manifest `app.id`): its Tier-1 points pool is shared by every installation of it. */
+  appId?: string;
   scopes: string[];
   /** Scopes declared with `allowImpersonation: true`: the only ones an impersonated (offline) user request may use. */
   impersonationScopes?: string[];
@@ -45,7 +59,12 @@ export interface SimulatorOptions {
   port?: number;
   seed?: SeedOptions;
   state?: SiteState;
+  /** Rate limits; absent fields take the published ones (Tier-1 pool, published burst limits). */
   rateLimits?: RateLimitOptions;
+  /** The bank holding the points pools; give several simulators one bank to host several sites of one app. */
+  pointsBank?: PointsBank;
+  /** User events (created/updated/deleted): which changes emit them. */
+  userEvents?: UserEventOptions;
   faults?: FaultOptions;
   apps?: AppInstallation[];
   /**
@@ -55,15 +74,35 @@ export interface SimulatorOptions {
   allowForgeUserCreation?: boolean;
 }
 
+/** Changes an administrator makes in Atlassian Administration (no REST operation here): they emit user events. */
+export interface SimDirectory {
+  createUser(input: Pick<SimUser, 'email' | 'displayName'> & Partial<SimUser>): SimUser;
+  updateUser(
+    accountId: string,
+    patch: Partial<Pick<SimUser, 'displayName' | 'email' | 'emailVisible' | 'timeZone' | 'locale' | 'active'>>,
+  ): SimUser;
+  deleteUser(accountId: string): void;
+}
+
 export interface Simulator {
   url: string;
   state: SiteState;
   meter: Meter;
   rateLimiter: RateLimiter;
+  /** The points pools this site charges (shared with other simulators given the same bank). */
+  pointsBank: PointsBank;
   faults: FaultInjector;
+  /** User events emitted so far and the emitter's options. */
+  userEvents: UserEventEmitter;
+  /** Subscribes to user events; returns the unsubscribe function. */
+  onUserEvent(listener: UserEventListener): () => void;
+  directory: SimDirectory;
   installApp(app: AppInstallation): void;
   close(): Promise<void>;
 }
+
+/** The app id an installation is charged under when it names none. */
+export const DEFAULT_APP_ID = 'local-app';
 
 export const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...siteRoutes, ...serviceDeskRoutes, ...issueRoutes];
 
@@ -116,6 +155,8 @@ function multipartFields(text: string, contentType: string): URLSearchParams {
 
 interface Authenticated {
   principal: Principal;
+  /** The installation, when the request came through the Forge proxy (app traffic: charged points). */
+  app?: AppInstallation;
   /** Scopes of the Forge app installation, when the request came through the Forge proxy. */
   appScopes?: ReadonlySet<string>;
   label: string;
@@ -133,7 +174,7 @@ function authenticate(
     const who = String(req.headers[FORGE_PRINCIPAL_HEADER] ?? '');
     const scopes = new Set(app.scopes);
     if (who === 'app')
-      return { principal: { kind: 'app', accountId: state.appAccountId }, appScopes: scopes, label: 'app' };
+      return { principal: { kind: 'app', accountId: state.appAccountId }, app, appScopes: scopes, label: 'app' };
     if (who.startsWith('user:')) {
       const accountId = who.slice(5);
       const user = state.users.get(accountId);
@@ -141,6 +182,7 @@ function authenticate(
       const impersonated = req.headers[FORGE_IMPERSONATION_HEADER] === '1';
       return {
         principal: { kind: 'user', accountId, viaApp: true },
+        app,
         appScopes: impersonated ? new Set(app.impersonationScopes ?? []) : scopes,
         label: `user:${accountId}`,
       };
@@ -177,12 +219,56 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** A user as a created/updated user event carries it (user-events.ts). */
+function userEventDetails(state: SiteState, baseUrl: string, user: SimUser): UserEventDetails {
+  const groups = groupsOfUser(state, user.accountId).map((g) => groupName(baseUrl, g));
+  const roles = productAccessOf(state, user.accountId).map((r) => ({ key: r.key, name: r.name }));
+  return {
+    self: userSelf(baseUrl, user.accountId),
+    accountId: user.accountId,
+    accountType: user.accountType,
+    ...(user.emailVisible ? { emailAddress: user.email } : {}),
+    avatarUrls: avatarUrls(user),
+    displayName: user.displayName,
+    active: user.active,
+    timeZone: user.timeZone,
+    locale: user.locale,
+    groups: { size: groups.length, items: groups },
+    applicationRoles: { size: roles.length, items: roles },
+  };
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const state = options.state ?? seedSite(options.seed);
   const meter = new Meter();
-  const rateLimiter = new RateLimiter(options.rateLimits ?? {});
-  const faults = new FaultInjector(options.faults ?? {});
   const apps = new Map<string, AppInstallation>((options.apps ?? []).map((a) => [a.installToken, a]));
+  const pointsBank = options.pointsBank ?? new PointsBank();
+  const rateLimiter = new RateLimiter(options.rateLimits ?? {}, pointsBank, {
+    cloudId: state.cloudId,
+    users: () => [...state.users.values()].filter((u) => u.accountType === 'atlassian' && u.active).length,
+    appIds: () => [...new Set([...apps.values()].map((a) => a.appId ?? DEFAULT_APP_ID))],
+  });
+  const faults = new FaultInjector(options.faults ?? {});
+  const userEvents = new UserEventEmitter(options.userEvents ?? {});
+  let siteUrl = '';
+
+  /** Emits the user events for changes already applied to the state. */
+  const emitUserChanges = (changes: readonly { kind: string; accountId: string }[]) => {
+    for (const change of changes) {
+      let event: JiraUserEvent | undefined;
+      if (change.kind === 'deleted')
+        event = { eventType: 'avi:jira:deleted:user', user: { accountId: change.accountId } };
+      else if (change.kind !== 'groups' || userEvents.options.onGroupChange) {
+        const user = state.users.get(change.accountId);
+        if (user)
+          event = {
+            eventType: change.kind === 'created' ? 'avi:jira:created:user' : 'avi:jira:updated:user',
+            user: userEventDetails(state, siteUrl, user),
+          };
+      }
+      if (event) userEvents.emit(event, { cloudId: state.cloudId, at: pointsBank.now() });
+    }
+  };
 
   const server: Server = createServer((req, res) => {
     void handle(req, res);
@@ -197,10 +283,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const found = findRoute(method, path);
     const dialect = found?.route.dialect ?? (path.startsWith('/rest/servicedeskapi') ? 'jsm' : 'platform');
     const endpoint = found?.route.template ?? path;
+    const objectType = found?.route.returns;
     let label = 'anonymous';
-    const finish = (status: number, body: unknown, headers: Record<string, string> = {}, points = 0) => {
-      meter.record({ method, path, endpoint, principal: label, status, points, at: started });
-      send(res, status, body, headers);
+    /** Headers every answer from here on carries: the caller's account id, burst and pool figures. */
+    const common: Record<string, string> = {};
+    let pool: string | undefined;
+    const finish = (status: number, body: unknown, headers: Record<string, string> = {}, points = 0, objects = 0) => {
+      meter.record({
+        method,
+        path,
+        endpoint,
+        principal: label,
+        status,
+        points,
+        objectType,
+        objects,
+        pool,
+        at: started,
+      });
+      send(res, status, body, { ...common, ...headers });
     };
     try {
       const delay = faults.latency(path);
@@ -208,6 +309,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const auth = authenticate(state, apps, req);
       if (auth instanceof SimHttpError) return finish(auth.status, errorBody(dialect, auth));
       label = auth.label;
+      // Jira names the account a request acted as in `X-AACCOUNTID` (the app user for asApp).
+      if (auth.principal.kind !== 'anonymous') common['X-AACCOUNTID'] = auth.principal.accountId;
+      const appId = auth.app ? (auth.app.appId ?? DEFAULT_APP_ID) : undefined;
       const fault = faults.draw(path);
       if (fault.kind === 'reset') {
         meter.record({ method, path, endpoint, principal: label, status: 0, points: 0, at: started });
@@ -220,14 +324,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           errorBody(dialect, new SimHttpError(fault.status, 'Internal server error (injected fault).')),
         );
       if (fault.kind === 'throttle') {
-        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), {
-          'Retry-After': String(fault.retryAfter),
-          'RateLimit-Reason': 'jira-burst-based',
-        });
+        return finish(
+          429,
+          errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')),
+          refusalHeaders(fault.reason, fault.retryAfter),
+        );
       }
-      const admitted = rateLimiter.admit(`${method} ${endpoint}`);
-      if (admitted.limited)
-        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), admitted.headers);
+      if (appId !== undefined) {
+        // A spent pool refuses every request charged to it, whatever the path, until the top of the hour.
+        pool = rateLimiter.pool(appId)?.key;
+        const quota = rateLimiter.admitPool(appId);
+        if (quota.limited)
+          return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), quota.headers);
+      }
+      const burst = found ? rateLimiter.admitBurst(method, endpoint) : { limited: false, headers: {} };
+      Object.assign(common, burst.limited ? {} : burst.headers);
+      if (burst.limited)
+        return finish(429, errorBody(dialect, new SimHttpError(429, 'Rate limit exceeded.')), burst.headers);
       if (!found) {
         // A resource that exists but does not take this method answers 405 with `Allow`, as any JAX-RS
         // resource (Jira's REST layer) does; only unknown paths are 404.
@@ -273,32 +386,92 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         principal: auth.principal,
         baseUrl,
         state,
+        admitIssueWrite: (issue) => {
+          const decision = rateLimiter.admitIssueWrite(issue);
+          if (decision.limited) throw new SimHttpError(429, 'Rate limit exceeded.', {}, decision.headers);
+        },
       };
       const out: SimResponse = await found.route.handler(simReq);
-      const points = method === 'GET' ? 1 + (out.objects ?? 0) : 1;
-      const rateHeaders = rateLimiter.charge(points);
+      const priceAs = found.route.reads ? 'GET' : method;
+      const objects = isWrite(priceAs) ? 0 : (out.objects ?? 0);
+      const points = pointsFor(priceAs, found.route.returns, objects, appId !== undefined);
+      const poolHeaders = appId !== undefined ? rateLimiter.chargePool(appId, points) : {};
       if (faults.dropAfterApply(method, path, out.status)) {
         // Lost response: the write is applied (and metered with its real status), the answer never arrives.
-        meter.record({ method, path, endpoint, principal: label, status: out.status, points, at: started, lost: true });
+        meter.record({
+          method,
+          path,
+          endpoint,
+          principal: label,
+          status: out.status,
+          points,
+          objectType,
+          objects,
+          pool,
+          at: started,
+          lost: true,
+        });
+        if (out.userChanges?.length) emitUserChanges(out.userChanges);
         req.socket.destroy();
         return;
       }
-      return finish(out.status, out.body, { ...rateHeaders, ...(out.headers ?? {}) }, points);
+      finish(out.status, out.body, { ...poolHeaders, ...(out.headers ?? {}) }, points, objects);
+      // Listeners run after the answer is written (the emitter defers them).
+      if (out.userChanges?.length) emitUserChanges(out.userChanges);
+      return;
     } catch (err) {
-      if (err instanceof SimHttpError) return finish(err.status, errorBody(dialect, err));
+      if (err instanceof SimHttpError) return finish(err.status, errorBody(dialect, err), err.headers);
       console.error('jira-sim: unexpected error', err);
       return finish(500, errorBody(dialect, new SimHttpError(500, 'Internal server error.')));
     }
   }
 
+  const directory: SimDirectory = {
+    createUser: (input) => {
+      const login = input.email.split('@')[0] ?? input.email;
+      const user: SimUser = {
+        accountId: `712020:${newUuid(state)}`,
+        accountType: 'atlassian',
+        emailVisible: true,
+        active: true,
+        timeZone: 'Etc/UTC',
+        locale: 'en_US',
+        legacyUsername: login,
+        legacyKey: `JIRAUSER${state.nextId}`,
+        ...input,
+      };
+      state.users.set(user.accountId, user);
+      emitUserChanges([{ kind: 'created', accountId: user.accountId }]);
+      return user;
+    },
+    updateUser: (accountId, patch) => {
+      const user = state.users.get(accountId);
+      if (!user) throw new Error(`jira-sim: no user ${accountId}`);
+      Object.assign(user, patch);
+      emitUserChanges([{ kind: 'updated', accountId }]);
+      return user;
+    },
+    deleteUser: (accountId) => {
+      if (!state.users.delete(accountId)) throw new Error(`jira-sim: no user ${accountId}`);
+      for (const g of state.groups.values()) g.members.delete(accountId);
+      for (const d of state.serviceDesks.values()) d.customers.delete(accountId);
+      emitUserChanges([{ kind: 'deleted', accountId }]);
+    },
+  };
+
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  siteUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: siteUrl,
     state,
     meter,
     rateLimiter,
+    pointsBank,
     faults,
+    userEvents,
+    onUserEvent: (listener) => userEvents.on(listener),
+    directory,
     installApp: (app) => apps.set(app.installToken, app),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { RATE_LIMITS_OFF } from '../../local/jira-sim/rate-limit';
 import { startSimulator, type Simulator } from '../../local/jira-sim/server';
 import { NAMED_USERS } from '../../local/jira-sim/seed';
 import { explain, responseValidator } from '../support/openapi';
@@ -17,6 +18,8 @@ describe('simulator fidelity to the documented behaviour', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       seed: { users: 300, groups: 20 },
+      // Shapes and statuses, not limits (simulator-limits.test.ts): the 5/s customer-list burst would bite.
+      rateLimits: RATE_LIMITS_OFF,
       apps: [
         { installToken: APP_TOKEN, scopes: ['read:email-address:jira', 'read:jira-user', 'read:servicedesk-request'] },
       ],

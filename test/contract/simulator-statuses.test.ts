@@ -1,3 +1,4 @@
+import { RATE_LIMITS_OFF } from '../../local/jira-sim/rate-limit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROUTES, startSimulator, type Simulator } from '../../local/jira-sim/server';
@@ -47,6 +48,8 @@ describe('the simulator answers only documented statuses', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       seed: { users: 200, groups: 10 },
+      // Shapes and statuses, not limits (simulator-limits.test.ts): the 5/s customer-list burst would bite.
+      rateLimits: RATE_LIMITS_OFF,
       apps: [{ installToken: 'statuses', scopes: APP_SCOPES }],
     });
   });

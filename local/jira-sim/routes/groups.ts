@@ -76,6 +76,7 @@ export const groupRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/group',
     dialect: 'platform',
+    returns: 'group',
     handler: (req) => {
       requireSiteAdmin(req);
       const name = (req.body as { name?: unknown } | undefined)?.name;
@@ -91,6 +92,7 @@ export const groupRoutes: Route[] = [
     method: 'DELETE',
     template: '/rest/api/3/group',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       requireSiteAdmin(req);
       const group = targetGroup(req);
@@ -112,6 +114,7 @@ export const groupRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/group/bulk',
     dialect: 'platform',
+    returns: 'group',
     handler: (req) => {
       requireBrowseUsers(req);
       const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: GROUP_BULK_MAX });
@@ -137,6 +140,7 @@ export const groupRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/group/member',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireBrowseUsers(req);
       const group = targetGroup(req);
@@ -156,6 +160,7 @@ export const groupRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/group/user',
     dialect: 'platform',
+    returns: 'group',
     handler: (req) => {
       requireSiteAdmin(req);
       const group = targetGroup(req);
@@ -167,13 +172,19 @@ export const groupRoutes: Route[] = [
         throw new SimHttpError(400, `Cannot add user. User is already a member of '${group.name}'`);
       }
       group.members.add(user.accountId);
-      return { status: 201, body: groupJson(req, group), objects: 1 };
+      return {
+        status: 201,
+        body: groupJson(req, group),
+        objects: 1,
+        userChanges: [{ kind: 'groups', accountId: user.accountId }],
+      };
     },
   },
   {
     method: 'DELETE',
     template: '/rest/api/3/group/user',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       requireSiteAdmin(req);
       const group = targetGroup(req);
@@ -182,13 +193,14 @@ export const groupRoutes: Route[] = [
         throw new SimHttpError(400, `Cannot remove user. User is not a member of '${group.name}'`);
       }
       group.members.delete(user.accountId);
-      return { status: 200 };
+      return { status: 200, userChanges: [{ kind: 'groups', accountId: user.accountId }] };
     },
   },
   {
     method: 'GET',
     template: '/rest/api/3/groups/picker',
     dialect: 'platform',
+    returns: 'group',
     handler: (req) => {
       const rawQuery = req.query.get('query') ?? '';
       // `caseInsensitive` (default false): the match is case-sensitive unless the caller asks otherwise.

@@ -379,6 +379,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/project/search',
     dialect: 'platform',
+    returns: 'project',
     handler: (req) => {
       const s = issueState(req.state);
       const { startAt, maxResults } = pageParams(req, { defaultMax: 50, cap: 100 });
@@ -417,6 +418,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/project/{projectIdOrKey}',
     dialect: 'platform',
+    returns: 'project',
     handler: (req) => {
       const project = findProject(issueState(req.state), req.params.projectIdOrKey ?? '');
       if (!project || !canSeeProject(req, project))
@@ -428,6 +430,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const project = findProject(issueState(req.state), req.params.projectIdOrKey ?? '');
       // The operation documents no 404: an unknown or invisible project is a 400 ("the request is invalid").
@@ -444,11 +447,12 @@ export const issueRoutes: Route[] = [
       };
     },
   },
-  { method: 'POST', template: '/rest/api/3/issue', dialect: 'platform', handler: createIssue },
+  { method: 'POST', template: '/rest/api/3/issue', dialect: 'platform', returns: 'issue', handler: createIssue },
   {
     method: 'GET',
     template: '/rest/api/3/issue/{issueIdOrKey}',
     dialect: 'platform',
+    returns: 'issue',
     handler: (req) => {
       const issue = visibleIssue(req);
       const fields = listParam(req, 'fields');
@@ -463,6 +467,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/issue/{issueIdOrKey}/comment',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const issue = visibleIssue(req);
       const startAt = intParam(req, 'startAt', 0);
@@ -480,6 +485,7 @@ export const issueRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/issue/{issueIdOrKey}/comment',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const issue = visibleIssue(req);
       // The operation documents no 403: a caller without Add comments gets the generic 400.
@@ -495,6 +501,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/issue/{issueIdOrKey}/transitions',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const s = issueState(req.state);
       const issue = visibleIssue(req);
@@ -524,6 +531,7 @@ export const issueRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/issue/{issueIdOrKey}/transitions',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       const s = issueState(req.state);
       const issue = visibleIssue(req);
@@ -555,6 +563,7 @@ export const issueRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/issue/{issueIdOrKey}/notify',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       const s = issueState(req.state);
       const issue = visibleIssue(req);
@@ -623,6 +632,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/issue/{issueIdOrKey}/properties',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const issue = visibleIssue(req);
       const keys = [...issue.properties.keys()].map((key) => ({
@@ -636,6 +646,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       const issue = visibleIssue(req);
       const key = req.params.propertyKey ?? '';
@@ -647,6 +658,7 @@ export const issueRoutes: Route[] = [
     method: 'PUT',
     template: '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       const issue = visibleIssue(req);
       if (!can(req, projectOf(issueState(req.state), issue), 'EDIT_ISSUES'))
@@ -665,6 +677,7 @@ export const issueRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/search/jql',
     dialect: 'platform',
+    returns: 'issue',
     handler: (req) =>
       search(req, {
         jql: req.query.get('jql') ?? '',
@@ -679,6 +692,8 @@ export const issueRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/search/jql',
     dialect: 'platform',
+    returns: 'issue',
+    reads: true,
     handler: (req) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const strings = (v: unknown) => (Array.isArray(v) ? v.map((x) => String(x as string)) : []);

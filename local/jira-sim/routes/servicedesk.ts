@@ -88,6 +88,7 @@ export const serviceDeskRoutes: Route[] = [
     method: 'GET',
     template: '/rest/servicedeskapi/servicedesk',
     dialect: 'jsm',
+    returns: 'other',
     handler: (req) => {
       // "Permissions required: Any": the desks the caller can access, which may be none (never a 403).
       requireAuthenticated(req);
@@ -110,6 +111,7 @@ export const serviceDeskRoutes: Route[] = [
     method: 'GET',
     template: '/rest/servicedeskapi/servicedesk/{serviceDeskId}',
     dialect: 'jsm',
+    returns: 'other',
     handler: (req) => {
       requireAuthenticated(req);
       const d = desk(req);
@@ -122,6 +124,7 @@ export const serviceDeskRoutes: Route[] = [
     method: 'POST',
     template: '/rest/servicedeskapi/customer',
     dialect: 'jsm',
+    returns: 'user',
     handler: (req) => {
       // "Permissions required: Jira Administrator Global permission"
       requireJiraAdmin(req);
@@ -155,13 +158,19 @@ export const serviceDeskRoutes: Route[] = [
         legacyKey: `qm:${req.state.nextId}`,
       };
       req.state.users.set(user.accountId, user);
-      return { status: 201, body: userDtoJson(req.baseUrl, user), objects: 1 };
+      return {
+        status: 201,
+        body: userDtoJson(req.baseUrl, user),
+        objects: 1,
+        userChanges: [{ kind: 'created', accountId: user.accountId }],
+      };
     },
   },
   {
     method: 'GET',
     template: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
     dialect: 'jsm',
+    returns: 'user',
     handler: (req) => {
       requireAgentOrAdmin(req);
       const d = desk(req);
@@ -187,6 +196,7 @@ export const serviceDeskRoutes: Route[] = [
     method: 'POST',
     template: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
     dialect: 'jsm',
+    returns: 'none',
     handler: (req) => {
       requireDeskAdmin(req);
       const d = desk(req);
@@ -208,6 +218,7 @@ export const serviceDeskRoutes: Route[] = [
     method: 'DELETE',
     template: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
     dialect: 'jsm',
+    returns: 'none',
     handler: (req) => {
       requireDeskAdmin(req);
       const d = desk(req);

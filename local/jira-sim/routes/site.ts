@@ -142,6 +142,7 @@ export const siteRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/mypermissions',
     dialect: 'platform',
+    returns: 'permission',
     handler: (req) => {
       const keys = (req.query.get('permissions') ?? '')
         .split(',')
@@ -170,13 +171,14 @@ export const siteRoutes: Route[] = [
         const have = context && !global ? holdsInProject(req, context, key) : holds(req, key);
         permissions[key] = { ...def, key, havePermission: have };
       }
-      return { status: 200, body: { permissions } };
+      return { status: 200, body: { permissions }, objects: keys.length };
     },
   },
   {
     method: 'GET',
     template: '/rest/api/3/myself',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       const id = requireAuthenticated(req);
       const user = req.state.users.get(id);
@@ -189,6 +191,7 @@ export const siteRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/serverInfo',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => ({
       status: 200,
       body: {
@@ -204,12 +207,14 @@ export const siteRoutes: Route[] = [
         displayUrl: req.baseUrl,
         serverTimeZone: 'Etc/UTC',
       },
+      objects: 1,
     }),
   },
   {
     method: 'GET',
     template: '/rest/api/3/applicationrole',
     dialect: 'platform',
+    returns: 'other',
     handler: (req) => {
       requireJiraAdmin(req);
       const body = req.state.applicationRoles.map((r) => applicationRoleJson(req.state, r));

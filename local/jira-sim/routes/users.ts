@@ -112,6 +112,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/user',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireBrowseUsers(req);
       const user = findUser(req, req.query.get('accountId'));
@@ -122,6 +123,7 @@ export const userRoutes: Route[] = [
     method: 'POST',
     template: '/rest/api/3/user',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       // "Administer Jira global permission. The caller has to be an organization admin."
       requireJiraAdmin(req);
@@ -167,13 +169,19 @@ export const userRoutes: Route[] = [
       req.state.users.set(user.accountId, user);
       for (const role of roles)
         for (const g of role.defaultGroups) groupByName(req.state, g)?.members.add(user.accountId);
-      return { status: 201, body: userJson(req.state, req.baseUrl, user), objects: 1 };
+      return {
+        status: 201,
+        body: userJson(req.state, req.baseUrl, user),
+        objects: 1,
+        userChanges: [{ kind: 'created', accountId: user.accountId }],
+      };
     },
   },
   {
     method: 'DELETE',
     template: '/rest/api/3/user',
     dialect: 'platform',
+    returns: 'none',
     handler: (req) => {
       requireSiteAdmin(req);
       const user = findUser(req, req.query.get('accountId'));
@@ -184,13 +192,14 @@ export const userRoutes: Route[] = [
       req.state.users.delete(user.accountId);
       for (const g of req.state.groups.values()) g.members.delete(user.accountId);
       for (const d of req.state.serviceDesks.values()) d.customers.delete(user.accountId);
-      return { status: 204 };
+      return { status: 204, userChanges: [{ kind: 'deleted', accountId: user.accountId }] };
     },
   },
   {
     method: 'GET',
     template: '/rest/api/3/user/search',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       const query = req.query.get('query');
       const accountId = req.query.get('accountId');
@@ -223,6 +232,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/users/search',
     dialect: 'platform',
+    returns: 'user',
     handler: allUsers,
   },
   {
@@ -230,12 +240,14 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/users',
     dialect: 'platform',
+    returns: 'user',
     handler: allUsers,
   },
   {
     method: 'GET',
     template: '/rest/api/3/user/bulk',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireJiraAccessOr401(req);
       const ids = req.query.getAll('accountId');
@@ -261,6 +273,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/user/bulk/migration',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireJiraAccessOr401(req);
       const usernames = req.query.getAll('username');
@@ -287,6 +300,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/user/groups',
     dialect: 'platform',
+    returns: 'group',
     handler: (req) => {
       requireBrowseUsers(req);
       const user = findUser(req, req.query.get('accountId'));
@@ -298,6 +312,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/user/email',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireEmailAccess(req);
       const user = findUser(req, req.query.get('accountId'));
@@ -308,6 +323,7 @@ export const userRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/3/user/email/bulk',
     dialect: 'platform',
+    returns: 'user',
     handler: (req) => {
       requireEmailAccess(req);
       const ids = req.query.getAll('accountId');
@@ -400,6 +416,7 @@ function columnRoutes(): Route[] {
       method: 'GET',
       template: '/rest/api/3/user/columns',
       dialect: 'platform',
+      returns: 'other',
       handler: (req) => {
         const user = target(req);
         const body = columnsJson(req, user.columns ?? req.state.defaultColumns);
@@ -410,6 +427,7 @@ function columnRoutes(): Route[] {
       method: 'PUT',
       template: '/rest/api/3/user/columns',
       dialect: 'platform',
+      returns: 'none',
       handler: (req) => {
         const user = target(req);
         // The body is form data (`columns=summary&columns=description`, read as { columns: [...] }) or
@@ -428,6 +446,7 @@ function columnRoutes(): Route[] {
       method: 'DELETE',
       template: '/rest/api/3/user/columns',
       dialect: 'platform',
+      returns: 'none',
       handler: (req) => {
         const user = target(req);
         delete user.columns;
