@@ -46,6 +46,15 @@ export interface SimServiceDesk {
   customers: Set<string>;
 }
 
+/** A JSM organization: a named set of customers (and other accounts) who share requests. */
+export interface SimOrganization {
+  id: string;
+  name: string;
+  /** When it was created (ms since the epoch). */
+  created: number;
+  members: Set<string>;
+}
+
 /** Global permissions and the groups they are granted to (Jira's "Global permissions" admin page). */
 export type GlobalPermissionKey = 'ADMINISTER' | 'SYSTEM_ADMIN' | 'USER_PICKER';
 
@@ -59,6 +68,8 @@ export interface SiteState {
   applicationRoles: SimApplicationRole[];
   globalPermissions: Record<GlobalPermissionKey, string[]>;
   serviceDesks: Map<string, SimServiceDesk>;
+  /** JSM organizations by id. */
+  organizations: Map<string, SimOrganization>;
   /** The group whose members are site administrators (organization admins). */
   siteAdminGroup: string;
   /** The app user that asApp requests act as. */

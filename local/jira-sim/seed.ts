@@ -178,6 +178,7 @@ export function seedSite(options: SeedOptions = {}): SiteState {
       ],
     },
     serviceDesks: new Map(),
+    organizations: new Map(),
     siteAdminGroup: SITE_ADMIN_GROUP,
     appAccountId: NAMED_USERS.app.accountId,
     apiToken: options.apiToken ?? DEFAULT_API_TOKEN,
@@ -385,5 +386,19 @@ export function seedSite(options: SeedOptions = {}): SiteState {
     if (deskList.length > 0) pick(rand, deskList).customers.add(c.accountId);
     if (deskList.length > 1 && rand() < 0.2) pick(rand, deskList).customers.add(c.accountId);
   }
+  // JSM organizations: every third customer belongs to one, in turn (no PRNG draws, so the rest of the
+  // seed is unchanged).
+  const orgNames = ['Acme Retail', 'Globex Partners', 'Initech Field Office', 'Umbrella Clinics'];
+  orgNames.forEach((name, i) =>
+    state.organizations.set(String(i + 1), {
+      id: String(i + 1),
+      name,
+      created: Date.UTC(2025, i, 1),
+      members: new Set(),
+    }),
+  );
+  customers.forEach((c, i) => {
+    if (i % 3 === 0) state.organizations.get(String(((i / 3) % orgNames.length) + 1))?.members.add(c.accountId);
+  });
   return state;
 }

@@ -98,6 +98,9 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
       'platform',
     ],
     ['GET', '/rest/api/3/applicationrole', () => '/rest/api/3/applicationrole', 'platform'],
+    ['GET', '/rest/api/3/applicationrole/{key}', () => '/rest/api/3/applicationrole/jira-software', 'platform'],
+    ['GET', '/rest/api/3/group', () => `/rest/api/3/group?groupId=${teamGroup()?.groupId}&expand=users`, 'platform'],
+    ['GET', '/rest/api/3/group', () => '/rest/api/3/group?groupname=site-admins', 'platform'],
     ['GET', '/rest/api/3/myself', () => '/rest/api/3/myself?expand=groups', 'platform'],
     ['GET', '/rest/api/3/serverInfo', () => '/rest/api/3/serverInfo', 'platform'],
     [
@@ -128,6 +131,13 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
       },
     ],
     ['GET', '/rest/servicedeskapi/servicedesk', () => '/rest/servicedeskapi/servicedesk?limit=2', 'jsm'],
+    ['GET', '/rest/servicedeskapi/organization', () => '/rest/servicedeskapi/organization?limit=2', 'jsm'],
+    [
+      'GET',
+      '/rest/servicedeskapi/organization/{organizationId}/user',
+      () => '/rest/servicedeskapi/organization/1/user?limit=5',
+      'jsm',
+    ],
     [
       'GET',
       '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
@@ -243,6 +253,15 @@ describe('simulator responses validate against the official OpenAPI schemas', ()
       'jsm',
     ],
     ['POST', '/rest/servicedeskapi/customer', '/rest/servicedeskapi/customer', 400, 'jsm'],
+    ['GET', '/rest/api/3/applicationrole/{key}', '/rest/api/3/applicationrole/no-such-role', 404, 'platform'],
+    ['GET', '/rest/api/3/group', '/rest/api/3/group?groupname=no-such-group', 404, 'platform'],
+    [
+      'GET',
+      '/rest/servicedeskapi/organization/{organizationId}/user',
+      '/rest/servicedeskapi/organization/999/user',
+      404,
+      'jsm',
+    ],
   ] as const)('%s %s error %s is Jira-shaped', async (method, template, path, status, kind) => {
     const auth = status === 403 ? basic(NAMED_USERS.noAccess.email) : ADMIN;
     const body =

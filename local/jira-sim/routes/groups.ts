@@ -73,6 +73,36 @@ function memberTarget(req: SimRequest, accountId: unknown): SimUser {
 
 export const groupRoutes: Route[] = [
   {
+    // Deprecated ("use group/member") but served as its spec says: the group with `users` as a
+    // PagedListUserDetailsApplicationUser of at most 50, listed only with `expand=users` (or
+    // `expand=users[a:b]`, inclusive 0-based indexes); active members in username order, as group/member's
+    // default. 400 without a group, 403 without Browse users and groups / Administer Jira, 404 unknown.
+    method: 'GET',
+    template: '/rest/api/3/group',
+    dialect: 'platform',
+    returns: 'user',
+    handler: (req) => {
+      requireBrowseUsers(req);
+      const group = targetGroup(req);
+      const members = orderedMembers(req, group, false);
+      const expand = /(?:^|,)users(?:\[(\d+):(\d+)\])?(?:,|$)/.exec(req.query.get('expand') ?? '');
+      const from = expand?.[1] !== undefined ? Number(expand[1]) : 0;
+      const to = expand?.[2] !== undefined ? Number(expand[2]) : from + 49;
+      const shown = expand ? members.slice(from, Math.min(to + 1, from + 50)) : [];
+      const body = {
+        ...groupJson(req, group),
+        users: {
+          size: members.length,
+          items: shown.map((u) => userDetailsJson(req.baseUrl, u)),
+          'max-results': 50,
+          'start-index': expand ? from : 0,
+          'end-index': expand ? from + Math.max(shown.length - 1, 0) : 0,
+        },
+      };
+      return { status: 200, body, objects: shown.length };
+    },
+  },
+  {
     method: 'POST',
     template: '/rest/api/3/group',
     dialect: 'platform',

@@ -1,11 +1,12 @@
 /**
  * JSM resources: `servicedesk` (list, one), `customer` (POST), `servicedesk/{id}/customer`
- * (GET/POST/DELETE). Paging is `start/limit/isLastPage`; errors are `ErrorResponse`.
+ * (GET/POST/DELETE), `organization` (list) and `organization/{id}/user`. Paging is
+ * `start/limit/isLastPage`; errors are `ErrorResponse`.
  */
 import type { Route, SimRequest } from '../http';
 import { SimHttpError, boolParam, carriedQuery, pageParams } from '../http';
 import { isJiraAdmin, requireAuthenticated, requireJiraAdmin } from '../access';
-import type { SimServiceDesk, SimUser } from '../model';
+import type { SimOrganization, SimServiceDesk, SimUser } from '../model';
 import { hasGlobalPermission, newUuid } from '../model';
 import { matchesQuery } from './users';
 import { pagedDto, serviceDeskJson, userDtoJson } from '../representations';
@@ -81,6 +82,23 @@ function accountIdsOf(req: SimRequest): { users: SimUser[]; unknown: string[] } 
     else unknown.push(String(id));
   }
   return { users, unknown };
+}
+
+/** `OrganizationDTO`. */
+function organizationJson(baseUrl: string, o: SimOrganization): Record<string, unknown> {
+  const iso = new Date(o.created).toISOString();
+  return {
+    id: o.id,
+    name: o.name,
+    scimManaged: false,
+    created: {
+      iso8601: iso.replace(/\.\d{3}Z$/, '+0000'),
+      jira: iso.replace('Z', '+0000'),
+      friendly: new Date(o.created).toUTCString().slice(5, 16),
+      epochMillis: o.created,
+    },
+    _links: { self: `${baseUrl}/rest/servicedeskapi/organization/${o.id}` },
+  };
 }
 
 export const serviceDeskRoutes: Route[] = [
@@ -229,6 +247,61 @@ export const serviceDeskRoutes: Route[] = [
       // for those customers and the resource returns a 204": an id with no account is not associated either.
       for (const u of accountIdsOf(req).users) d.customers.delete(u.accountId);
       return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/servicedeskapi/organization',
+    dialect: 'jsm',
+    returns: 'other',
+    handler: (req) => {
+      // "Permissions required: Any. However, to fetch organizations based on `accountId` the user must have
+      // a Service Desk agent license." "If the user is a customer, only those organizations of which the
+      // customer is a member are listed."
+      const caller = requireAuthenticated(req);
+      const accountId = req.query.get('accountId');
+      const agent = isAgentOrAdmin(req);
+      if (accountId !== null) {
+        if (!agent)
+          throw new SimHttpError(403, 'You need a Jira Service Management agent licence to filter by accountId.');
+        if (!req.state.users.has(accountId)) throw new SimHttpError(404, `The user ${accountId} does not exist.`);
+      }
+      const member = accountId ?? (agent ? undefined : caller);
+      const [start, limit] = pageArgs(req);
+      const all = [...req.state.organizations.values()]
+        .filter((o) => member === undefined || o.members.has(member))
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((o) => organizationJson(req.baseUrl, o));
+      const body = pagedDto(
+        req.baseUrl,
+        '/rest/servicedeskapi/organization',
+        all,
+        start,
+        limit,
+        carriedQuery(req, JSM_PAGING),
+      );
+      return { status: 200, body, objects: body.size as number };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/rest/servicedeskapi/organization/{organizationId}/user',
+    dialect: 'jsm',
+    returns: 'user',
+    handler: (req) => {
+      // "Permissions required: Service desk administrator or agent"; 404 "if the organization does not exist";
+      // "ordered by their accountId".
+      requireAgentOrAdmin(req);
+      const org = req.state.organizations.get(req.params.organizationId ?? '');
+      if (!org) throw new SimHttpError(404, `Organization ${req.params.organizationId} does not exist.`);
+      const [start, limit] = pageArgs(req);
+      const all = [...org.members]
+        .map((id) => req.state.users.get(id))
+        .filter((u): u is SimUser => !!u)
+        .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
+        .map((u) => userDtoJson(req.baseUrl, u));
+      const body = pagedDto(req.baseUrl, `/rest/servicedeskapi/organization/${org.id}/user`, all, start, limit);
+      return { status: 200, body, objects: body.size as number };
     },
   },
 ];

@@ -212,6 +212,19 @@ export const siteRoutes: Route[] = [
   },
   {
     method: 'GET',
+    template: '/rest/api/3/applicationrole/{key}',
+    dialect: 'platform',
+    returns: 'other',
+    handler: (req) => {
+      // "Permissions required: Administer Jira"; 404 "if the role is not found".
+      requireJiraAdmin(req);
+      const role = req.state.applicationRoles.find((r) => r.key === req.params.key);
+      if (!role) throw new SimHttpError(404, `No application role found for key '${req.params.key}'.`);
+      return { status: 200, body: applicationRoleJson(req.state, role), objects: 1 };
+    },
+  },
+  {
+    method: 'GET',
     template: '/rest/api/3/applicationrole',
     dialect: 'platform',
     returns: 'other',
