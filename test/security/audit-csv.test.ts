@@ -101,12 +101,24 @@ describe('CSV neutralisation (OWASP CSV Injection)', () => {
     expect(neutraliseCsvCell(`${c}plain`)).toBe(`'${c}plain`);
   });
 
-  it.each(['plain', 'a=b', 'Team - web', 'x@y', '', ' leading space', "'quoted", 'a\u200b=b', 'Zoë'])(
-    'leaves %j as it is',
-    (text) => {
-      expect(neutraliseCsvCell(text)).toBe(text);
-    },
-  );
+  it.each([
+    'plain',
+    'a=b',
+    'Team - web',
+    'x@y',
+    '',
+    ' leading space',
+    "'quoted",
+    'a\u200b=b',
+    'Zoë',
+    // Tab, line breaks and NUL only start a formula at the beginning of the cell.
+    'line one\nline two',
+    'a\tb',
+    'a\rb',
+    'a\u0000b',
+  ])('leaves %j as it is', (text) => {
+    expect(neutraliseCsvCell(text)).toBe(text);
+  });
 });
 
 describe('audit CSV export through the resolver', () => {
