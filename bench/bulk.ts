@@ -9,6 +9,7 @@
 import type { BulkJobView, Envelope } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { publishedBurstLimit } from '../local/jira-sim/rate-limit';
+import { benchKvsLimits } from './kvs-limits';
 import { startLocalSite } from '../local/local-site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -18,7 +19,7 @@ const RATE = Number(process.env.BULK_RATE ?? PUBLISHED_RATE);
 const LATENCY_MS = 120;
 
 export async function runBulkBench(): Promise<boolean> {
-  const site = await startLocalSite({ seed: { users: N + 500, groups: 10, serviceDesks: 1 } });
+  const site = await startLocalSite({ seed: { users: N + 500, groups: 10, serviceDesks: 1 }, ...benchKvsLimits() });
   try {
     const invoke = async <T>(key: string, payload: unknown = {}) => {
       const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;

@@ -5,13 +5,14 @@
 import type { Envelope, RegistryPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { registerFunctionalLoad } from '../local/functional-load';
+import { benchKvsLimits } from './kvs-limits';
 import { startLocalSite } from '../local/local-site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
 export async function runHealthBench(): Promise<void> {
   const count = Number(process.env.HEALTH_ACCOUNTS ?? 10_000);
-  const site = await startLocalSite({ seed: { users: count + 1200, groups: 20 } });
+  const site = await startLocalSite({ seed: { users: count + 1200, groups: 20 }, ...benchKvsLimits() });
   const team = [...site.sim.state.groups.values()].find((g) => g.name === 'team-data');
   const owners = [NAMED_USERS.regular.accountId, NAMED_USERS.jiraAdmin.accountId];
   await registerFunctionalLoad(site, { admin: ADMIN, count, owners, owningGroupId: team?.groupId ?? '' });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Envelope, GroupMembersPage, ResolvedIdentifier, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
+import { benchKvsLimits } from './kvs-limits';
 import { startLocalSite, type LocalSite } from '../local/local-site';
 import type { CrawlState } from '../src/features/directory-index/directory-store';
 import { POINTS_PER_OBJECT } from '../local/jira-sim/points';
@@ -51,7 +52,7 @@ async function benchSize(
   profile: Profile,
 ): Promise<{ rows: Row[]; crawl: CrawlState; crawlMeter: { requests: number; points: number }; seedMs: number }> {
   const seedStart = performance.now();
-  const site: LocalSite = await startLocalSite({ seed: { users } });
+  const site: LocalSite = await startLocalSite({ seed: { users }, ...benchKvsLimits() });
   const seedMs = performance.now() - seedStart;
   const invoke = async <T>(key: string, payload: unknown = {}) => {
     const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;
