@@ -80,6 +80,12 @@ describe('Jira Service Management customers through the resolvers', () => {
     });
     expect(site.sim.state.users.size).toBe(before);
     expect(desk('FAC')?.customers.has(existing?.accountId ?? '')).toBe(true);
+    // The audit names the account as Jira does, not as typed in the form ("Whoever").
+    const audit = await ok(call<AuditPage>('listAudit', { action: 'customer.link' }));
+    const linked = audit.entries.find((e) => e.targetId === existing?.accountId);
+    expect(linked?.targetLabel).toBe(existing?.displayName);
+    const csv = await ok(call<{ csv: string }>('exportAuditCsv', { action: 'customer.link' }));
+    expect(csv.csv).not.toContain('Whoever');
   });
 
   it('refuses an invalid email or an unknown desk and changes nothing', async () => {

@@ -130,8 +130,15 @@ export async function provisionCustomer(
   let accountId: string;
   let created: boolean;
   let readBack = false;
+  /**
+   * The account's name as the audit shows it: the name typed in the form only for an account this call
+   * created; a linked account keeps its own name in Jira (unknown here for an inactive one: the audit then
+   * names it from Jira when the log is read).
+   */
+  let accountName: string | undefined = displayName;
   if (before) {
     accountId = before.accountId;
+    accountName = before.displayName;
     created = false;
   } else {
     try {
@@ -163,6 +170,7 @@ export async function provisionCustomer(
       if (!existing)
         throw new AppFailure('CONFLICT', 'Jira says this email already has an account, but the app cannot see it.');
       accountId = existing;
+      accountName = undefined;
       created = false;
     }
   }
@@ -171,7 +179,7 @@ export async function provisionCustomer(
     action: created ? 'customer.create' : 'customer.link',
     targetType: 'user',
     targetId: accountId,
-    targetLabel: displayName,
+    targetLabel: accountName,
     result: created ? 'done' : 'already',
     detail: created
       ? `Customer account created.${readBack ? ` ${READ_BACK_NOTE}` : ''}`
@@ -202,7 +210,7 @@ export async function provisionCustomer(
       action: 'servicedesk.customer.add',
       targetType: 'user',
       targetId: accountId,
-      targetLabel: displayName,
+      targetLabel: accountName,
       objectType: 'servicedesk',
       objectId: desk.id,
       objectLabel: desk.projectName,
