@@ -16,6 +16,21 @@ describe('pasting addresses copied from a mail client', () => {
     ).toEqual(['ada@example.com', 'bea@example.com', 'cy@example.com', 'plain@example.com', 'legacy.user']);
   });
 
+  it('keeps a line of words that holds no email or account ID as one entry, and splits lines of identifiers', () => {
+    expect(
+      pastedIdentifiers(
+        'not an email\na@example.com b@example.com\n557058:0f1e2d3c-aaaa-bbbb-cccc-1234567890ab x@example.com\nold.user',
+      ),
+    ).toEqual([
+      'not an email',
+      'a@example.com',
+      'b@example.com',
+      '557058:0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      'x@example.com',
+      'old.user',
+    ]);
+  });
+
   describe('on the local site', () => {
     let site: LocalSite;
     beforeAll(async () => {

@@ -45,6 +45,19 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.pick('filter-status', null);
   });
 
+  it('resolves a pasted list line by line and counts entries, not words', async () => {
+    const { siteAdmin, regular } = NAMED_USERS;
+    await page.type(
+      'resolve-text',
+      `${siteAdmin.email}\nnot an email\n${regular.email}\nnobody@nowhere.example\nold.user`,
+    );
+    await page.click('resolve-button');
+    const summary = await page.text('resolve-summary');
+    expect(summary).toBe('5 entries pasted: 2 resolved, 3 not resolved.');
+    expect(await page.text('resolve-results')).toContain('not an email');
+    await page.type('resolve-text', '');
+  });
+
   it('opens a user, adds them to a group (with the licence warning) and removes them', async () => {
     await page.type('user-search', 'Nils');
     await page.text('user-table', (t) => t.includes('Nils No-Access'));

@@ -410,20 +410,33 @@ const ACCOUNT_ID = /^[A-Za-z0-9:_-]{10,128}$/;
 const NAMED_ADDRESS = /(?:"[^"\n]*"|[^\n,;<>"]*)\s*<\s*([^<>\s,;]+@[^<>\s,;]+)\s*>/g;
 
 /**
- * The distinct identifiers in pasted text: one per line, comma, semicolon or space. An address copied
- * from a mail client (`Ada Admin <ada@example.com>`, `"Admin, Ada" <ada@example.com>`) or written as
- * `mailto:` counts as its email alone, so the display name's words are not looked up as usernames.
+ * The distinct identifiers in pasted text: one per line, comma or semicolon. A line holding an email or an
+ * account ID may list several, separated by spaces; any other line is one entry as typed ("not an email"
+ * stays one row, reported as not resolved). An address copied as `Name <email>` counts as its email only.
  */
 export function pastedIdentifiers(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .replace(NAMED_ADDRESS, '\n$1\n')
-        .split(/[\s,;]+/)
-        .map((s) => s.trim().replace(/^mailto:/i, ''))
-        .filter(Boolean),
-    ),
-  ];
+  const entries = text
+    .replace(NAMED_ADDRESS, '\n$1\n')
+    .split(/[\n\r,;]+/)
+    .flatMap((line) => {
+      const words = line.trim().split(/\s+/).filter(Boolean).map(withoutMailto);
+      return words.some(isIdentifierShaped) ? words : [words.join(' ')];
+    })
+    .filter(Boolean);
+  return [...new Set(entries)];
+}
+
+function withoutMailto(word: string): string {
+  return word.replace(/^mailto:/i, '');
+}
+
+/** An account ID: `<digits>:<uuid>`-style, or the older 24 hex digits. */
+function looksLikeAccountId(word: string): boolean {
+  return ACCOUNT_ID.test(word) && (word.includes(':') || /^[0-9a-f]{24}$/.test(word));
+}
+
+function isIdentifierShaped(word: string): boolean {
+  return looksLikeEmail(word) || looksLikeAccountId(word);
 }
 /** 2,000 pasted emails resolve in one call through the index (one KVS lookup, 20 + 20 Jira requests). */
 export const MAX_IDENTIFIERS = 2000;
@@ -443,9 +456,7 @@ export async function resolveIdentifiers(
   if (inputs.length > MAX_IDENTIFIERS) throw invalidInput(`Paste at most ${MAX_IDENTIFIERS} identifiers at a time.`);
   const out = new Map<string, ResolvedIdentifier>();
   const emails = inputs.filter(looksLikeEmail);
-  const ids = inputs.filter(
-    (i) => !looksLikeEmail(i) && ACCOUNT_ID.test(i) && (i.includes(':') || /^[0-9a-f]{24}$/.test(i)),
-  );
+  const ids = inputs.filter((i) => !looksLikeEmail(i) && looksLikeAccountId(i));
   const legacy = inputs.filter((i) => !emails.includes(i) && !ids.includes(i));
 
   for (let i = 0; i < ids.length; i += 100) {

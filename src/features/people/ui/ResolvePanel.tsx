@@ -46,7 +46,7 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
       </Inline>
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {rows ? (
-        <Text testId="resolve-summary">{`${count(rows.filter((r) => r.accountId).length, 'line')} resolved, ${count(rows.filter((r) => !r.accountId).length, 'line')} not.`}</Text>
+        <Text testId="resolve-summary">{`${count(rows.length, 'entry', 'entries')} pasted: ${rows.filter((r) => r.accountId).length.toLocaleString('en-US')} resolved, ${rows.filter((r) => !r.accountId).length.toLocaleString('en-US')} not resolved.`}</Text>
       ) : null}
       {rows ? (
         <DynamicTable
