@@ -93,6 +93,21 @@ export function auditActionLabel(action: string): string {
   return AUDIT_ACTIONS.find((a) => a.action === action)?.label ?? action;
 }
 
+/** The words for an entry's result, on the page and in the CSV export. */
+export const AUDIT_RESULT_LABELS = { done: 'Done', already: 'Already so', failed: 'Failed' } as const;
+
+/** The words for what an entry changed or where (`user`, `group`, `servicedesk`…); an unknown kind shows as logged. */
+export function auditTypeLabel(type: string | undefined): string {
+  const words: Record<string, string> = {
+    user: 'User',
+    group: 'Group',
+    servicedesk: 'Service desk',
+    role: 'Role',
+    registry: 'Functional account registry',
+  };
+  return type === undefined ? '' : (words[type] ?? type);
+}
+
 export interface AuditEntryView {
   id: string;
   at: string;

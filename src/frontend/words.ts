@@ -2,7 +2,7 @@
  * Human words for what the API answers in codes: account types, plural-aware counts, bulk operations and
  * outcomes. One place, so every tab says the same thing the same way.
  */
-import type { BulkOperation, ItemOutcome } from '../contract';
+import { AUDIT_RESULT_LABELS, type BulkOperation, type ItemOutcome } from '../contract';
 
 const ACCOUNT_TYPES: Record<string, string> = {
   atlassian: 'Person',
@@ -57,4 +57,4 @@ export function doneWords(operation: BulkOperation, target: string): string {
   }
 }
 
-export const OUTCOME_LABELS: Record<ItemOutcome, string> = { done: 'Done', already: 'Already so', failed: 'Failed' };
+export const OUTCOME_LABELS: Record<ItemOutcome, string> = AUDIT_RESULT_LABELS;

@@ -54,7 +54,7 @@ describe('audit log names', () => {
     const csv = await ok(call<{ csv: string; rows: number }>('exportAuditCsv', { text: firstName }));
     const [header, ...lines] = csv.csv.split('\n');
     expect(header).toBe(
-      'at,actor,actorName,action,targetType,targetId,targetLabel,objectType,objectId,objectLabel,result,detail,jobId',
+      'When (UTC),Changed by,Changed by (account ID),Action,Target type,Target,Target ID,In,In (name),In (ID),Result,Detail,Bulk job',
     );
     const line = lines.find((l) => l.includes(person.accountId));
     expect(line).toContain(`"${person.displayName}"`);

@@ -174,7 +174,7 @@ describe('audit CSV export through the resolver', () => {
     const rows = parseCsv(text);
     expect(rows).toHaveLength(PROBES.length + 1);
     for (const row of rows.slice(1)) for (const cell of row) expect(runsAsFormula(cell)).toBe(false);
-    const labels = rows.slice(1).map((r) => r[rows[0]?.indexOf('targetLabel') ?? -1]);
+    const labels = rows.slice(1).map((r) => r[rows[0]?.indexOf('Target') ?? -1]);
     expect(labels.sort()).toEqual(PROBES.map((p) => `'${p}`).sort());
   });
 
@@ -190,9 +190,9 @@ describe('audit CSV export through the resolver', () => {
     expect(parts.at(-1)?.nextCursor).toBeUndefined();
     expect(parts.reduce((n, p) => n + p.rows, 0)).toBe(total);
     const rows = parseCsv(text);
-    expect(rows[0]?.[0]).toBe('at');
-    expect(rows.filter((r) => r[0] === 'at')).toHaveLength(1); // one header, first part only
-    const ids = rows.slice(1).map((r) => r[rows[0]?.indexOf('targetId') ?? -1]);
+    expect(rows[0]?.[0]).toBe('When (UTC)');
+    expect(rows.filter((r) => r[0] === 'When (UTC)')).toHaveLength(1); // one header, first part only
+    const ids = rows.slice(1).map((r) => r[rows[0]?.indexOf('Target ID') ?? -1]);
     // Newest first, every entry exactly once, nothing lost at the part boundaries.
     expect(ids).toEqual(Array.from({ length: total }, (_, i) => `g${total - 1 - i}`));
   });

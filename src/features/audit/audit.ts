@@ -4,7 +4,14 @@
  * Filtering happens while walking KVS pages, so a page may hold fewer entries than asked for; the cursor
  * says where to go on, and nothing is skipped.
  */
-import type { AuditEntryView, AuditPage, AuditQueryPayload } from '../../contract';
+import {
+  AUDIT_RESULT_LABELS,
+  auditActionLabel,
+  auditTypeLabel,
+  type AuditEntryView,
+  type AuditPage,
+  type AuditQueryPayload,
+} from '../../contract';
 import type { AuditStore } from './audit-store';
 import { invalidInput } from '../../invocation/app-error';
 import { decodeCursor, encodeCursor } from '../../invocation/cursor';
@@ -26,6 +33,10 @@ function matcher(q: AuditQueryPayload, people: Set<string>): (e: AuditEntryView)
       (e.targetType === 'user' && people.has(e.targetId)));
 }
 
+/**
+ * A page of the filtered log, newest first: exactly `pageSize` entries (fewer only on the last page), and a
+ * cursor that points at the next matching entry, so no page after it is empty while the scan budget lasts.
+ */
 export async function queryAudit(
   store: AuditStore,
   q: AuditQueryPayload,
@@ -35,38 +46,62 @@ export async function queryAudit(
   const pageSize = maxRows ?? q.pageSize ?? 50;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CSV_MAX_ROWS)
     throw invalidInput('pageSize is out of range.');
-  const keep = matcher(q, people);
   const entries: AuditEntryView[] = [];
-  let cursor = q.cursor;
-  for (
-    let pages = 0;
-    entries.length < pageSize && pages < (maxRows ? Number.POSITIVE_INFINITY : MAX_KVS_PAGES_PER_CALL);
-    pages += 1
-  ) {
-    const page = await store.page(cursor, KVS_PAGE);
-    // A KVS page is taken whole, so the cursor never lands inside one; a UI page may exceed pageSize a little.
-    entries.push(...page.entries.filter(keep));
-    cursor = page.nextCursor;
-    if (!cursor) break;
-  }
-  return { entries, nextCursor: cursor };
+  const next = await walkLog(
+    store,
+    decodeCursor(q.cursor, isPosition),
+    matcher(q, people),
+    maxRows ? Number.POSITIVE_INFINITY : MAX_KVS_PAGES_PER_CALL,
+    (e) => entries.length < pageSize && entries.push(e) > 0,
+  );
+  return { entries, nextCursor: next ? encodeCursor(next) : undefined };
 }
 
-const COLUMNS: Array<keyof AuditEntryView> = [
-  'at',
-  'actor',
-  'actorName',
-  'action',
-  'targetType',
-  'targetId',
-  'targetLabel',
-  'objectType',
-  'objectId',
-  'objectLabel',
-  'result',
-  'detail',
-  'jobId',
+/**
+ * Walks the log from `from` (absent: the newest entry), offering each entry that `keep` matches to `take`,
+ * which answers false to stop before it. Returns where to go on: that entry's position, the next unread KVS
+ * page when `maxPages` pages were read, or undefined at the log's end.
+ */
+async function walkLog(
+  store: AuditStore,
+  from: LogPosition | undefined,
+  keep: (e: AuditEntryView) => boolean,
+  maxPages: number,
+  take: (e: AuditEntryView) => boolean,
+): Promise<LogPosition | undefined> {
+  let pageCursor = from?.c;
+  let skip = from?.s ?? 0;
+  for (let pages = 0; pages < maxPages; pages += 1) {
+    const page = await store.page(pageCursor, KVS_PAGE);
+    for (let i = skip; i < page.entries.length; i += 1) {
+      const e = page.entries[i] as AuditEntryView;
+      if (keep(e) && !take(e)) return { c: pageCursor, s: i };
+    }
+    if (!page.nextCursor) return undefined;
+    pageCursor = page.nextCursor;
+    skip = 0;
+  }
+  return { c: pageCursor, s: 0 };
+}
+
+/** The export's columns: the Audit tab's words, with the IDs beside the names for tools that match on them. */
+const COLUMNS: Array<{ header: string; value: (e: AuditEntryView) => string | undefined }> = [
+  { header: 'When (UTC)', value: (e) => e.at },
+  { header: 'Changed by', value: (e) => e.actorName },
+  { header: 'Changed by (account ID)', value: (e) => e.actor },
+  { header: 'Action', value: (e) => auditActionLabel(e.action) },
+  { header: 'Target type', value: (e) => auditTypeLabel(e.targetType) },
+  { header: 'Target', value: (e) => e.targetLabel },
+  { header: 'Target ID', value: (e) => e.targetId },
+  { header: 'In', value: (e) => auditTypeLabel(e.objectType) },
+  { header: 'In (name)', value: (e) => e.objectLabel },
+  { header: 'In (ID)', value: (e) => e.objectId },
+  { header: 'Result', value: (e) => AUDIT_RESULT_LABELS[e.result] },
+  { header: 'Detail', value: (e) => e.detail },
+  { header: 'Bulk job', value: (e) => e.jobId },
 ];
+
+const csvLine = (e: AuditEntryView) => COLUMNS.map((c) => csvCell(c.value(e))).join(',');
 
 /**
  * Characters a reader cannot see that may stand before a formula: controls (Cc), format characters (Cf:
@@ -109,19 +144,19 @@ const CSV_PART_MAX_KVS_PAGES = 200;
 /** Room kept per row for the names filled in after sizing (two display names of at most 255 characters). */
 const NAME_RESERVE_BYTES = 1_100;
 
-/** Where the next part starts: a KVS cursor (absent: the newest entry) and entries to skip on that page. */
-interface ExportPosition {
+/** Where a page or part starts: a KVS cursor (absent: the newest entry) and entries to skip on that page. */
+interface LogPosition {
   c?: string;
   s: number;
 }
 
-const isPosition = (x: unknown): x is ExportPosition =>
+const isPosition = (x: unknown): x is LogPosition =>
   !!x &&
   typeof x === 'object' &&
-  Number.isInteger((x as ExportPosition).s) &&
-  (x as ExportPosition).s >= 0 &&
-  (x as ExportPosition).s < KVS_PAGE &&
-  ((x as ExportPosition).c === undefined || typeof (x as ExportPosition).c === 'string');
+  Number.isInteger((x as LogPosition).s) &&
+  (x as LogPosition).s >= 0 &&
+  (x as LogPosition).s < KVS_PAGE &&
+  ((x as LogPosition).c === undefined || typeof (x as LogPosition).c === 'string');
 
 /** Bytes a CSV line adds to the JSON answer (its escaped text plus the escaped line break). */
 const jsonBytes = (line: string) => Buffer.byteLength(JSON.stringify(line), 'utf8');
@@ -149,36 +184,18 @@ export async function exportAuditCsv(
   name: (entries: AuditEntryView[]) => Promise<AuditEntryView[]> = async (entries) => entries,
 ): Promise<AuditCsvPart> {
   const start = decodeCursor(q.cursor, isPosition);
-  const keep = matcher(q, people);
-  const header = COLUMNS.join(',');
+  const header = COLUMNS.map((c) => c.header).join(',');
   let bytes = start ? 0 : jsonBytes(header);
   const picked: AuditEntryView[] = [];
-  let pageCursor = start?.c;
-  let skip = start?.s ?? 0;
-  let next: ExportPosition | undefined;
-  for (let pages = 0; ; pages += 1) {
-    if (pages >= CSV_PART_MAX_KVS_PAGES) {
-      next = { c: pageCursor, s: 0 };
-      break;
-    }
-    const page = await store.page(pageCursor, KVS_PAGE);
-    for (let i = skip; i < page.entries.length && !next; i += 1) {
-      const e = page.entries[i] as AuditEntryView;
-      if (!keep(e)) continue;
-      const size = jsonBytes(COLUMNS.map((c) => csvCell(e[c])).join(',')) + NAME_RESERVE_BYTES;
-      if (picked.length >= CSV_PART_MAX_ROWS || (picked.length > 0 && bytes + size > CSV_PART_MAX_BYTES))
-        next = { c: pageCursor, s: i };
-      else {
-        picked.push(e);
-        bytes += size;
-      }
-    }
-    if (next || !page.nextCursor) break;
-    pageCursor = page.nextCursor;
-    skip = 0;
-  }
+  const next = await walkLog(store, start, matcher(q, people), CSV_PART_MAX_KVS_PAGES, (e) => {
+    const size = jsonBytes(csvLine(e)) + NAME_RESERVE_BYTES;
+    if (picked.length >= CSV_PART_MAX_ROWS || (picked.length > 0 && bytes + size > CSV_PART_MAX_BYTES)) return false;
+    picked.push(e);
+    bytes += size;
+    return true;
+  });
   const rows = await name(picked);
-  const lines = [...(start ? [] : [header]), ...rows.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(','))];
+  const lines = [...(start ? [] : [header]), ...rows.map(csvLine)];
   const nextCursor = next ? encodeCursor(next) : undefined;
   return { csv: lines.join('\n'), rows: rows.length, nextCursor, truncated: !!nextCursor };
 }

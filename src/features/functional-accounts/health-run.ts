@@ -298,7 +298,7 @@ async function finishRun(
       result: 'done',
       detail:
         `${count(summary.accounts, 'account')} checked, ${count(summary.findings, 'finding')}` +
-        `${failed > 0 ? `, ${failed} could not be checked` : ''}, ${count(summary.jiraRequests, 'Jira request')}` +
+        `${failed > 0 ? `, ${failed} could not be checked` : ''}` +
         `${header.startedBy === SCHEDULED_ACTOR ? ' (daily scheduled check)' : ''}.`,
     },
     { at: new Date(header.at), id: `functional-health-${header.runId}` },

@@ -19,7 +19,7 @@ import {
   Textfield,
   UserPicker,
 } from '@forge/react';
-import { AUDIT_ACTIONS, auditActionLabel } from '../../../contract';
+import { AUDIT_ACTIONS, AUDIT_RESULT_LABELS, auditActionLabel } from '../../../contract';
 import type { AppError, AuditEntryView, AuditQueryPayload } from '../../../contract';
 import { call } from '../../../frontend/api';
 import { copyText } from '../../../frontend/copyText';
@@ -31,11 +31,7 @@ import { useResolver } from '../../../frontend/hooks/useResolver';
 
 const ANY = { label: 'Any', value: '' };
 const ACTIONS = [ANY, ...AUDIT_ACTIONS.map((a) => ({ label: a.label, value: a.action }))];
-const RESULT_WORDS: Record<AuditEntryView['result'], string> = {
-  done: 'Done',
-  already: 'Already so',
-  failed: 'Failed',
-};
+const RESULT_WORDS: Record<AuditEntryView['result'], string> = AUDIT_RESULT_LABELS;
 const RESULTS = [ANY, ...Object.entries(RESULT_WORDS).map(([value, label]) => ({ label, value }))];
 
 /** Who: the name, or a plain statement that Jira no longer knows the account (its ID stays in the CSV). */
