@@ -22,6 +22,9 @@ const JOB_ID = /^[0-9a-f-]{36}$/;
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** `Number.isInteger` as a type guard (it is false for anything that is not a number). */
+const isInteger = (v: unknown): v is number => Number.isInteger(v);
+
 function str(p: Payload, field: string, max: number, optional: boolean): string | undefined {
   const v = p[field];
   if (v === undefined || v === null || v === '') {
@@ -48,7 +51,8 @@ export const field = {
     return v;
   },
   jobId(p: Payload): string {
-    const v = str(p, 'jobId', 36, false) as string;
+    // No length of its own: the format says exactly 36 characters.
+    const v = str(p, 'jobId', 200, false) as string;
     if (!JOB_ID.test(v)) throw invalidInput('jobId is not a job ID.');
     return v;
   },
@@ -61,15 +65,14 @@ export const field = {
   optionalInt(p: Payload, name: string, min: number, max: number): number | undefined {
     const v = p[name];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    if (!isInteger(v) || v < min || v > max)
       throw invalidInput(`${name} must be a whole number from ${min} to ${max}.`);
     return v;
   },
   oneOf<T extends string>(p: Payload, name: string, values: readonly T[], optional = true): T | undefined {
     const v = p[name];
     if (v === undefined && optional) return undefined;
-    if (typeof v !== 'string' || !values.includes(v as T))
-      throw invalidInput(`${name} must be one of: ${values.join(', ')}.`);
+    if (!values.includes(v as T)) throw invalidInput(`${name} must be one of: ${values.join(', ')}.`);
     return v as T;
   },
   ids(p: Payload, name: string, kind: 'account' | 'group', max: number): string[] {

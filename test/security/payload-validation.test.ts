@@ -209,9 +209,11 @@ describe('job IDs', () => {
     expect(refusal(() => field.jobId({ jobId: id }))).toEqual(invalid('jobId is not a job ID.'));
   });
 
-  it('refuses 37 characters as too long, and a missing ID', () => {
-    expect(refusal(() => field.jobId({ jobId: `${JOB_ID}0` }))).toEqual(
-      invalid('jobId is too long (36 characters at most).'),
+  it('refuses 37 characters, text past 200 characters as too long, and a missing ID', () => {
+    expect(refusal(() => field.jobId({ jobId: `${JOB_ID}0` }))).toEqual(invalid('jobId is not a job ID.'));
+    expect(refusal(() => field.jobId({ jobId: `x${JOB_ID}` }))).toEqual(invalid('jobId is not a job ID.'));
+    expect(refusal(() => field.jobId({ jobId: '0'.repeat(201) }))).toEqual(
+      invalid('jobId is too long (200 characters at most).'),
     );
     expect(refusal(() => field.jobId({}))).toEqual(invalid('jobId is required.'));
   });
