@@ -9,6 +9,7 @@ import { jira } from '../jira';
 import { processSlice } from '../features/bulk-changes/bulk-runner';
 import { auditStore } from '../features/audit/audit-store';
 import { jobStore } from '../features/bulk-changes/job-store';
+import { indexChanges } from '../features/directory-index/resolvers';
 
 export async function runBulkSlice(event: {
   body?: { jobId?: unknown; chunk?: unknown; gen?: unknown };
@@ -19,7 +20,7 @@ export async function runBulkSlice(event: {
   const chunk = event.body?.chunk;
   if (typeof jobId !== 'string' || !Number.isInteger(chunk)) return undefined;
   await processSlice(
-    { jira, jobs: jobStore, audit: auditStore },
+    { jira, jobs: jobStore, audit: auditStore, index: indexChanges },
     { jobId, chunk: chunk as number, gen: Number.isInteger(event.body?.gen) ? (event.body?.gen as number) : 0 },
     { eventId: String(event.eventId ?? ''), retryCount: event.retryContext?.retryCount ?? 0 },
     () => getAppContext().invocationRemainingTimeInMillis(),

@@ -32,6 +32,8 @@ export interface UserRow {
   email?: string;
   accountType: string;
   active: boolean;
+  /** Deleted from the site: known only from the directory index (Jira no longer returns the account). */
+  deleted?: boolean;
   avatarUrl?: string;
   functional: boolean;
   /**
@@ -74,6 +76,8 @@ export interface ResolvedIdentifier {
   how?: 'accountId' | 'email' | 'username' | 'key';
   /** Why it could not be resolved (absent when resolved). */
   problem?: string;
+  /** Not looked up yet (more were pasted than one call looks up before the index exists): send it again. */
+  pending?: boolean;
 }
 
 export interface GroupSummary {

@@ -48,15 +48,17 @@ export async function searchUsersPage(query: string, startAt: number, maxResults
   return fromArray(body, maxResults);
 }
 
-/** asUser. One user with groups and product access. Scope: read:jira-user. */
-export async function getUser(accountId: string): Promise<JiraUser> {
+/**
+ * One user with groups and product access. asUser by default; asApp for the user-event trigger, which runs
+ * without a user. Scope: read:jira-user.
+ */
+export async function getUser(accountId: string, identity: 'user' | 'app' = 'user'): Promise<JiraUser> {
   return execute<JiraUser>(
     () =>
-      api
-        .asUser(actingAs())
-        .requestJira(route`/rest/api/3/user?accountId=${accountId}&expand=groups,applicationRoles`, {
-          headers: ACCEPT_JSON,
-        }),
+      (identity === 'app' ? api.asApp() : api.asUser(actingAs())).requestJira(
+        route`/rest/api/3/user?accountId=${accountId}&expand=groups,applicationRoles`,
+        { headers: ACCEPT_JSON },
+      ),
     { operation: 'Get user', idempotent: true },
   );
 }

@@ -24,6 +24,7 @@ import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
 import { membershipLanded, RateLimitedFailure, type MembershipJira } from '../groups/membership';
 import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
+import type { AccountChange } from '../directory-index/index-patches';
 
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
@@ -65,6 +66,8 @@ export interface RunnerDeps {
     };
   jobs: JobStore;
   audit: AuditStore;
+  /** The directory index: each membership item's outcome is recorded in it as it is recorded here. */
+  index?: { record(changes: AccountChange[]): Promise<void> };
 }
 
 const queue = new Queue({ key: BULK_QUEUE });
@@ -278,6 +281,14 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       );
       outcomes[i] = { o: result.outcome, ...(result.outcome === 'failed' ? { m: message } : {}) } as JobOutcome;
       slice[result.outcome] += 1;
+    }
+    // Done or already so: the membership is now as the item asked, so product access in the index follows.
+    if (membershipOp && deps.index) {
+      const at = Date.now();
+      const changes: AccountChange[] = indices
+        .filter((_, k) => results[k]?.outcome !== 'failed')
+        .map((i) => ({ kind: 'group', accountId: (items[i] as JobItem).a, at, op: membershipOp, groupId: (items[i] as JobItem).g }));
+      await deps.index.record(changes);
     }
   };
 

@@ -7,7 +7,7 @@ import { invalidInput } from '../../invocation/app-error';
 import type { ResolverDefinitions } from '../../invocation/define';
 import { asPayload, field, type Payload } from '../../invocation/validate';
 import { auditStore } from '../audit/audit-store';
-import { emailIndex } from '../directory-index/resolvers';
+import { emailIndex, recordCustomerCreated } from '../directory-index/resolvers';
 import { listDeskCustomers, listDesks, provisionCustomer } from './customers';
 
 const DESK_ID = /^[0-9]{1,18}$/;
@@ -38,22 +38,23 @@ export const customersResolvers: ResolverDefinitions<'listServiceDesks' | 'listD
   },
   provisionCustomer: {
     access: 'live',
-    run: ({ payload, accountId }) => {
+    run: async ({ payload, accountId }) => {
       const p = asPayload(payload);
       const deskIds = p.deskIds;
       if (!Array.isArray(deskIds) || deskIds.length > 20)
         throw invalidInput('deskIds must be a list of at most 20 service desks.');
-      return provisionCustomer(
+      const email = field.string(p, 'email', 254);
+      const displayName = field.string(p, 'displayName', 255);
+      const result = await provisionCustomer(
         jira,
         auditStore,
         accountId,
-        {
-          email: field.string(p, 'email', 254),
-          displayName: field.string(p, 'displayName', 255),
-          deskIds: deskIds.map((_, i) => deskId({ d: deskIds[i] }, 'd')),
-        },
+        { email, displayName, deskIds: deskIds.map((_, i) => deskId({ d: deskIds[i] }, 'd')) },
         emailIndex,
       );
+      // A new customer account is in the directory index as it lands (found by name and email at once).
+      if (result.created) await recordCustomerCreated(result.accountId, displayName.trim(), email.trim());
+      return result;
     },
   },
 };

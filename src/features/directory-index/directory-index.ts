@@ -4,10 +4,10 @@
  * filters and lookups need: lists by product, account type, status and "functional" in name order, email
  * buckets of keyed hashes (never an email), and the site counts with their "as of" time. Filters then page
  * in O(page) Jira requests at any size, pasted emails resolve by lookup, and a page open reads counts from
- * storage. The app's own changes (product access through group changes, deletions) are recorded as patches
- * that every read applies until the next crawl.
+ * storage. Jira's user events and the app's own changes are recorded as patches (index-patches.ts) that every
+ * read applies; the crawl is then a reconciliation (its cadence: reconcile-cadence.ts) that says what it
+ * corrected.
  */
-import type { UserFilters } from '../../contract';
 import type { JiraApplicationRole, JiraUser } from '../../jira/types';
 import type { Page } from '../../jira/transport/pagination';
 import { redactEmails } from '../../store/redact';
@@ -15,17 +15,20 @@ import {
   bucketKey,
   bucketOf,
   emailHasher,
+  idKey,
+  LIST_CHUNK,
   listKey,
   memberKey,
   rawKey,
   type CrawlState,
   type DirectoryStore,
+  type IdEntry,
   type IndexManifest,
   type IndexRow,
   type PatchRecord,
   type RawRow,
 } from './directory-store';
-import { invalidInput } from '../../invocation/app-error';
+import { idBucketOf, PATCH_BUCKETS, rowOfPatch, TYPE_CODE, TYPE_NAME } from './index-patches';
 import { looksFunctional } from '../../contract/naming';
 
 /** What the crawl asks Jira, all asApp (no user behind a queue event). */
@@ -46,6 +49,8 @@ export interface CrawlDeps {
   now?: () => number;
   /** Points the crawl may spend per hour; 0 = unpaced. */
   pointsPerHour?: number;
+  /** Told what a reconciliation corrected (the site's audit), once, when its generation is published. */
+  reportReconciled?(reconciled: NonNullable<IndexManifest['reconciled']>, manifest: IndexManifest): Promise<void>;
 }
 
 /** Default pacing: ~30 % of the default tier's hourly pool (65,000 points, shared by every installation). */
@@ -54,7 +59,7 @@ export const USERS_PAGE = 1000;
 const MEMBER_PAGE = 50;
 /** Member pages read per checkpoint. */
 const MEMBER_PAGES_PER_UNIT = 20;
-export const LIST_CHUNK = 1000;
+export { LIST_CHUNK };
 /** Time a slice keeps in hand before its invocation ends, and the time finalizing needs. */
 const SLICE_RESERVE_MS = 10_000;
 const FINALIZE_NEEDS_MS = 30_000;
@@ -64,8 +69,6 @@ const FINALIZE_NEEDS_MS = 30_000;
  */
 const STALE_CRAWL_MS = 2 * 3_600_000;
 
-const TYPE_CODE: Record<string, 'a' | 'p' | 'c'> = { atlassian: 'a', app: 'p', customer: 'c' };
-const TYPE_NAME = { a: 'atlassian', p: 'app', c: 'customer' } as const;
 
 export function isCrawlRunning(state: CrawlState | undefined, now: number): boolean {
   return !!state && state.phase !== 'done' && now - Date.parse(state.updatedAt ?? state.startedAt) < STALE_CRAWL_MS;
@@ -164,7 +167,7 @@ async function crawlMembersUnit(deps: CrawlDeps, state: CrawlState): Promise<voi
     state.offset += page.items.length;
     last = page.isLast || page.items.length === 0;
   }
-  await deps.store.set(memberKey(state.gen, state.chunk), { bits: group.bits, ids });
+  await deps.store.set(memberKey(state.gen, state.chunk), { bits: group.bits, ids, gi: state.groupIndex });
   state.chunk += 1;
   if (last) {
     state.groupIndex += 1;
@@ -185,27 +188,47 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
   const rawKeys = Array.from({ length: Math.ceil(state.usersSeen / USERS_PAGE) + 1 }, (_, n) => rawKey(state.gen, n));
   const raw = await store.getMany<RawRow[]>(rawKeys);
   const memberKeys = Array.from({ length: state.chunk }, (_, n) => memberKey(state.gen, n));
-  const members = await store.getMany<{ bits: number; ids: string[] }>(memberKeys);
+  const members = await store.getMany<{ bits: number; ids: string[]; gi?: number }>(memberKeys);
   const rowsRead = [...raw.values()].reduce((n, r) => n + r.length, 0);
   if (rowsRead !== state.usersSeen || members.size !== state.chunk) return false;
   const products = new Map<string, number>();
-  for (const m of members.values()) for (const id of m.ids) products.set(id, (products.get(id) ?? 0) | m.bits);
+  const groupsOf = new Map<string, Set<number>>();
+  for (const m of members.values())
+    for (const id of m.ids) {
+      products.set(id, (products.get(id) ?? 0) | m.bits);
+      if (m.gi !== undefined) groupsOf.set(id, (groupsOf.get(id) ?? new Set()).add(m.gi));
+    }
   const registered = await deps.registeredFunctional();
   const rows: IndexRow[] = [];
   const buckets = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(state.usersSeen, 1) / 500)));
   const emailBuckets: Array<Record<string, string>> = Array.from({ length: buckets }, () => ({}));
+  const idBuckets: Array<Record<string, IdEntry>> = Array.from({ length: buckets }, () => ({}));
   for (const key of rawKeys) {
     for (const [id, name, type, active, hash] of raw.get(key) ?? []) {
       const functional = looksFunctional(name) || registered.has(id) ? 1 : 0;
-      rows.push([id, name, type, active, products.get(id) ?? 0, functional]);
+      const row: IndexRow = [id, name, type, active, products.get(id) ?? 0, functional];
+      rows.push(row);
+      (idBuckets[idBucketOf(id, buckets)] as Record<string, IdEntry>)[id] = [
+        name,
+        type,
+        active,
+        row[4],
+        functional,
+        [...(groupsOf.get(id) ?? [])].sort((a, b) => a - b),
+      ];
       if (hash) (emailBuckets[bucketOf(hash, buckets)] as Record<string, string>)[hash] = id;
     }
   }
-  rows.sort((a, b) => {
+  const byName = (a: IndexRow, b: IndexRow) => {
     const x = a[1].toLowerCase();
     const y = b[1].toLowerCase();
     return x < y ? -1 : x > y ? 1 : a[0] < b[0] ? -1 : 1;
-  });
+  };
+  rows.sort(byName);
+  const previous = await store.manifest();
+  const patches = await store.patches();
+  const startedAtMs = Date.parse(state.startedAt);
+  const check = await reconcileAgainst(store, previous, patches, rows, state.products, startedAtMs);
   const lists: Record<string, IndexRow[]> = {
     'type:atlassian': [],
     'type:app': [],
@@ -213,6 +236,7 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
     'status:active': [],
     'status:inactive': [],
     functional: [],
+    deleted: check.deleted.sort(byName),
   };
   state.products.forEach((p) => (lists[`product:${p.key}`] = []));
   const byType = { atlassian: 0, app: 0, customer: 0 };
@@ -235,26 +259,131 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
     sizes[name] = { chunks: chunks.length, size: listRows.length };
   }
   emailBuckets.forEach((b, n) => writes.push({ key: bucketKey(state.gen, n), value: b }));
+  idBuckets.forEach((b, n) => writes.push({ key: idKey(state.gen, n), value: b }));
   await store.setMany(writes);
   const [groups, serviceDesks] = await Promise.all([deps.jira.countGroups(), deps.jira.countServiceDesks()]);
   charge(state, 2, 1 + serviceDesks);
-  const previous = await store.manifest();
-  await store.publish({
+  const published: IndexManifest = {
     gen: state.gen,
     asOf: state.startedAt,
     products: state.products,
     counts: { users: rows.length, active, byType, groups, serviceDesks },
     lists: sizes,
     buckets,
-  });
-  // The crawl's working data and the previous generation go; patches older than this crawl are now in it.
+    groups: state.groups.map((g) => ({
+      groupId: g.groupId,
+      products: state.products.filter((_, i) => (g.bits & (1 << i)) !== 0).map((p) => p.key),
+    })),
+    byId: true,
+    ...(check.reconciled ? { reconciled: check.reconciled } : {}),
+  };
+  await store.publish(published);
+  // Patches this crawl has seen (observed before it started) go; the rest now refer to the new generation.
+  const newRows = new Map(rows.map((r) => [r[0], r]));
+  await Promise.all(
+    Array.from({ length: PATCH_BUCKETS }, (_, n) =>
+      store.updatePatchBucket(n, (bucket) => {
+        const next: Record<string, PatchRecord> = {};
+        for (const [id, p] of Object.entries(bucket)) {
+          if (Math.max(p.v, p.pv) < startedAtMs) continue;
+          const row = newRows.get(id);
+          const { b: _b, bg: _bg, ...rest } = p;
+          next[id] = row ? { ...rest, b: row, bg: state.gen } : rest;
+        }
+        return next;
+      }),
+    ),
+  );
+  if (check.reconciled) await deps.reportReconciled?.(check.reconciled, published);
+  // The crawl's working data and the previous generation go.
   await store.deletePrefix(`${rawKey(state.gen, 0).slice(0, -1)}`);
   await store.deletePrefix(`${memberKey(state.gen, 0).slice(0, -1)}`);
   if (previous && previous.gen !== state.gen) await store.deleteGeneration(previous.gen);
-  for (const p of (await store.patches()).values()) if (p.at < state.startedAt) await store.deletePatch(p.accountId);
   state.phase = 'done';
   state.finishedAt = new Date(now).toISOString();
   return true;
+}
+
+/** Deleted accounts kept findable by name, at most (the newest deletions first). */
+export const MAX_DELETED_ROWS = 20_000;
+
+/**
+ * Compares the crawl's rows with what the index said before it (the previous generation with its patches,
+ * leaving out accounts patched after the crawl started, which the crawl may not show yet): accounts added,
+ * removed and changed (name, type, status, product access) are what the reconciliation corrected. Accounts
+ * gone from Jira are kept as deleted rows, so a departed person can still be found by name.
+ */
+async function reconcileAgainst(
+  store: DirectoryStore,
+  previous: IndexManifest | undefined,
+  patches: Map<string, PatchRecord>,
+  rows: IndexRow[],
+  products: Array<{ key: string }>,
+  startedAtMs: number,
+): Promise<{ reconciled?: IndexManifest['reconciled']; deleted: IndexRow[] }> {
+  const live = new Set(rows.map((r) => r[0]));
+  const deleted = new Map<string, IndexRow>();
+  for (const [id, p] of patches) if (p.d && !live.has(id)) deleted.set(id, [id, p.n, p.t, 0, 0, 0]);
+  if (!previous?.byId) return { deleted: [...deleted.values()] };
+  const before = new Map<string, IndexRow>();
+  const keys = Array.from({ length: previous.buckets }, (_, n) => idKey(previous.gen, n));
+  for (const bucket of (await store.getMany<Record<string, IdEntry>>(keys)).values())
+    for (const [id, [name, type, active, mask, functional]] of Object.entries(bucket))
+      before.set(id, [id, name, type, active, mask, functional]);
+  const fresh = new Set<string>();
+  for (const [id, p] of patches) {
+    if (Math.max(p.v, p.pv) >= startedAtMs) fresh.add(id);
+    else if (p.d) before.delete(id);
+    else before.set(id, rowOfPatch(previous, id, p, 0));
+  }
+  let added = 0;
+  let changed = 0;
+  for (const row of rows) {
+    if (fresh.has(row[0])) continue;
+    const old = before.get(row[0]);
+    if (!old) added += 1;
+    else if (
+      old[1] !== row[1] ||
+      old[2] !== row[2] ||
+      old[3] !== row[3] ||
+      !sameProducts(previous.products, old[4], products, row[4])
+    )
+      changed += 1;
+  }
+  let removed = 0;
+  for (const [id, old] of before)
+    if (!live.has(id) && !fresh.has(id)) {
+      removed += 1;
+      deleted.set(id, [id, old[1], old[2], 0, 0, 0]);
+    }
+  // Deleted rows of the previous generation stay (newest first when the bound is reached).
+  const kept = [...deleted.values()];
+  const { chunks } = previous.lists.deleted ?? { chunks: 0 };
+  const oldDeleted = await store.getMany<IndexRow[]>(
+    Array.from({ length: chunks }, (_, n) => listKey(previous.gen, 'deleted', n)),
+  );
+  for (const chunk of oldDeleted.values())
+    for (const row of chunk) if (!live.has(row[0]) && !deleted.has(row[0])) kept.push(row);
+  return {
+    reconciled: { corrected: added + removed + changed, added, removed, changed },
+    deleted: kept.slice(0, MAX_DELETED_ROWS),
+  };
+}
+
+/** Product masks compare by key: a generation may list products in another order. */
+function sameProducts(
+  before: Array<{ key: string }>,
+  oldMask: number,
+  after: Array<{ key: string }>,
+  newMask: number,
+): boolean {
+  const keys = (list: Array<{ key: string }>, mask: number) =>
+    list
+      .filter((_, i) => (mask & (1 << i)) !== 0)
+      .map((p) => p.key)
+      .sort()
+      .join(',');
+  return keys(before, oldMask) === keys(after, newMask);
 }
 
 export interface SliceResult {
@@ -315,150 +444,5 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
   return handOver(0);
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Reads
-
-export interface IndexPage {
-  accountIds: string[];
-  /** Offset in the list to continue from, when there are more. */
-  next?: number;
-  scanned: number;
-  asOf: string;
-}
-
-/** Chunks one listing call may read from KVS before it answers with a cursor. */
-const MAX_CHUNKS_PER_CALL = 25;
-
-function chooseList(manifest: IndexManifest, filters: UserFilters): string {
-  const candidates: string[] = [];
-  if (filters.product) {
-    if (!manifest.products.some((p) => p.key === filters.product))
-      throw invalidInput(`Unknown product: ${filters.product}.`);
-    candidates.push(`product:${filters.product}`);
-  }
-  if (filters.accountType) candidates.push(`type:${filters.accountType}`);
-  if (filters.status) candidates.push(`status:${filters.status}`);
-  if (filters.functional) candidates.push('functional');
-  const size = (l: string) => manifest.lists[l]?.size ?? 0;
-  return candidates.sort((a, b) => size(a) - size(b))[0] as string;
-}
-
-/** Whether the index can serve these filters (no group or text, at least one indexed filter). */
-export function indexServes(filters: UserFilters, query: string | undefined): boolean {
-  return (
-    !filters.groupId && !query && !!(filters.product || filters.accountType || filters.status || filters.functional)
-  );
-}
-
-/**
- * One page of account ids matching the filters, from the smallest applicable list, with the app's own
- * changes applied. Costs KVS reads only; the caller fetches the page's users from Jira.
- */
-export async function pageFromIndex(
-  store: DirectoryStore,
-  manifest: IndexManifest,
-  filters: UserFilters,
-  offset: number,
-  pageSize: number,
-  registered: Set<string>,
-): Promise<IndexPage> {
-  const list = chooseList(manifest, filters);
-  const bit = filters.product ? 1 << manifest.products.findIndex((p) => p.key === filters.product) : 0;
-  const patches = await store.patches();
-  const matches = (row: IndexRow, patch: PatchRecord | undefined) =>
-    !patch?.deleted &&
-    (!bit || ((patch?.products ?? row[4]) & bit) !== 0) &&
-    (!filters.accountType || TYPE_NAME[row[2]] === filters.accountType) &&
-    (!filters.status || (filters.status === 'active') === (row[3] === 1)) &&
-    (!filters.functional || row[5] === 1 || registered.has(row[0]));
-  const ids: string[] = [];
-  if (list === 'functional') return functionalPage(store, manifest, matches, patches, offset, pageSize, registered);
-  // Accounts the app just gave this product appear first, until the next crawl lists them in place.
-  if (offset === 0 && bit)
-    for (const p of patches.values())
-      if (!p.deleted && p.products !== undefined && p.products & bit) ids.push(p.accountId);
-  const { chunks, size } = manifest.lists[list] ?? { chunks: 0, size: 0 };
-  let position = offset;
-  let scanned = 0;
-  for (let reads = 0; ids.length < pageSize && position < size && reads < MAX_CHUNKS_PER_CALL; reads += 1) {
-    const n = Math.floor(position / LIST_CHUNK);
-    if (n >= chunks) break;
-    const rows = (await store.get<IndexRow[]>(listKey(manifest.gen, list, n))) ?? [];
-    for (let i = position - n * LIST_CHUNK; i < rows.length && ids.length < pageSize; i += 1) {
-      const row = rows[i] as IndexRow;
-      position += 1;
-      scanned += 1;
-      if (matches(row, patches.get(row[0])) && !ids.includes(row[0])) ids.push(row[0]);
-    }
-    if (rows.length === 0) position = (n + 1) * LIST_CHUNK;
-  }
-  return { accountIds: ids, next: position < size ? position : undefined, scanned, asOf: manifest.asOf };
-}
-
-/**
- * The functional filter: the accounts named functional when the index was built, followed by those
- * registered since (the registry is the source of truth and may be newer than the index).
- */
-async function functionalPage(
-  store: DirectoryStore,
-  manifest: IndexManifest,
-  matches: (row: IndexRow, patch: PatchRecord | undefined) => boolean,
-  patches: Map<string, PatchRecord>,
-  offset: number,
-  pageSize: number,
-  registered: Set<string>,
-): Promise<IndexPage> {
-  const { chunks } = manifest.lists.functional ?? { chunks: 0 };
-  const keys = Array.from({ length: chunks }, (_, n) => listKey(manifest.gen, 'functional', n));
-  const loaded = await store.getMany<IndexRow[]>(keys);
-  const all: string[] = [];
-  const seen = new Set<string>();
-  for (const key of keys)
-    for (const row of loaded.get(key) ?? [])
-      if (matches(row, patches.get(row[0])) && !seen.has(row[0])) {
-        all.push(row[0]);
-        seen.add(row[0]);
-      }
-  for (const id of registered) if (!seen.has(id) && !patches.get(id)?.deleted) all.push(id);
-  const page = all.slice(offset, offset + pageSize);
-  const next = offset + page.length;
-  return { accountIds: page, next: next < all.length ? next : undefined, scanned: page.length, asOf: manifest.asOf };
-}
-
-/** Account ids by lower-cased email, from the published buckets; undefined when no index is published. */
-export async function lookupEmails(store: DirectoryStore, emails: string[]): Promise<Map<string, string> | undefined> {
-  const manifest = await store.manifest();
-  if (!manifest) return undefined;
-  const hash = await emailHasher();
-  const hashes = new Map(emails.map((e) => [e, hash(e)]));
-  const keys = [...new Set([...hashes.values()].map((h) => bucketKey(manifest.gen, bucketOf(h, manifest.buckets))))];
-  const buckets = await store.getMany<Record<string, string>>(keys);
-  const out = new Map<string, string>();
-  for (const [email, h] of hashes) {
-    const id = buckets.get(bucketKey(manifest.gen, bucketOf(h, manifest.buckets)))?.[h];
-    if (id) out.set(email, id);
-  }
-  return out;
-}
-
-/**
- * Records the app's own change to an account (a product-granting group change, a deletion) so index
- * reads reflect it before the next crawl. `products` is recomputed from the account's groups.
- */
-export async function recordAccountChange(
-  store: DirectoryStore,
-  change: { accountId: string; deleted?: boolean; productKeys?: string[] },
-): Promise<void> {
-  const manifest = await store.manifest();
-  if (!manifest) return;
-  const products =
-    change.productKeys === undefined
-      ? undefined
-      : manifest.products.reduce((m, p, i) => (change.productKeys?.includes(p.key) ? m | (1 << i) : m), 0);
-  await store.putPatch({
-    accountId: change.accountId,
-    ...(change.deleted ? { deleted: true } : {}),
-    ...(products !== undefined ? { products } : {}),
-    at: new Date().toISOString(),
-  });
-}
+export { indexServes, pageFromIndex, lookupEmails, searchIndexByName, type IndexPage } from './index-reads';
+export { recordAccountChange, recordChanges } from './record-changes';

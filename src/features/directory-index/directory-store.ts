@@ -10,10 +10,13 @@
  *   dir:g:<gen>:pm:<n>            crawl output: member ids of one product-granting group page run
  *   dir:g:<gen>:l:<list>:<n>      published lists (by product, type, status, functional), name order
  *   dir:g:<gen>:e:<bucket>        published email buckets: hash → account id
- *   dir:patch:<accountId>         the app's own changes since the index was built (product access, deletion)
+ *   dir:g:<gen>:i:<bucket>        published rows by account id (same bucketing as emails), with product groups
+ *   dir:pb:<n>                    patches since the generation was built, 16 shared buckets (index-patches.ts)
+ *   dir:pb:<n>:lock               a bucket's create-only write lock (TTL 10 s)
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import { createHmac, randomBytes } from 'node:crypto';
+import { PATCH_BUCKETS, type PatchRecord } from './index-patches';
 
 /** [accountId, displayName, type (a/p/c: atlassian/app/customer), active (1/0), product bitmask, functional (1/0)] */
 export type IndexRow = [string, string, 'a' | 'p' | 'c', 0 | 1, number, 0 | 1];
@@ -34,7 +37,16 @@ export interface IndexManifest {
   /** Chunk count and row count of each list. */
   lists: Record<string, { chunks: number; size: number }>;
   buckets: number;
+  /** Product-granting groups and the products each grants (the order of `IdEntry`'s group indexes). */
+  groups?: Array<{ groupId: string; products: string[] }>;
+  /** Whether `dir:g:<gen>:i:` (rows by account id) was written for this generation. */
+  byId?: boolean;
+  /** What this generation's crawl corrected against the previous one with its patches (absent on the first). */
+  reconciled?: { corrected: number; added: number; removed: number; changed: number };
 }
+
+/** A row by account id: [name, type, active, product bitmask, functional, product-group indexes]. */
+export type IdEntry = [string, 'a' | 'p' | 'c', 0 | 1, number, 0 | 1, number[]];
 
 export interface CrawlState {
   gen: number;
@@ -61,17 +73,16 @@ export interface CrawlState {
   error?: string;
 }
 
-export interface PatchRecord {
-  accountId: string;
-  deleted?: boolean;
-  /** Product bitmask after the app's change (index manifest's product order). */
-  products?: number;
-  at: string;
-}
+export type { PatchRecord };
+
+/** Rows per published list chunk. */
+export const LIST_CHUNK = 1000;
 
 const CURRENT = 'dir:current';
 const CRAWL = 'dir:crawl';
-const PATCH = 'dir:patch:';
+const PATCH = 'dir:pb:';
+/** A bucket lock outlives a killed holder by at most this long. */
+const LOCK_TTL = { value: 10, unit: 'SECONDS' as const };
 const SECRET = 'dir-email-hmac-key';
 const BATCH = 25;
 
@@ -80,6 +91,42 @@ export const rawKey = (gen: number, n: number) => `${genPrefix(gen)}raw:${n}`;
 export const memberKey = (gen: number, n: number) => `${genPrefix(gen)}pm:${n}`;
 export const listKey = (gen: number, list: string, n: number) => `${genPrefix(gen)}l:${list}:${n}`;
 export const bucketKey = (gen: number, b: number) => `${genPrefix(gen)}e:${b}`;
+export const idKey = (gen: number, b: number) => `${genPrefix(gen)}i:${b}`;
+export const patchKey = (n: number) => `${PATCH}${n}`;
+
+/** A create-only write refused because the key exists (@forge/kvs answers 409 KEY_ALREADY_EXISTS). */
+function isConflict(err: unknown): boolean {
+  const e = err as { code?: string; responseDetails?: { status?: number } };
+  return e?.code === 'KEY_ALREADY_EXISTS' || e?.responseDetails?.status === 409;
+}
+
+/**
+ * Runs a read-modify-write of patch bucket `n` under its create-only lock. `update` gets the bucket and
+ * returns it changed (or undefined to leave it). Retries for up to ~8 s while another writer holds it.
+ */
+async function updatePatchBucket(
+  n: number,
+  update: (bucket: Record<string, PatchRecord>) => Record<string, PatchRecord> | undefined,
+): Promise<void> {
+  const lock = `${patchKey(n)}:lock`;
+  const token = randomBytes(8).toString('hex');
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await kvs.set(lock, token, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LOCK_TTL });
+      break;
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * Math.min(400, 20 * 2 ** attempt)));
+    }
+  }
+  try {
+    const bucket = (await kvs.get<Record<string, PatchRecord>>(patchKey(n))) ?? {};
+    const next = update(bucket);
+    if (next) await kvs.set(patchKey(n), next);
+  } finally {
+    if ((await kvs.get<string>(lock)) === token) await kvs.delete(lock);
+  }
+}
 
 /** The per-installation HMAC key, created on first use in Forge's secret storage. */
 async function hmacKey(): Promise<string> {
@@ -133,20 +180,21 @@ export const directoryStore = {
   },
   deleteGeneration: (gen: number) => deletePrefix(genPrefix(gen)),
   deletePrefix,
+  /** Every patch, by account id: one batch read of the shared buckets. */
   async patches(): Promise<Map<string, PatchRecord>> {
+    const keys = Array.from({ length: PATCH_BUCKETS }, (_, n) => patchKey(n));
+    const res = await kvs.batchGet<Record<string, PatchRecord>>(keys.map((key) => ({ key })));
     const out = new Map<string, PatchRecord>();
-    let cursor: string | undefined;
-    do {
-      let q = kvs.query().where('key', WhereConditions.beginsWith(PATCH)).limit(100);
-      if (cursor) q = q.cursor(cursor);
-      const page = await q.getMany<PatchRecord>();
-      for (const r of page.results) out.set(r.value.accountId, r.value);
-      cursor = page.nextCursor;
-    } while (cursor);
+    for (const r of res.successfulKeys) for (const [id, p] of Object.entries(r.value)) out.set(id, p);
     return out;
   },
-  putPatch: (p: PatchRecord) => kvs.set(`${PATCH}${p.accountId}`, p),
-  deletePatch: (accountId: string) => kvs.delete(`${PATCH}${accountId}`),
+  /** Approximate stored size of the patches (JSON characters), to ask for an early reconciliation. */
+  async patchBytes(): Promise<number> {
+    const keys = Array.from({ length: PATCH_BUCKETS }, (_, n) => patchKey(n));
+    const res = await kvs.batchGet<Record<string, PatchRecord>>(keys.map((key) => ({ key })));
+    return res.successfulKeys.reduce((n, r) => n + JSON.stringify(r.value).length, 0);
+  },
+  updatePatchBucket,
 };
 
 export type DirectoryStore = typeof directoryStore;

@@ -14,8 +14,9 @@ import { invalidInput } from '../../invocation/app-error';
 import { decodeCursor, encodeCursor } from '../../invocation/cursor';
 import { isFunctionalQuery, looksFunctional } from '../../contract/naming';
 import { looksLikeEmail } from '../../store/redact';
-import type { DirectoryStore, IndexManifest } from '../directory-index/directory-store';
-import { indexServes, pageFromIndex } from '../directory-index/directory-index';
+import type { CrawlState, DirectoryStore, IndexManifest } from '../directory-index/directory-store';
+import { indexServes, pageFromIndex, searchIndexByName } from '../directory-index/directory-index';
+import { indexReadiness } from '../directory-index/readiness';
 
 export type DirectoryJira = Pick<
   JiraClient,
@@ -31,23 +32,41 @@ export type DirectoryJira = Pick<
 >;
 
 export const DEFAULT_PAGE_SIZE = 50;
-/** Jira pages one listing call may read before it answers (with a cursor) to stay well inside 25 s. */
-const MAX_SCANS_PER_CALL = 6;
+/**
+ * Jira listing requests one click may make before it answers with a cursor: one page of results (plus one
+ * lookup: emails Jira hid, or a product's small groups). A scan that cannot finish goes on at the next
+ * click and says how far it has got.
+ */
+const MAX_SCANS_PER_CALL = 1;
+/** Users one click of a local filter (type, status, functional) reads before the index exists. */
+const FILTER_SCAN_PAGE = 500;
+/** A product's earlier groups are collected to skip their members again only when they are this small. */
+const SMALL_GROUPS_MAX = 100;
 
-type Source = 'search' | 'all' | 'group' | 'product' | 'index';
+type Source = 'search' | 'all' | 'group' | 'product' | 'index' | 'dormant';
 interface Cursor {
   s: Source;
-  /** Offset in the current Jira listing. */
+  /** Offset in the current Jira listing (or the index list). */
   o: number;
   /** Index of the current group, for the product source. */
   g?: number;
+  /** Index source: position in the accounts patched into the filter. */
+  p?: number;
+  /** Scanned so far (for "searched N of M"). */
+  n?: number;
+  /** Product source: the order the role's groups are read in (indexes into the role's groups). */
+  q?: number[];
+  /** Product source: members of each group in that order (their sum is M). */
+  t?: number[];
 }
 const isCursor = (x: unknown): x is Cursor =>
   typeof x === 'object' &&
   x !== null &&
-  ['search', 'all', 'group', 'product', 'index'].includes((x as Cursor).s) &&
+  ['search', 'all', 'group', 'product', 'index', 'dormant'].includes((x as Cursor).s) &&
   Number.isInteger((x as Cursor).o) &&
-  (x as Cursor).o >= 0;
+  (x as Cursor).o >= 0 &&
+  ((x as Cursor).q === undefined || (Array.isArray((x as Cursor).q) && ((x as Cursor).q as unknown[]).every(Number.isInteger))) &&
+  ((x as Cursor).t === undefined || (Array.isArray((x as Cursor).t) && ((x as Cursor).t as unknown[]).every(Number.isInteger)));
 
 function matchesQuery(u: JiraUser, query: string): boolean {
   const q = query.toLowerCase();
@@ -145,13 +164,26 @@ export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users:
   return users.map((u) => toRow(u, emails));
 }
 
-/** The role's groups, smallest first, with the member ids of each (for de-duplication across groups). */
+/** The role's group ids, in the role's order. */
 async function productGroups(jira: DirectoryJira, product: string): Promise<string[]> {
   const roles = await jira.listApplicationRoles();
   const role = roles.find((r) => r.key === product);
   if (!role) throw invalidInput(`Unknown product: ${product}.`);
   const byName = new Map((role.groupDetails ?? []).map((g) => [g.name, g.groupId]));
   return role.groups.map((name) => byName.get(name)).filter((id): id is string => !!id);
+}
+
+/** Adds each row's functional and registered flags from the registry. */
+async function withRegistry(jira: DirectoryJira, users: JiraUser[], registry: FunctionalRegistry): Promise<UserRow[]> {
+  const [rows, functional] = await Promise.all([
+    withEmails(jira, users),
+    registry.registered(users.map((u) => u.accountId)),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    functional: r.functional || functional.has(r.accountId),
+    registered: functional.has(r.accountId),
+  }));
 }
 
 /**
@@ -171,7 +203,7 @@ async function listFromIndex(
   const position = decodeCursor(cursor, isCursor) ?? { s: 'index', o: 0 };
   if (position.s !== 'index') throw invalidInput('The filters changed; start from the first page.');
   const registered = filters.functional ? await registry.all() : new Set<string>();
-  const page = await pageFromIndex(store, manifest, filters, position.o, pageSize, registered);
+  const page = await pageFromIndex(store, manifest, filters, { o: position.o, p: position.p }, pageSize, registered);
   const ids = page.accountIds.slice(0, pageSize);
   const fresh = ids.length > 0 ? (await jira.getUsersBulkPage(ids, 0)).items : [];
   const byId = new Map(fresh.map((u) => [u.accountId, u]));
@@ -183,21 +215,59 @@ async function listFromIndex(
         (filters.status === undefined || (filters.status === 'active') === u.active) &&
         (filters.accountType === undefined || u.accountType === filters.accountType),
     );
-  const [rows, functional] = await Promise.all([
-    withEmails(jira, found),
-    registry.registered(found.map((u) => u.accountId)),
-  ]);
   return {
-    users: rows.map((r) => ({
-      ...r,
-      functional: r.functional || functional.has(r.accountId),
-      registered: functional.has(r.accountId),
-    })),
-    nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'index', o: page.next }),
+    users: await withRegistry(jira, found, registry),
+    nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'index', o: page.next.o, p: page.next.p }),
     searchCapReached: false,
     scanned: page.scanned,
     indexAsOf: page.asOf,
   };
+}
+
+/**
+ * Inactive and deleted people matching a name (or an email) from the index: Jira's `user/search` returns
+ * active users only ("Returns a list of active users that match the search string", Jira Cloud REST v3,
+ * GET /rest/api/3/user/search), so the index is where a departed person is found. Inactive ones are shown
+ * fresh from Jira (`user/bulk`, one request); deleted ones exist only in the index.
+ */
+async function dormantPage(
+  jira: DirectoryJira,
+  store: DirectoryStore,
+  manifest: IndexManifest,
+  query: string,
+  filters: UserFilters,
+  offset: number,
+  pageSize: number,
+  registry: FunctionalRegistry,
+  emailIndex?: EmailIndex,
+): Promise<{ users: UserRow[]; next?: number; scanned: number }> {
+  let people;
+  if (looksLikeEmail(query)) {
+    const id = (await emailIndex?.lookup([query.toLowerCase()]))?.get(query.toLowerCase());
+    people = { people: id ? [{ accountId: id, displayName: '', accountType: 'atlassian' as const, deleted: false }] : [], scanned: 1 };
+  } else people = await searchIndexByName(store, manifest, query, offset, pageSize);
+  const ids = people.people.map((p) => p.accountId);
+  const fresh = ids.length > 0 ? (await jira.getUsersBulkPage(ids, 0)).items : [];
+  const byId = new Map(fresh.map((u) => [u.accountId, u]));
+  const inactive = fresh.filter((u) => !u.active && (!filters.accountType || u.accountType === filters.accountType));
+  const rows = await withRegistry(jira, inactive, registry);
+  const deleted: UserRow[] = people.people
+    .filter((p) => !byId.has(p.accountId) && p.displayName && (!filters.accountType || p.accountType === filters.accountType))
+    .map((p) => ({
+      accountId: p.accountId,
+      displayName: p.displayName,
+      accountType: p.accountType,
+      active: false,
+      deleted: true,
+      functional: looksFunctional(p.displayName),
+    }));
+  const users = [...rows, ...deleted].filter((r) => !filters.functional || r.functional);
+  return { users, ...('next' in people && people.next !== undefined ? { next: people.next } : {}), scanned: people.scanned };
+}
+
+/** Where the directory index stands, for notices while it is being built. */
+export interface IndexStatus {
+  crawl(): Promise<CrawlState | undefined>;
 }
 
 export async function listUsers(
@@ -205,6 +275,7 @@ export async function listUsers(
   payload: ListUsersPayload,
   registry: FunctionalRegistry = NO_REGISTRY,
   store?: DirectoryStore,
+  emailIndex?: EmailIndex,
 ): Promise<UserPage> {
   const pageSize = payload.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
@@ -217,21 +288,33 @@ export async function listUsers(
     query = undefined;
   }
   if (filters.groupId && filters.product) throw invalidInput('Filter by a group or by a product, not both at once.');
-  const indexed = store && indexServes(filters, query);
-  const manifest = indexed ? await store.manifest() : undefined;
-  if (store && manifest) return listFromIndex(jira, store, manifest, filters, payload.cursor, pageSize, registry);
-  const notice = indexed
-    ? 'The directory index is still being built: this filter reads Jira page by page for now, which is slower on large sites.'
-    : undefined;
+  const manifest = store ? await store.manifest() : undefined;
+  if (store && manifest && indexServes(filters, query))
+    return listFromIndex(jira, store, manifest, filters, payload.cursor, pageSize, registry);
   const source: Source = filters.groupId
     ? 'group'
     : filters.product
       ? 'product'
-      : query && filters.status !== 'inactive'
-        ? 'search'
-        : 'all';
+      : query && filters.status === 'inactive' && manifest
+        ? 'dormant'
+        : query && filters.status !== 'inactive'
+          ? 'search'
+          : 'all';
   const cursor = decodeCursor(payload.cursor, isCursor) ?? { s: source, o: 0, g: 0 };
-  if (cursor.s !== source) throw invalidInput('The filters changed; start from the first page.');
+  if (cursor.s !== source && !(source === 'search' && cursor.s === 'dormant'))
+    throw invalidInput('The filters changed; start from the first page.');
+
+  // Name search, past Jira's active matches: inactive and deleted people from the index.
+  if (cursor.s === 'dormant' && store && manifest && query) {
+    const page = await dormantPage(jira, store, manifest, query, filters, cursor.o, pageSize, registry, emailIndex);
+    return {
+      users: page.users,
+      nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'dormant', o: page.next }),
+      searchCapReached: false,
+      scanned: page.scanned,
+      indexAsOf: manifest.asOf,
+    };
+  }
 
   const keep = localPredicate(filters, query, source, filters.functional ? await registry.all() : new Set());
   const found: JiraUser[] = [];
@@ -240,14 +323,33 @@ export async function listUsers(
   let groupIndex = cursor.g ?? 0;
   let exhausted = false;
   let searchCapReached = false;
-  const roleGroups = source === 'product' ? await productGroups(jira, filters.product as string) : [];
+  let order = cursor.q;
+  let totals = cursor.t;
+  let roleGroups: string[] = [];
   const seenInEarlierGroups = new Set<string>();
+  let mayRepeat = false;
   if (source === 'product') {
-    // Members of the role's earlier groups were already listed: collect their ids to skip them later.
-    for (const gid of roleGroups.slice(0, groupIndex)) {
-      const all = await collect((o, n) => jira.listGroupMembersPage(gid, o, n, true), GROUP_MEMBER_PAGE_MAX);
-      all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+    roleGroups = await productGroups(jira, filters.product as string);
+    if (!order || !totals || order.some((i) => i >= roleGroups.length)) {
+      // First click: each group's size (one small request each) to read the small groups first.
+      const sizes = await Promise.all(
+        roleGroups.map(async (gid) => (await jira.listGroupMembersPage(gid, 0, 1, true)).total ?? 0),
+      );
+      order = roleGroups.map((_, i) => i).sort((a, b) => (sizes[a] ?? 0) - (sizes[b] ?? 0));
+      totals = order.map((i) => sizes[i] ?? 0);
     }
+    // Members of the earlier (small) groups were listed already: skip them here, when reading them is cheap.
+    const earlier = order.slice(0, groupIndex);
+    const earlierTotal = (totals ?? []).slice(0, groupIndex).reduce((a, b) => a + b, 0);
+    if (earlier.length > 0 && earlierTotal <= SMALL_GROUPS_MAX) {
+      for (const i of earlier) {
+        const all = await collect(
+          (o, n) => jira.listGroupMembersPage(roleGroups[i] as string, o, n, true),
+          GROUP_MEMBER_PAGE_MAX,
+        );
+        all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
+      }
+    } else if (earlier.length > 0) mayRepeat = true;
   }
 
   for (let scans = 0; found.length < pageSize && scans < MAX_SCANS_PER_CALL; scans += 1) {
@@ -266,9 +368,9 @@ export async function listUsers(
       }
       page = await jira.searchUsersPage(query as string, offset, Math.min(size, USER_SEARCH_RESULT_CAP - offset));
     } else if (source === 'all') {
-      page = await jira.listUsersPage(offset, filtering ? USERS_SEARCH_PAGE_MAX : pageSize);
+      page = await jira.listUsersPage(offset, filtering ? Math.min(FILTER_SCAN_PAGE, USERS_SEARCH_PAGE_MAX) : pageSize);
     } else {
-      const gid = source === 'group' ? (filters.groupId as string) : roleGroups[groupIndex];
+      const gid = source === 'group' ? (filters.groupId as string) : roleGroups[order?.[groupIndex] ?? -1];
       if (!gid) {
         exhausted = true;
         break;
@@ -285,11 +387,6 @@ export async function listUsers(
     offset += used;
     if (page.isLast && used === page.items.length) {
       if (source === 'product' && groupIndex + 1 < roleGroups.length) {
-        const all = await collect(
-          (o, n) => jira.listGroupMembersPage(roleGroups[groupIndex] as string, o, n, true),
-          GROUP_MEMBER_PAGE_MAX,
-        );
-        all.items.forEach((u) => seenInEarlierGroups.add(u.accountId));
         groupIndex += 1;
         offset = 0;
         continue;
@@ -299,21 +396,48 @@ export async function listUsers(
       break;
     }
   }
-  const [rows, registered] = await Promise.all([
-    withEmails(jira, found),
-    registry.registered(found.map((u) => u.accountId)),
-  ]);
-  const users = rows.map((r) => ({
-    ...r,
-    functional: r.functional || registered.has(r.accountId),
-    registered: registered.has(r.accountId),
-  }));
+  const users = await withRegistry(jira, found, registry);
+  const searched = (cursor.n ?? 0) + scanned;
+  // Jira's active matches are done: go on with inactive and deleted people from the index.
+  const dormantNext = source === 'search' && exhausted && !!manifest && filters.status !== 'active';
+  const next = dormantNext
+    ? encodeCursor({ s: 'dormant', o: 0 })
+    : exhausted
+      ? undefined
+      : encodeCursor({
+          s: source,
+          o: offset,
+          g: groupIndex,
+          n: searched,
+          ...(order ? { q: order } : {}),
+          ...(totals ? { t: totals } : {}),
+        });
+  const notices: string[] = [];
+  if (source === 'search' && !manifest)
+    notices.push(
+      'Active people only: Jira’s user search finds active accounts. Inactive and deleted people can be found by name once the directory index is ready.',
+    );
+  if (!manifest && indexServes(filters, query) && !exhausted) {
+    const crawl = await store?.crawl();
+    const total =
+      source === 'product'
+        ? (totals ?? []).reduce((a, b) => a + b, 0)
+        : crawl && crawl.phase !== 'users'
+          ? crawl.usersSeen
+          : undefined;
+    notices.push(
+      `Searched ${searched.toLocaleString('en-US')}${total ? ` of ${total.toLocaleString('en-US')}` : ''} ${source === 'product' ? 'group members' : 'users'} so far; Next goes on from there.`,
+    );
+    if (mayRepeat) notices.push('People in more than one of this product’s groups may be listed again.');
+    const ready = indexReadiness(crawl, Date.now());
+    if (ready) notices.push(ready);
+  }
   return {
     users,
-    nextCursor: exhausted ? undefined : encodeCursor({ s: source, o: offset, g: groupIndex }),
+    nextCursor: next,
     searchCapReached,
     scanned,
-    ...(notice ? { notice } : {}),
+    ...(notices.length > 0 ? { notice: notices.join(' ') } : {}),
   };
 }
 
@@ -341,8 +465,8 @@ export const SEARCH_EMAILS_MAX = 50;
 /**
  * Emails to accounts. With a built index: one KVS lookup, then the asApp email lookup (100 a request)
  * confirms each hit still has that email, and names come from `user/bulk` only for those. Without one
- * (still building): a user search per email, up to `SEARCH_EMAILS_MAX`; more are reported as waiting for
- * the index rather than scanning the whole directory.
+ * (still building): a user search per email, `SEARCH_EMAILS_MAX` a call; the rest come back `pending`, to
+ * be sent again (the UI's "Look up the next" button) rather than refused or scanned for.
  */
 async function resolveEmails(
   jira: DirectoryJira,
@@ -384,15 +508,18 @@ async function resolveEmails(
     }
     return out;
   }
-  if (byLower.size > SEARCH_EMAILS_MAX) {
-    for (const input of byLower.values())
-      out.set(input, {
-        input,
-        problem: `The directory index is still being built: up to ${SEARCH_EMAILS_MAX} emails at a time can be looked up until it is ready.`,
-      });
-    return out;
+  // Before the index: a user search per email, SEARCH_EMAILS_MAX a click; the rest wait for the next one.
+  const now = [...byLower.keys()].slice(0, SEARCH_EMAILS_MAX);
+  const later = [...byLower.keys()].slice(SEARCH_EMAILS_MAX);
+  for (const email of later) {
+    const input = byLower.get(email) as string;
+    out.set(input, {
+      input,
+      pending: true,
+      problem: `Not looked up yet: until the directory index is ready, ${SEARCH_EMAILS_MAX} emails are looked up at a time (${now.length} of ${byLower.size} this time). Look up the next ones to go on.`,
+    });
   }
-  for (const [email, u] of await searchAccountsByEmail(jira, [...byLower.keys()])) {
+  for (const [email, u] of await searchAccountsByEmail(jira, now)) {
     const input = byLower.get(email) as string;
     out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
   }
@@ -400,7 +527,8 @@ async function resolveEmails(
     if (!out.has(input))
       out.set(input, {
         input,
-        problem: 'No account has this email. Until the directory index is built, only active accounts can be found.',
+        problem:
+          'No active account has this email. Active people only until the directory index is ready: inactive and deleted ones are found then.',
       });
   return out;
 }

@@ -46,6 +46,7 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
           },
           registry,
           directoryStore,
+          emailIndex,
         );
       },
     },
@@ -66,8 +67,11 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
       run: async ({ payload, accountId }) => {
         const p = asPayload(payload);
         const target = field.accountId(p);
-        const result = await deleteUser(jira, auditStore, accountId, target, field.string(p, 'confirm', 200));
-        if (result.outcome === 'done') await recordAccountChange(directoryStore, { accountId: target, deleted: true });
+        const confirm = field.string(p, 'confirm', 200);
+        const result = await deleteUser(jira, auditStore, accountId, target, confirm);
+        // The confirmation is the display name: the deleted person stays findable by it in the index.
+        if (result.outcome === 'done')
+          await recordAccountChange(directoryStore, { accountId: target, deleted: true, displayName: confirm.trim() });
         return result;
       },
     },

@@ -29,6 +29,17 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
       onResolved?.(res.data);
     }
   };
+  // Before the directory index is ready, a long list is looked up in parts: send the pending ones again.
+  const pending = rows?.filter((r) => r.pending) ?? [];
+  const next = async () => {
+    const res = await action.run(() => call('resolveIdentifiers', { text: pending.map((r) => r.input).join('\n') }));
+    if (res.ok && rows) {
+      const got = new Map(res.data.map((r) => [r.input, r]));
+      const merged = rows.map((r) => got.get(r.input) ?? r);
+      setRows(merged);
+      onResolved?.(merged);
+    }
+  };
   return (
     <Stack space="space.100">
       <Heading size="small">Resolve a list</Heading>
@@ -46,7 +57,14 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
       </Inline>
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {rows ? (
-        <Text testId="resolve-summary">{`${count(rows.length, 'entry', 'entries')} pasted: ${rows.filter((r) => r.accountId).length.toLocaleString('en-US')} resolved, ${rows.filter((r) => !r.accountId).length.toLocaleString('en-US')} not resolved.`}</Text>
+        <Text testId="resolve-summary">{`${count(rows.length, 'entry', 'entries')} pasted: ${rows.filter((r) => r.accountId).length.toLocaleString('en-US')} resolved, ${rows.filter((r) => !r.accountId && !r.pending).length.toLocaleString('en-US')} not resolved${pending.length > 0 ? `, ${pending.length.toLocaleString('en-US')} not looked up yet` : ''}.`}</Text>
+      ) : null}
+      {pending.length > 0 ? (
+        <Inline space="space.100">
+          <Button onClick={() => void next()} isDisabled={action.busy} testId="resolve-next">
+            {`Look up the next ${Math.min(pending.length, 50)}`}
+          </Button>
+        </Inline>
       ) : null}
       {rows ? (
         <DynamicTable
@@ -65,9 +83,11 @@ export function ResolvePanel({ onResolved }: { onResolved?: (rows: ResolvedIdent
             cells: [
               { key: r.input.toLowerCase(), content: r.input },
               {
-                key: r.accountId ? `found-${r.how ?? ''}` : 'not-found',
+                key: r.accountId ? `found-${r.how ?? ''}` : r.pending ? 'pending' : 'not-found',
                 content: r.accountId ? (
                   <Lozenge appearance="success">{`Found by ${HOW[r.how ?? 'accountId']}`}</Lozenge>
+                ) : r.pending ? (
+                  <Lozenge appearance="inprogress">Not looked up yet</Lozenge>
                 ) : (
                   <Lozenge appearance="removed">Not found</Lozenge>
                 ),
