@@ -7,8 +7,10 @@
  *   function `start-directory-crawl` → `index.startDirectoryCrawl` scheduledTrigger daily-directory-crawl
  *   function `crawl-directory`       → `index.crawlDirectory`      consumer directory-crawl-consumer (queue directory-crawl)
  *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
+ *   function `apply-user-event`      → `index.applyUserEvent`      trigger user-events (Jira's user events)
  * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
  */
+import { applyUserEvent as userEvent } from './background/apply-user-event';
 import { crawlDirectory as crawl } from './background/crawl-directory';
 import { runBulkSlice as bulkSlice } from './background/run-bulk-slice';
 import { runHealthCheckStep as healthStep } from './background/run-health-check-step';
@@ -22,3 +24,4 @@ export const runHealthCheckStep = forInstallation(healthStep, undefined);
 export const startDirectoryCrawl = forInstallation(startCrawl, { statusCode: 400 });
 export const crawlDirectory = forInstallation(crawl, undefined);
 export const runBulkSlice = forInstallation(bulkSlice, undefined);
+export const applyUserEvent = forInstallation(userEvent, undefined);

@@ -16,6 +16,25 @@ import { CRAWL_POINTS_PER_HOUR, crawlSlice, type CrawlJira } from '../features/d
 import { pushCrawlStep } from '../features/directory-index/crawl-queue';
 import { directoryStore } from '../features/directory-index/directory-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
+import { auditStore } from '../features/audit/audit-store';
+import { INDEX_ACTOR } from '../features/audit/audit-names';
+import type { IndexManifest } from '../features/directory-index/directory-store';
+
+/** One audit entry per reconciliation (a stable id per generation, so a repeated finalize writes it once). */
+async function reportReconciled(r: NonNullable<IndexManifest['reconciled']>, manifest: IndexManifest): Promise<void> {
+  await auditStore.record(
+    {
+      actor: INDEX_ACTOR,
+      action: 'directory.reconcile',
+      targetType: 'directory',
+      targetId: `generation-${manifest.gen}`,
+      targetLabel: 'Directory index',
+      result: r.corrected > 0 ? 'done' : 'already',
+      detail: `Reconciled with Jira: ${r.corrected} ${r.corrected === 1 ? 'entry' : 'entries'} corrected (${r.added} added, ${r.removed} removed, ${r.changed} changed).`,
+    },
+    { at: new Date(), id: `dir-reconcile-${manifest.gen}` },
+  );
+}
 
 const crawlJira: CrawlJira = {
   listUsersPage: (o, n) => users.listUsersPage(o, n, 'app'),
@@ -46,6 +65,7 @@ export async function crawlDirectory(event: AsyncEvent<{ step?: number }>): Prom
         store: directoryStore,
         registeredFunctional: () => functionalStore.allIds(),
         pointsPerHour: pointsPerHour(),
+        reportReconciled,
       },
       () => getAppContext().invocationRemainingTimeInMillis(),
     );

@@ -84,6 +84,7 @@ export const AUDIT_ACTIONS = [
   { action: 'functional.role.update', label: 'Role changed' },
   { action: 'functional.role.delete', label: 'Role deleted' },
   { action: 'functional.health-check', label: 'Health check run' },
+  { action: 'directory.reconcile', label: 'Directory index reconciled' },
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]['action'];

@@ -66,6 +66,13 @@ export interface SiteSummary {
     building: boolean;
     /** How far the running crawl is, in words. */
     progress?: string;
+    /**
+     * What the last reconciliation (the crawl after the first) found the index had wrong, despite the
+     * user events and the app's own changes: accounts added, removed and changed.
+     */
+    reconciled?: { corrected: number; added: number; removed: number; changed: number };
+    /** Accounts changed since the snapshot (Jira's user events and the app's own changes), already applied. */
+    changesSince?: number;
   };
 }
 

@@ -31,8 +31,12 @@ export const SCHEDULED_ACTOR = 'scheduled';
  * Actors that are not people: the app's own scheduled work (src/background). The daily health check logs as
  * SCHEDULED_ACTOR; entries written before it moved onto the queue say 'scheduled-trigger'.
  */
+/** The actor of the directory index's reconciliation entries (the background crawl). */
+export const INDEX_ACTOR = 'directory-index';
+
 export const SYSTEM_ACTORS: Record<string, string> = {
   [SCHEDULED_ACTOR]: 'Daily health check (scheduled)',
+  [INDEX_ACTOR]: 'Directory index (background)',
   'scheduled-trigger': 'Daily health check (scheduled)',
 };
 

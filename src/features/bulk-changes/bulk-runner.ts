@@ -287,7 +287,13 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       const at = Date.now();
       const changes: AccountChange[] = indices
         .filter((_, k) => results[k]?.outcome !== 'failed')
-        .map((i) => ({ kind: 'group', accountId: (items[i] as JobItem).a, at, op: membershipOp, groupId: (items[i] as JobItem).g }));
+        .map((i) => ({
+          kind: 'group',
+          accountId: (items[i] as JobItem).a,
+          at,
+          op: membershipOp,
+          groupId: (items[i] as JobItem).g,
+        }));
       await deps.index.record(changes);
     }
   };

@@ -69,7 +69,6 @@ const FINALIZE_NEEDS_MS = 30_000;
  */
 const STALE_CRAWL_MS = 2 * 3_600_000;
 
-
 export function isCrawlRunning(state: CrawlState | undefined, now: number): boolean {
   return !!state && state.phase !== 'done' && now - Date.parse(state.updatedAt ?? state.startedAt) < STALE_CRAWL_MS;
 }

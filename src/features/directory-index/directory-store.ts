@@ -12,10 +12,11 @@
  *   dir:g:<gen>:e:<bucket>        published email buckets: hash → account id
  *   dir:g:<gen>:i:<bucket>        published rows by account id (same bucketing as emails), with product groups
  *   dir:pb:<n>                    patches since the generation was built, 16 shared buckets (index-patches.ts)
- *   dir:pb:<n>:lock               a bucket's create-only write lock (TTL 10 s)
+ *   lock:dir:pb:<n>               a bucket's create-only write lock (src/store/record-lock.ts)
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import { createHmac, randomBytes } from 'node:crypto';
+import { withRecordLock } from '../../store/record-lock';
 import { PATCH_BUCKETS, type PatchRecord } from './index-patches';
 
 /** [accountId, displayName, type (a/p/c: atlassian/app/customer), active (1/0), product bitmask, functional (1/0)] */
@@ -81,8 +82,6 @@ export const LIST_CHUNK = 1000;
 const CURRENT = 'dir:current';
 const CRAWL = 'dir:crawl';
 const PATCH = 'dir:pb:';
-/** A bucket lock outlives a killed holder by at most this long. */
-const LOCK_TTL = { value: 10, unit: 'SECONDS' as const };
 const SECRET = 'dir-email-hmac-key';
 const BATCH = 25;
 
@@ -94,38 +93,24 @@ export const bucketKey = (gen: number, b: number) => `${genPrefix(gen)}e:${b}`;
 export const idKey = (gen: number, b: number) => `${genPrefix(gen)}i:${b}`;
 export const patchKey = (n: number) => `${PATCH}${n}`;
 
-/** A create-only write refused because the key exists (@forge/kvs answers 409 KEY_ALREADY_EXISTS). */
-function isConflict(err: unknown): boolean {
-  const e = err as { code?: string; responseDetails?: { status?: number } };
-  return e?.code === 'KEY_ALREADY_EXISTS' || e?.responseDetails?.status === 409;
-}
-
 /**
- * Runs a read-modify-write of patch bucket `n` under its create-only lock. `update` gets the bucket and
- * returns it changed (or undefined to leave it). Retries for up to ~8 s while another writer holds it.
+ * Runs a read-modify-write of patch bucket `n` under its lock (src/store/record-lock.ts: a create-only KVS
+ * key with a TTL, retried with jittered back-off; CONFLICT past 8 s). `update` gets the bucket and returns
+ * it changed (or undefined to leave it as it is).
  */
 async function updatePatchBucket(
   n: number,
   update: (bucket: Record<string, PatchRecord>) => Record<string, PatchRecord> | undefined,
 ): Promise<void> {
-  const lock = `${patchKey(n)}:lock`;
-  const token = randomBytes(8).toString('hex');
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await kvs.set(lock, token, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LOCK_TTL });
-      break;
-    } catch (err) {
-      if (!isConflict(err) || attempt >= 40) throw err;
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * Math.min(400, 20 * 2 ** attempt)));
-    }
-  }
-  try {
-    const bucket = (await kvs.get<Record<string, PatchRecord>>(patchKey(n))) ?? {};
-    const next = update(bucket);
-    if (next) await kvs.set(patchKey(n), next);
-  } finally {
-    if ((await kvs.get<string>(lock)) === token) await kvs.delete(lock);
-  }
+  await withRecordLock(
+    patchKey(n),
+    async () => {
+      const bucket = (await kvs.get<Record<string, PatchRecord>>(patchKey(n))) ?? {};
+      const next = update(bucket);
+      if (next) await kvs.set(patchKey(n), next);
+    },
+    { what: 'the directory index' },
+  );
 }
 
 /** The per-installation HMAC key, created on first use in Forge's secret storage. */

@@ -162,6 +162,11 @@ export function productMask(manifest: IndexManifest, patch: PatchRecord): number
 }
 
 /** The patch as an index row ([id, name, type, active, products, functional]). */
-export function rowOfPatch(manifest: IndexManifest, accountId: string, patch: PatchRecord, functional: 0 | 1): IndexRow {
+export function rowOfPatch(
+  manifest: IndexManifest,
+  accountId: string,
+  patch: PatchRecord,
+  functional: 0 | 1,
+): IndexRow {
   return [accountId, patch.n, patch.t, patch.d ? 0 : patch.a, patch.d ? 0 : productMask(manifest, patch), functional];
 }

@@ -116,7 +116,8 @@ export async function pageFromIndex(
   const ids: string[] = [];
   let p = position.p ?? 0;
   while (ids.length < pageSize && p < joined.length) ids.push((joined[p++] as IndexRow)[0]);
-  if (list === 'functional') return functionalPage(store, manifest, matches, patches, position, p, ids, pageSize, registered);
+  if (list === 'functional')
+    return functionalPage(store, manifest, matches, patches, position, p, ids, pageSize, registered);
   const { chunks, size } = manifest.lists[list] ?? { chunks: 0, size: 0 };
   let o = position.o;
   let scanned = 0;
@@ -187,10 +188,7 @@ export async function lookupEmails(store: DirectoryStore, emails: string[]): Pro
   const hash = await emailHasher();
   const hashes = new Map(emails.map((e) => [e, hash(e)]));
   const keys = [...new Set([...hashes.values()].map((h) => bucketKey(manifest.gen, bucketOf(h, manifest.buckets))))];
-  const [buckets, patches] = await Promise.all([
-    store.getMany<Record<string, string>>(keys),
-    store.patches(),
-  ]);
+  const [buckets, patches] = await Promise.all([store.getMany<Record<string, string>>(keys), store.patches()]);
   const patched = new Map<string, string>();
   for (const [id, p] of patches) if (p.h) patched.set(p.h, id);
   const out = new Map<string, string>();

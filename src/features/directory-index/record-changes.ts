@@ -52,7 +52,8 @@ export async function recordChanges(store: DirectoryStore, all: AccountChange[])
   if (changes.length === 0) return;
   const base = await baseRows(store, manifest, [...new Set(changes.map((c) => c.accountId))]);
   const byBucket = new Map<number, AccountChange[]>();
-  for (const c of changes) byBucket.set(patchBucketOf(c.accountId), [...(byBucket.get(patchBucketOf(c.accountId)) ?? []), c]);
+  for (const c of changes)
+    byBucket.set(patchBucketOf(c.accountId), [...(byBucket.get(patchBucketOf(c.accountId)) ?? []), c]);
   await Promise.all(
     [...byBucket].map(([n, list]) =>
       store.updatePatchBucket(n, (bucket) => {
@@ -81,10 +82,17 @@ export async function recordAccountChange(
 ): Promise<void> {
   if (change.deleted)
     return recordChanges(store, [
-      { kind: 'deleted', accountId: change.accountId, at, ...(change.displayName ? { displayName: change.displayName } : {}) },
+      {
+        kind: 'deleted',
+        accountId: change.accountId,
+        at,
+        ...(change.displayName ? { displayName: change.displayName } : {}),
+      },
     ]);
   if (change.productKeys)
-    return recordChanges(store, [{ kind: 'products', accountId: change.accountId, at, productKeys: change.productKeys }]);
+    return recordChanges(store, [
+      { kind: 'products', accountId: change.accountId, at, productKeys: change.productKeys },
+    ]);
 }
 
 /** A full observation of an account from Jira's answer (GET user with groups and application roles). */
@@ -122,7 +130,7 @@ export interface UserEventLike {
  * repeated event then records the current state again, never an older one. A 404 means the account has
  * been deleted since. Idempotent. Returns what it recorded.
  */
-export async function applyUserEvent(
+export async function applyJiraUserEvent(
   deps: { jira: UserEventJira; store: DirectoryStore; now?: () => number },
   event: UserEventLike,
 ): Promise<'deleted' | 'observed' | 'ignored'> {

@@ -2,7 +2,8 @@
  * The site summary shown on the app's landing: who is calling (one Jira request) and the site's size
  * from the background snapshot (the directory index's counts, read from storage), with its "as of" time.
  * No directory read happens on a page open: before the first snapshot exists, the summary says it is
- * being built and asks for a crawl on the queue; the refresh action asks for a new one.
+ * being built and asks for a crawl on the queue; the refresh action asks for a new one. It also says what the
+ * last reconciliation corrected and how many accounts have changed since (events and the app's changes).
  */
 import type { SiteSummary } from '../../contract';
 import type { JiraClient } from '../../jira';
@@ -24,10 +25,11 @@ export async function getSiteSummary(
   refresh: false | string = false,
 ): Promise<SiteSummary> {
   const now = snapshots.now ?? Date.now;
-  const [me, manifest, crawl] = await Promise.all([
+  const [me, manifest, crawl, patches] = await Promise.all([
     jira.getMyself(),
     snapshots.store.manifest(),
     snapshots.store.crawl(),
+    snapshots.store.patches(),
   ]);
   let building = isCrawlRunning(crawl, now());
   if (!building && (refresh || !manifest)) building = await snapshots.requestCrawl(refresh || 'first page open');
@@ -49,6 +51,12 @@ export async function getSiteSummary(
           serviceDesks: manifest.counts.serviceDesks,
         }
       : {}),
-    snapshot: { asOf: manifest?.asOf, building, ...(progress ? { progress } : {}) },
+    snapshot: {
+      asOf: manifest?.asOf,
+      building,
+      ...(progress ? { progress } : {}),
+      ...(manifest?.reconciled ? { reconciled: manifest.reconciled } : {}),
+      ...(manifest ? { changesSince: patches.size } : {}),
+    },
   };
 }

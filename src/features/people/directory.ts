@@ -65,8 +65,10 @@ const isCursor = (x: unknown): x is Cursor =>
   ['search', 'all', 'group', 'product', 'index', 'dormant'].includes((x as Cursor).s) &&
   Number.isInteger((x as Cursor).o) &&
   (x as Cursor).o >= 0 &&
-  ((x as Cursor).q === undefined || (Array.isArray((x as Cursor).q) && ((x as Cursor).q as unknown[]).every(Number.isInteger))) &&
-  ((x as Cursor).t === undefined || (Array.isArray((x as Cursor).t) && ((x as Cursor).t as unknown[]).every(Number.isInteger)));
+  ((x as Cursor).q === undefined ||
+    (Array.isArray((x as Cursor).q) && ((x as Cursor).q as unknown[]).every(Number.isInteger))) &&
+  ((x as Cursor).t === undefined ||
+    (Array.isArray((x as Cursor).t) && ((x as Cursor).t as unknown[]).every(Number.isInteger)));
 
 function matchesQuery(u: JiraUser, query: string): boolean {
   const q = query.toLowerCase();
@@ -244,7 +246,10 @@ async function dormantPage(
   let people;
   if (looksLikeEmail(query)) {
     const id = (await emailIndex?.lookup([query.toLowerCase()]))?.get(query.toLowerCase());
-    people = { people: id ? [{ accountId: id, displayName: '', accountType: 'atlassian' as const, deleted: false }] : [], scanned: 1 };
+    people = {
+      people: id ? [{ accountId: id, displayName: '', accountType: 'atlassian' as const, deleted: false }] : [],
+      scanned: 1,
+    };
   } else people = await searchIndexByName(store, manifest, query, offset, pageSize);
   const ids = people.people.map((p) => p.accountId);
   const fresh = ids.length > 0 ? (await jira.getUsersBulkPage(ids, 0)).items : [];
@@ -252,7 +257,9 @@ async function dormantPage(
   const inactive = fresh.filter((u) => !u.active && (!filters.accountType || u.accountType === filters.accountType));
   const rows = await withRegistry(jira, inactive, registry);
   const deleted: UserRow[] = people.people
-    .filter((p) => !byId.has(p.accountId) && p.displayName && (!filters.accountType || p.accountType === filters.accountType))
+    .filter(
+      (p) => !byId.has(p.accountId) && p.displayName && (!filters.accountType || p.accountType === filters.accountType),
+    )
     .map((p) => ({
       accountId: p.accountId,
       displayName: p.displayName,
@@ -262,7 +269,11 @@ async function dormantPage(
       functional: looksFunctional(p.displayName),
     }));
   const users = [...rows, ...deleted].filter((r) => !filters.functional || r.functional);
-  return { users, ...('next' in people && people.next !== undefined ? { next: people.next } : {}), scanned: people.scanned };
+  return {
+    users,
+    ...('next' in people && people.next !== undefined ? { next: people.next } : {}),
+    scanned: people.scanned,
+  };
 }
 
 /** Where the directory index stands, for notices while it is being built. */

@@ -73,8 +73,12 @@ export function UserTable({
       { key: (u.email ?? '').toLowerCase(), content: u.email ?? '—' },
       { key: u.accountType, content: accountTypeLabel(u.accountType) },
       {
-        key: u.active ? 'active' : 'inactive',
-        content: <Lozenge appearance={u.active ? 'success' : 'removed'}>{u.active ? 'Active' : 'Inactive'}</Lozenge>,
+        key: u.active ? 'active' : u.deleted ? 'deleted' : 'inactive',
+        content: (
+          <Lozenge appearance={u.active ? 'success' : 'removed'}>
+            {u.active ? 'Active' : u.deleted ? 'Deleted' : 'Inactive'}
+          </Lozenge>
+        ),
       },
       ...(actions ? [{ key: `actions-${u.accountId}`, content: actions(u) }] : []),
     ],

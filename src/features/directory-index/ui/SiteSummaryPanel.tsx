@@ -64,11 +64,17 @@ export function SiteSummaryPanel({
           </Button>
         ) : null}
       </Inline>
+      {snapshot.asOf && (snapshot.reconciled || snapshot.changesSince) ? (
+        <Text testId="summary-freshness">
+          {`${snapshot.changesSince ? `${snapshot.changesSince} ${snapshot.changesSince === 1 ? 'account' : 'accounts'} changed since then, already shown. ` : ''}${snapshot.reconciled ? `The last reconciliation with Jira corrected ${snapshot.reconciled.corrected} ${snapshot.reconciled.corrected === 1 ? 'entry' : 'entries'}.` : ''}`}
+        </Text>
+      ) : null}
       {!snapshot.asOf ? (
         <SectionMessage appearance="information" title="Building the directory index">
           <Text>
             The app is reading the directory in the background (it takes a while on large sites). Until it is done,
-            filters read Jira page by page and only a few pasted emails can be resolved at a time.
+            filters read Jira page by page, name and email search find active people only, and pasted emails are
+            resolved 50 at a time.
           </Text>
         </SectionMessage>
       ) : null}

@@ -1,0 +1,34 @@
+/**
+ * Jira's user events (`trigger` user-events → function `apply-user-event` in manifest.yml): Jira tells the
+ * app when an account is created (`avi:jira:created:user`), changes (`avi:jira:updated:user`: profile,
+ * active status, groups and product access) or is deleted (`avi:jira:deleted:user`) — Forge's Jira events
+ * reference, "User events" (developer.atlassian.com/platform/forge/events-reference/jira/; scope
+ * read:jira-user). The directory index records it within seconds of the change.
+ *
+ * Delivery is at least once, and may be late or out of order; the payload carries no event time. So the
+ * handler takes only the account id from a created/updated event and reads the account from Jira now
+ * (asApp: a trigger has no user; one request, plus the email lookup when Jira hides it), recording it at
+ * the time of that answer; a deletion is final. A repeated or late event thus records the current state
+ * again (idempotent), never an older one (record-changes.ts, index-patches.ts).
+ */
+import * as users from '../jira/users';
+import { applyJiraUserEvent } from '../features/directory-index/record-changes';
+import { directoryStore } from '../features/directory-index/directory-store';
+
+export const USER_EVENTS = ['avi:jira:created:user', 'avi:jira:updated:user', 'avi:jira:deleted:user'] as const;
+
+export async function applyUserEvent(event: unknown): Promise<void> {
+  const e = (event && typeof event === 'object' ? event : {}) as { eventType?: unknown; user?: unknown };
+  const user = (e.user && typeof e.user === 'object' ? e.user : {}) as { accountId?: unknown };
+  const outcome = await applyJiraUserEvent(
+    {
+      jira: { getUser: (id) => users.getUser(id, 'app'), getEmailsBulk: users.getEmailsBulk },
+      store: directoryStore,
+    },
+    {
+      eventType: typeof e.eventType === 'string' ? e.eventType : '',
+      user: { ...(typeof user.accountId === 'string' ? { accountId: user.accountId } : {}) },
+    },
+  );
+  if (outcome === 'ignored') console.warn('user event ignored: not a Jira user event this app reads, or no index yet');
+}
