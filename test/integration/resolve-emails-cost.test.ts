@@ -45,7 +45,7 @@ describe('resolving a few pasted emails before the directory index exists', () =
       }),
     );
     expect(rows.slice(0, 5).map((r) => r.accountId)).toEqual([...visible, ...hidden].map((u) => u.accountId));
-    expect(rows[5]?.problem).toMatch(/No account has this email/);
+    expect(rows[5]?.problem).toMatch(/No active account has this email\. Active people only/);
     const jira = site.sim.meter.requests.filter((r) => r.endpoint !== '/rest/api/3/mypermissions');
     const byEndpoint = (e: string) => jira.filter((r) => r.endpoint === e).length;
     expect(byEndpoint('/rest/api/3/user/search')).toBe(6);

@@ -409,20 +409,43 @@ export async function listUsers(
   }
   const users = await withRegistry(jira, found, registry);
   const searched = (cursor.n ?? 0) + scanned;
-  // Jira's active matches are done: go on with inactive and deleted people from the index.
-  const dormantNext = source === 'search' && exhausted && !!manifest && filters.status !== 'active';
-  const next = dormantNext
-    ? encodeCursor({ s: 'dormant', o: 0 })
-    : exhausted
-      ? undefined
-      : encodeCursor({
-          s: source,
-          o: offset,
-          g: groupIndex,
-          n: searched,
-          ...(order ? { q: order } : {}),
-          ...(totals ? { t: totals } : {}),
-        });
+  // Jira's active matches are done: go on with inactive and deleted people from the index (this page's
+  // room first, one KVS read and one user/bulk request).
+  let dormantNext: number | undefined;
+  if (source === 'search' && exhausted && store && manifest && query && filters.status !== 'active') {
+    dormantNext = 0;
+    if (users.length < pageSize) {
+      const more = await dormantPage(
+        jira,
+        store,
+        manifest,
+        query,
+        filters,
+        0,
+        pageSize - users.length,
+        registry,
+        emailIndex,
+      );
+      const shown = new Set(users.map((u) => u.accountId));
+      users.push(...more.users.filter((u) => !shown.has(u.accountId)));
+      dormantNext = more.next;
+    }
+  }
+  const next =
+    dormantNext !== undefined
+      ? encodeCursor({ s: 'dormant', o: dormantNext })
+      : source === 'search' && exhausted && manifest
+        ? undefined
+        : exhausted
+          ? undefined
+          : encodeCursor({
+              s: source,
+              o: offset,
+              g: groupIndex,
+              n: searched,
+              ...(order ? { q: order } : {}),
+              ...(totals ? { t: totals } : {}),
+            });
   const notices: string[] = [];
   if (source === 'search' && !manifest)
     notices.push(
