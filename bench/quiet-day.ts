@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     const u = people[(i * 7919) % people.length];
     if (!u) continue;
     if (i % 4 === 0) site.sim.directory.updateUser(u.accountId, { active: false });
-    else if (i % 4 === 1) site.sim.directory.createUser({ email: `quiet${i}@example.com`, displayName: `Quiet Day ${i}` });
+    else if (i % 4 === 1)
+      site.sim.directory.createUser({ email: `quiet${i}@example.com`, displayName: `Quiet Day ${i}` });
     else if (i % 4 === 2) site.sim.directory.updateUser(u.accountId, { displayName: `${u.displayName} (renamed)` });
     else site.sim.directory.deleteUser(u.accountId);
   }
@@ -81,17 +82,29 @@ async function main(): Promise<void> {
   const week = RECONCILE_EVERY_DAYS[1];
   const day = reconcile.points / week + events.points + trigger.points;
   const pct = (n: number) => `${((100 * n) / TIER1_DAY).toFixed(2)} %`;
-  console.log(`Quiet day at ${USERS.toLocaleString('en-US')} users (Tier 1 pool: ${TIER1_DAY.toLocaleString('en-US')} points a day)`);
-  console.log(`| part | requests | points | share of the Tier-1 day |`);
-  console.log(`|---|---:|---:|---:|`);
-  console.log(`| reconciliation crawl (once every ${week} days) | ${reconcile.requests} | ${reconcile.points} | ${pct(reconcile.points)} on its day |`);
-  console.log(`| the same, averaged over its week | | ${Math.round(reconcile.points / week)} | ${pct(reconcile.points / week)} |`);
-  console.log(`| ${EVENTS} user events through the trigger | ${events.requests} | ${events.points} | ${pct(events.points)} |`);
-  console.log(`| daily trigger, reconciliation not due | ${trigger.requests} | ${trigger.points} | ${pct(trigger.points)} |`);
-  console.log(`| **a quiet day (average)** | | **${Math.round(day)}** | **${pct(day)}** |`);
-  console.log(`| a quiet day without the reconciliation | | ${events.points + trigger.points} | ${pct(events.points + trigger.points)} |`);
-  console.log(`(${Math.round((performance.now() - t0) / 1000)} s)`);
-  console.log(
+  console.info(
+    `Quiet day at ${USERS.toLocaleString('en-US')} users (Tier 1 pool: ${TIER1_DAY.toLocaleString('en-US')} points a day)`,
+  );
+  console.info(`| part | requests | points | share of the Tier-1 day |`);
+  console.info(`|---|---:|---:|---:|`);
+  console.info(
+    `| reconciliation crawl (once every ${week} days) | ${reconcile.requests} | ${reconcile.points} | ${pct(reconcile.points)} on its day |`,
+  );
+  console.info(
+    `| the same, averaged over its week | | ${Math.round(reconcile.points / week)} | ${pct(reconcile.points / week)} |`,
+  );
+  console.info(
+    `| ${EVENTS} user events through the trigger | ${events.requests} | ${events.points} | ${pct(events.points)} |`,
+  );
+  console.info(
+    `| daily trigger, reconciliation not due | ${trigger.requests} | ${trigger.points} | ${pct(trigger.points)} |`,
+  );
+  console.info(`| **a quiet day (average)** | | **${Math.round(day)}** | **${pct(day)}** |`);
+  console.info(
+    `| a quiet day without the reconciliation | | ${events.points + trigger.points} | ${pct(events.points + trigger.points)} |`,
+  );
+  console.info(`(${Math.round((performance.now() - t0) / 1000)} s)`);
+  console.info(
     JSON.stringify({
       users: USERS,
       reconcilePoints: reconcile.points,

@@ -126,7 +126,10 @@ export function mergeChange(
     if (productsNewer) {
       next.pv = change.at;
       next.p = change.productKeys;
-      next.g = change.groupIds.filter((id) => (manifest.groups ?? []).some((g) => g.groupId === id));
+      // Product groups are known once a crawl has read the roles; before that, group changes wait for it.
+      if (manifest.groups?.length)
+        next.g = change.groupIds.filter((id) => (manifest.groups ?? []).some((g) => g.groupId === id));
+      else delete next.g;
     }
     return next;
   }

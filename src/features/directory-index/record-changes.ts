@@ -39,12 +39,33 @@ async function baseRows(
 }
 
 /**
- * Records changes in the index, in order per account. Nothing is recorded before the first index is
- * published: that crawl reads the site as it is.
+ * What patches are recorded against: the published manifest, or while the first crawl runs, a provisional
+ * one from its checkpoint (a change to an account the crawl has already read must not wait a week for the
+ * next reconciliation; the crawl keeps patches observed after it started). Undefined when neither exists.
  */
+export async function patchTarget(store: DirectoryStore): Promise<IndexManifest | undefined> {
+  const manifest = await store.manifest();
+  if (manifest) return manifest;
+  const crawl = await store.crawl();
+  if (!crawl || crawl.phase === 'done') return undefined;
+  return {
+    gen: crawl.gen,
+    asOf: crawl.startedAt,
+    products: crawl.products,
+    counts: { users: 0, active: 0, byType: { atlassian: 0, app: 0, customer: 0 }, groups: 0, serviceDesks: 0 },
+    lists: {},
+    buckets: 8,
+    groups: crawl.groups.map((g) => ({
+      groupId: g.groupId,
+      products: crawl.products.filter((_, i) => (g.bits & (1 << i)) !== 0).map((p) => p.key),
+    })),
+  };
+}
+
+/** Records changes in the index, in order per account (before any index or crawl exists: nothing to patch). */
 export async function recordChanges(store: DirectoryStore, all: AccountChange[]): Promise<void> {
   if (all.length === 0) return;
-  const manifest = await store.manifest();
+  const manifest = await patchTarget(store);
   if (!manifest) return;
   // Only product-granting groups are in the index: other group changes change nothing it holds.
   const productGroups = new Set((manifest.groups ?? []).map((g) => g.groupId));
@@ -139,7 +160,7 @@ export async function applyJiraUserEvent(
   if (typeof accountId !== 'string' || !/^[A-Za-z0-9:_-]{1,128}$/.test(accountId)) return 'ignored';
   if (!['avi:jira:created:user', 'avi:jira:updated:user', 'avi:jira:deleted:user'].includes(event.eventType))
     return 'ignored';
-  if (!(await deps.store.manifest())) return 'ignored';
+  if (!(await patchTarget(deps.store))) return 'ignored';
   if (event.eventType === 'avi:jira:deleted:user') {
     await recordChanges(deps.store, [{ kind: 'deleted', accountId, at: now() }]);
     return 'deleted';
