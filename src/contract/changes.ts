@@ -105,6 +105,7 @@ export function auditTypeLabel(type: string | undefined): string {
     servicedesk: 'Service desk',
     role: 'Role',
     registry: 'Functional account registry',
+    directory: 'Directory index',
   };
   return type === undefined ? '' : (words[type] ?? type);
 }
