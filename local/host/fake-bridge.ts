@@ -48,7 +48,14 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
           return p;
         }
         case 'getContext':
-          return { accountId: user, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
+          // As Jira's context: the viewer's profile locale and time zone (fixed here, so tests read one format).
+          return {
+            accountId: user,
+            moduleKey: 'user-admin-page',
+            extension: { type: 'jira:adminPage' },
+            locale: 'en-US',
+            timezone: 'UTC',
+          };
         case 'createHistory':
           return history;
         case 'onError':

@@ -50,6 +50,34 @@ describe('bounded credential history', () => {
   });
   afterAll(() => site.close());
 
+  it('takes an expiry as the date picker sends it and refuses any other spelling, changing nothing', async () => {
+    const account = people()[1]?.accountId as string;
+    await register(account);
+    const day = new Date(Date.now() + 17 * DAY).toISOString().slice(0, 10);
+    for (const typed of [day.split('-').reverse().join('/'), '20 Dec 2026', '2026-02-31', '2026-12-20 10:00']) {
+      const before = JSON.stringify(site.kvs.peek(`fa:${account}`));
+      expect(
+        await call('addCredential', { accountId: account, type: 'api-token', label: 'typed', expiresAt: typed }),
+      ).toEqual({
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'The expiry must be a date written as YYYY-MM-DD (for example 2026-12-20).',
+        },
+      });
+      expect(JSON.stringify(site.kvs.peek(`fa:${account}`))).toBe(before);
+    }
+    const view = await ok(
+      call<FunctionalAccountView>('addCredential', {
+        accountId: account,
+        type: 'api-token',
+        label: 'picked',
+        expiresAt: day,
+      }),
+    );
+    expect(view.credentials.find((c) => c.label === 'picked')?.expiresAt).toBe(`${day}T00:00:00.000Z`);
+  });
+
   it('keeps working through 5,000 rotations of one credential, with a bounded record and archive', async () => {
     const account = people()[0]?.accountId as string;
     await register(account);

@@ -38,7 +38,14 @@ const root = createRoot(mount);
         return body.result;
       }
       case 'getContext':
-        return { accountId: actAs, moduleKey: 'user-admin-page', extension: { type: 'jira:adminPage' } };
+        // Jira sends the viewer's profile locale and time zone; here the browser's stand in for them.
+        return {
+          accountId: actAs,
+          moduleKey: 'user-admin-page',
+          extension: { type: 'jira:adminPage' },
+          locale: navigator.language,
+          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        };
       case 'createHistory':
         history ??= createHashHistory(window);
         return history;

@@ -340,14 +340,28 @@ async function unregisterUnlocked(deps: FunctionalDeps, actor: string, accountId
 
 // ---- credentials -------------------------------------------------------------------------------
 
+/**
+ * A date as the page sends it: a calendar day `YYYY-MM-DD` (the date picker's value; midnight UTC) or a full
+ * ISO 8601 timestamp with its zone. Anything else (`20/12/2026`, `20 Dec 2026`) is refused with the reason,
+ * never guessed: JavaScript's Date would read some of those as another day.
+ */
+function parseDate(text: string, what: string): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const t = day ? Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : stamp ? Date.parse(text) : NaN;
+  // Date.UTC rolls 2026-02-31 over into March: a calendar day must read back as itself.
+  if (Number.isNaN(t) || (day && new Date(t).toISOString().slice(0, 10) !== text))
+    throw invalidInput(`The ${what} must be a date written as YYYY-MM-DD (for example 2026-12-20).`);
+  return t;
+}
+
 function credentialDates(type: string, createdAt: Date, expiresAt: string | undefined): string | undefined {
   if (expiresAt === undefined) {
     if (type === 'api-token')
       throw invalidInput('API tokens expire: give the expiry date (at most 365 days after creation).');
     return undefined;
   }
-  const exp = Date.parse(expiresAt);
-  if (Number.isNaN(exp)) throw invalidInput('The expiry is not a date.');
+  const exp = parseDate(expiresAt, 'expiry');
   if (exp <= createdAt.getTime()) throw invalidInput('The expiry must be after the creation date.');
   if (type === 'api-token' && exp - createdAt.getTime() > API_TOKEN_MAX_DAYS * DAY)
     throw invalidInput('Atlassian API tokens expire at most 365 days after they are created.');
@@ -381,8 +395,7 @@ async function addCredentialUnlocked(
     throw invalidInput(
       `This account already has ${MAX_CURRENT_CREDENTIALS} current credentials: record a rotation instead of a new one.`,
     );
-  const createdAt = p.createdAt ? new Date(p.createdAt) : nowOf(deps);
-  if (Number.isNaN(createdAt.getTime())) throw invalidInput('The creation date is not a date.');
+  const createdAt = p.createdAt ? new Date(parseDate(p.createdAt, 'creation date')) : nowOf(deps);
   const credential: CredentialView = {
     credentialId: randomUUID(),
     type: p.type,

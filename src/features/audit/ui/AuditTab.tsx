@@ -28,6 +28,8 @@ import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
 import { useCursorPages } from '../../../frontend/hooks/useCursorPages';
 import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
+import { formatDateTime } from '../../../frontend/dates';
+import { useViewer } from '../../../frontend/hooks/useViewer';
 
 const ANY = { label: 'Any', value: '' };
 const ACTIONS = [ANY, ...AUDIT_ACTIONS.map((a) => ({ label: a.label, value: a.action }))];
@@ -85,6 +87,7 @@ function CsvResult({ csv, onClose }: { csv: CsvState; onClose: () => void }) {
 }
 
 export function AuditTab() {
+  const viewer = useViewer();
   const [filters, setFilters] = useState<AuditQueryPayload>({});
   const [textInput, setTextInput] = useState('');
   const text = useDebounced(textInput);
@@ -181,7 +184,7 @@ export function AuditTab() {
           testId="audit-table"
           head={{
             cells: [
-              { key: 'when', content: 'When (UTC)', width: 12 },
+              { key: 'when', content: 'When', width: 12 },
               { key: 'who', content: 'Who', width: 14 },
               { key: 'action', content: 'Action', width: 16 },
               { key: 'target', content: 'Target', width: 16 },
@@ -193,7 +196,7 @@ export function AuditTab() {
           rows={page.entries.map((e) => ({
             key: e.id,
             cells: [
-              { key: 'when', content: e.at.replace('T', ' ').slice(0, 16) },
+              { key: 'when', content: formatDateTime(e.at, viewer) },
               { key: 'who', content: who(e) },
               { key: 'action', content: auditActionLabel(e.action) },
               { key: 'target', content: target(e) },

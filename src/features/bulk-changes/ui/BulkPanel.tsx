@@ -34,6 +34,8 @@ import { GroupPicker } from '../../../frontend/components/GroupPicker';
 import { JobProgress } from './JobProgress';
 import { UnresolvedWarning } from '../../../frontend/components/UnresolvedWarning';
 import { useBulkJob } from './useBulkJob';
+import { formatDateTime } from '../../../frontend/dates';
+import { useViewer } from '../../../frontend/hooks/useViewer';
 
 const GROUP_OPERATIONS: BulkOperation[] = ['add-users-to-group', 'add-user-to-groups', 'remove-users-from-group'];
 const OPERATIONS = GROUP_OPERATIONS.map((value) => ({ label: OPERATION_LABELS[value], value }));
@@ -69,6 +71,7 @@ export function PreviewMessage({ preview }: { preview: BulkPreview }) {
 }
 
 function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJobView) => void }) {
+  const viewer = useViewer();
   if (jobs.length === 0) return null;
   return (
     <Stack space="space.100">
@@ -89,7 +92,7 @@ function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJob
         rows={jobs.map((j) => ({
           key: j.jobId,
           cells: [
-            { key: j.createdAt, content: new Date(j.createdAt).toLocaleString('en-GB') },
+            { key: j.createdAt, content: formatDateTime(j.createdAt, viewer) },
             { key: OPERATION_LABELS[j.operation], content: OPERATION_LABELS[j.operation] },
             {
               key: `${j.status}-${j.counts.failed}`,
@@ -114,6 +117,7 @@ function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJob
 }
 
 export function BulkPanel() {
+  const viewer = useViewer();
   const [operation, setOperation] = useState<BulkOperation>('add-users-to-group');
   const [usersText, setUsersText] = useState('');
   const [groups, setGroups] = useState<GroupSummary[]>([]);
@@ -328,7 +332,7 @@ export function BulkPanel() {
       <RecentJobs jobs={recent.filter((j) => j.jobId !== job?.jobId)} onShow={setViewing} />
       {viewing ? (
         <Stack space="space.100">
-          <Heading size="xsmall">{`${OPERATION_LABELS[viewing.operation]}, started ${new Date(viewing.createdAt).toLocaleString('en-GB')}`}</Heading>
+          <Heading size="xsmall">{`${OPERATION_LABELS[viewing.operation]}, started ${formatDateTime(viewing.createdAt, viewer)}`}</Heading>
           <BulkOutcomes key={viewing.jobId} job={viewing} testId="bulk-recent-outcomes" />
         </Stack>
       ) : null}

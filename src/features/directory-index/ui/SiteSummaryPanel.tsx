@@ -6,6 +6,8 @@
 import React, { useEffect } from 'react';
 import { Box, Button, Heading, Inline, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import type { SiteSummary } from '../../../contract';
+import { formatDateTime } from '../../../frontend/dates';
+import { useViewer } from '../../../frontend/hooks/useViewer';
 
 function Figure({ label, value, testId }: { label: string; value: number; testId: string }) {
   return (
@@ -17,9 +19,6 @@ function Figure({ label, value, testId }: { label: string; value: number; testId
     </Box>
   );
 }
-
-const asOfText = (iso: string) =>
-  new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
 
 export function SiteSummaryPanel({
   summary,
@@ -33,6 +32,7 @@ export function SiteSummaryPanel({
   onRefresh?: () => void;
 }) {
   const { snapshot } = summary;
+  const viewer = useViewer();
   useEffect(() => {
     if (!snapshot.building || !onReload) return undefined;
     const timer = setTimeout(onReload, 3000);
@@ -55,7 +55,7 @@ export function SiteSummaryPanel({
       ) : null}
       <Inline space="space.100" alignBlock="center">
         <Text testId="summary-as-of">
-          {snapshot.asOf ? `Counts as of ${asOfText(snapshot.asOf)}.` : 'No counts yet.'}
+          {snapshot.asOf ? `Counts as of ${formatDateTime(snapshot.asOf, viewer)}.` : 'No counts yet.'}
           {snapshot.building ? ` ${snapshot.progress ?? 'A new snapshot is being built.'}` : ''}
         </Text>
         {onRefresh && !snapshot.building ? (

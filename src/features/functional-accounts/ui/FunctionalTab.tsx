@@ -46,6 +46,8 @@ import {
 } from './FunctionalFields';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
 import { HealthRunStatus, useHealthRun } from './HealthRunStatus';
+import { formatDate, formatDateTime } from '../../../frontend/dates';
+import { useViewer } from '../../../frontend/hooks/useViewer';
 
 const FILTERS = [
   { label: 'All accounts', value: '' },
@@ -120,6 +122,7 @@ function Registry({
   roles: RoleView[];
   onChanged: (message?: string) => void;
 }) {
+  const viewer = useViewer();
   const [filter, setFilter] = useState<RegistryFilter>({});
   const [owningGroup, setOwningGroup] = useState<GroupSummary | undefined>();
   const [result] = useResolver('listFunctional', {
@@ -179,7 +182,7 @@ function Registry({
         </Button>
       </Inline>
       {page?.lastCheck ? (
-        <Text testId="last-check">{`Last check ${page.lastCheck.at.replace('T', ' ').slice(0, 16)} UTC: ${plural(page.lastCheck.accounts, 'account')}, ${plural(page.lastCheck.findings, 'finding')}.`}</Text>
+        <Text testId="last-check">{`Last check ${formatDateTime(page.lastCheck.at, viewer)}: ${plural(page.lastCheck.accounts, 'account')}, ${plural(page.lastCheck.findings, 'finding')}.`}</Text>
       ) : (
         <Text>No health check has run yet.</Text>
       )}
@@ -213,7 +216,7 @@ function Registry({
                 key: 'credentials',
                 content: `${a.credentials.filter((c) => c.status === 'active').length} active of ${a.credentials.length}`,
               },
-              { key: 'expiry', content: a.nextExpiry?.slice(0, 10) ?? '—' },
+              { key: 'expiry', content: formatDate(a.nextExpiry, viewer) },
               {
                 key: 'findings',
                 content:
@@ -260,6 +263,7 @@ function Registry({
 }
 
 function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[]; onChanged: () => void }) {
+  const viewer = useViewer();
   const [accountId, setAccountId] = useState<string | undefined>();
   const [type, setType] = useState('api-token');
   const [label, setLabel] = useState('');
@@ -314,7 +318,7 @@ function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[
               <Lozenge appearance={c.status === 'active' ? 'success' : 'removed'}>
                 {c.status === 'active' ? 'Active' : 'Expired'}
               </Lozenge>
-              <Text>{`${credentialTypeLabel(c.type)} “${c.label}” · created ${c.createdAt.slice(0, 10)}${c.expiresAt ? ` · expires ${c.expiresAt.slice(0, 10)}` : ''}${c.expiredAt ? ` · expired ${c.expiredAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`}</Text>
+              <Text>{`${credentialTypeLabel(c.type)} “${c.label}” · created ${formatDate(c.createdAt, viewer)}${c.expiresAt && !c.expiredAt ? ` · expires ${formatDate(c.expiresAt, viewer)}` : ''}${c.expiredAt ? ` · ${c.expiresAt && c.expiredAt < c.expiresAt ? 'retired' : 'expired'} ${formatDateTime(c.expiredAt, viewer)}` : ''}`}</Text>
               {c.status === 'active' ? (
                 <Button appearance="subtle" onClick={() => void rotate(c.credentialId)} testId={`rotate-${c.label}`}>
                   Record rotation
@@ -341,10 +345,14 @@ function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[
                 id="credential-expires"
                 testId="credential-expires"
                 placeholder="Choose a date"
+                locale={viewer.locale}
                 minDate={new Date().toISOString().slice(0, 10)}
                 {...(expires ? { value: expires } : {})}
                 onChange={(v: string) => setExpires(v ?? '')}
               />
+              {expires ? (
+                <Text testId="credential-expires-words">{`Expires ${formatDate(expires, viewer)}.`}</Text>
+              ) : null}
             </Stack>
             <Button onClick={() => void add()} isDisabled={!!hint || action.busy} testId="credential-add">
               Add credential
