@@ -99,7 +99,7 @@ describe('functional account flows in the UI Kit page', () => {
       const t = JSON.stringify(doc, (k, v: unknown) =>
         k === 'props' && typeof v === 'object' ? { text: (v as { text?: unknown }).text } : v,
       );
-      return t.includes('expired') ? t : undefined;
+      return t.includes('retired') ? t : undefined;
     });
     expect(text).toContain('nightly token');
   });

@@ -180,7 +180,7 @@ describe('people and groups flows in the UI Kit page', () => {
     const csv = await bridge.waitFor((doc) => findAll(doc, byTestId('audit-csv-text'))[0]);
     expect(csv.type).toBe('TextArea');
     expect(csv.props.isReadOnly).toBe(true);
-    expect(String(csv.props.value).split('\n')[0]).toMatch(/^"?at"?,/);
+    expect(String(csv.props.value).split('\n')[0]).toMatch(/^"?When \(UTC\)"?,/);
     expect(String(csv.props.value)).toContain('Cannot add user. Customer accounts');
     // "Changed by" narrows to one administrator's changes; nobody else changed anything here.
     const changedBy = await bridge.waitFor(
