@@ -6,5 +6,6 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
-  testTimeout: 120000,
+  // Packaging with Forge's bundlers (the browser and bundle suites) can take minutes on a busy 2-core machine.
+  testTimeout: 300000,
 };
