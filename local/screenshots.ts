@@ -4,12 +4,14 @@
  * (group changes, a bulk change, a registered functional account with a credential, a health check) so
  * no tab is empty, then opens each tab in headless Chromium (test/support/chromium.ts: a system Chromium
  * or the one inside @sparticuz/chromium) at 1440×900 and 1024×768 and writes full-page PNGs to
- * docs/screenshots/<tab>-<width>.png. It prints every console warning or error and every page wider than
+ * docs/screenshots/<tab>-<width>.png, once the directory index is built (the page a returning administrator
+ * sees, not the first open's "building" state), and dates the README's screenshot section. It prints every console warning or error and every page wider than
  * its window, and exits with status 1 if there were any, so a regression shows up.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { SiteSummary } from '../src/contract';
 import { launchChromium } from '../test/support/chromium';
 import { buildFrontend } from './host/build-frontend';
 import { startBrowserHost } from './host/browser-host';
@@ -48,6 +50,16 @@ async function invoke(site: LocalSite, key: string, payload: unknown): Promise<u
   const res = (await site.host.invoke(key, payload, ADMIN)) as { ok: boolean; data?: unknown; error?: unknown };
   if (!res.ok) throw new Error(`${key}: ${JSON.stringify(res.error)}`);
   return res.data;
+}
+
+/** Opens the page once as an administrator would (which starts the directory crawl) and waits until the index is built. */
+async function buildIndex(site: LocalSite): Promise<void> {
+  for (let round = 0; round < 200; round += 1) {
+    const summary = (await invoke(site, 'getSiteSummary', {})) as SiteSummary;
+    if (summary.snapshot.asOf && !summary.snapshot.building) return;
+    await site.queue.idle();
+  }
+  throw new Error('the directory index was not built');
 }
 
 /** Some history, as an administrator's first hour would leave it. */
@@ -98,11 +110,21 @@ async function settle(page: Page, pending: { count: number }): Promise<void> {
   }
 }
 
+/** The README says when the pictures were taken (between its screenshot markers), written here, not by hand. */
+function stampReadme(): void {
+  const file = join(PROJECT_ROOT, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const stamp = `<!-- screenshots:date -->Taken on ${new Date().toISOString().slice(0, 10)} by \`npm run screenshots\`, from a site whose directory index is built.<!-- /screenshots:date -->`;
+  const next = text.replace(/<!-- screenshots:date -->[\s\S]*?<!-- \/screenshots:date -->/, stamp);
+  if (next !== text) writeFileSync(file, next);
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const site = await startLocalSite({ seed: { users: 2000 } });
   const problems: string[] = [];
   try {
+    await buildIndex(site);
     await makeHistory(site);
     await buildFrontend();
     const web = await startBrowserHost({ host: site.host, state: site.sim.state });
@@ -160,6 +182,7 @@ async function main(): Promise<void> {
   }
   for (const p of problems) console.warn(p);
   if (problems.length > 0) process.exitCode = 1;
+  else stampReadme();
 }
 
 void main().catch((err: unknown) => {
