@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadAppFunctions, type AppCode, type AppFunctions } from './app-functions';
+import type { ContainerOptions } from './forge-runtime/containers';
 import { KvsStore, type KvsRateLimits } from './forge-runtime/kvs-store';
 import { FORGE_LIMITS } from './forge-runtime/limits';
 import {
@@ -38,6 +39,8 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   queue?: QueueOptions;
   /** Where the app's functions are loaded from; defaults to the sources. */
   code?: AppCode;
+  /** Containers: Forge-like isolated ones by default; `{ mode: 'shared' }` for one shared container. */
+  containers?: ContainerOptions;
 }
 
 export interface LocalSite {
@@ -94,7 +97,9 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     },
   });
   // The app is loaded only now, after the runtime hooks exist (as on Forge, where they are there first).
-  const functions = loadAppFunctions(manifest, options.code ?? { from: 'sources' });
+  // FORGE_CONTAINERS=shared switches the default to one shared container (to compare speed and behaviour).
+  const containers = options.containers ?? (process.env.FORGE_CONTAINERS === 'shared' ? { mode: 'shared' } : {});
+  const functions = loadAppFunctions(manifest, options.code ?? { from: 'sources' }, containers);
   for (const consumer of consumersOf(manifest, functions)) queue.register(consumer);
   const page = manifest.modules['jira:adminPage']?.[0];
   const moduleKey = String(page?.key ?? 'admin-page');
