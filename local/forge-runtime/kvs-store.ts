@@ -60,12 +60,8 @@ export const KVS_RATE_LIMITS: KvsRateLimits = {
 /** One read or write unit per started 10 KB of an item (at least one per item). */
 export const KVS_UNIT_BYTES = 10 * 1024;
 
-/**
- * The code of the 409 a `FAIL_IF_EXISTS` set gets on an existing key. Still the emulator's old choice
- * (KEY_ALREADY_EXISTS) until the app recognises conflicts through one helper (issue 17, after the src layout
- * moves); then KEY_CONFLICT, the service's.
- */
-export const KVS_CONFLICT_CODE: string = 'KEY_ALREADY_EXISTS';
+/** The code of the 409 a `FAIL_IF_EXISTS` set gets on an existing key (the service's; see the docblock). */
+export const KVS_CONFLICT_CODE = 'KEY_CONFLICT';
 
 /** A transaction: at most 25 operations and 4 MB. */
 export const KVS_TRANSACTION_LIMITS = { operations: 25, bytes: 4 * 1024 * 1024 } as const;

@@ -74,7 +74,7 @@ describe('Forge runtime emulation', () => {
     await inInvocation(async () => {
       await kvs.set('once', 1, { keyPolicy: 'FAIL_IF_EXISTS' });
       await expect(kvs.set('once', 2, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toMatchObject({
-        code: 'KEY_ALREADY_EXISTS',
+        code: 'KEY_CONFLICT',
       });
       const items = Array.from({ length: 26 }, (_, i) => ({ key: `b:${i}`, value: i }));
       await expect(kvs.batchSet(items)).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });

@@ -1,6 +1,7 @@
 import { kvs, ForgeKvsAPIError } from '@forge/kvs';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import { KVS_RATE_LIMITS } from '../../local/forge-runtime/kvs-store';
+import { isKeyConflict } from '../../src/store/kvs-conflict';
 import type { LocalSite } from '../../local/local-site';
 import { startTestSite } from '../support/site';
 
@@ -119,6 +120,25 @@ describe('KVS limits', () => {
       await ok.execute();
     });
     expect(site.kvs.keys()).toHaveLength(25);
+  });
+
+  it('answers a FAIL_IF_EXISTS set on an existing key 409 KEY_CONFLICT, which the app’s helper (and only it) recognises', async () => {
+    await app(async () => {
+      await kvs.set('lock', 1, { keyPolicy: 'FAIL_IF_EXISTS' });
+      const conflict = await kvs.set('lock', 2, { keyPolicy: 'FAIL_IF_EXISTS' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(await apiError(Promise.reject(conflict))).toEqual({ status: 409, code: 'KEY_CONFLICT' });
+      expect(isKeyConflict(conflict)).toBe(true);
+      const tooBig = await kvs.set('big', 'x'.repeat(300 * 1024)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isKeyConflict(tooBig)).toBe(false);
+      expect(isKeyConflict(new Error('KEY_CONFLICT'))).toBe(false);
+    });
+    expect(site.kvs.peek('lock')).toBe(1);
   });
 
   it('keeps a TTL on set, batch set and transaction set', async () => {

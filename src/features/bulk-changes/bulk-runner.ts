@@ -25,6 +25,7 @@ import { isRetryable } from './bulk-outcomes';
 import { membershipLanded, RateLimitedFailure, type MembershipJira } from '../groups/membership';
 import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
 import type { AccountChange } from '../directory-index/index-patches';
+import { isKeyConflict } from '../../store/kvs-conflict';
 
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
@@ -143,7 +144,7 @@ async function takeLease(e: SliceEvent, d: Delivery, remainingMs: number): Promi
     await kvs.set(leaseKey(e), mine, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
     return mine;
   } catch (err) {
-    if ((err as { code?: string }).code !== 'KEY_ALREADY_EXISTS') throw err;
+    if (!isKeyConflict(err)) throw err;
   }
   const held = await kvs.get<Lease>(leaseKey(e));
   if (!held || held.eventId !== d.eventId || held.retryCount >= d.retryCount) return undefined;

@@ -10,8 +10,9 @@
  * `prep` names one preparation of the run, so slices of a preparation that lost a race are ignored.
  * Run entries expire on their own (TTL) and are deleted when the run finishes.
  */
-import { ForgeKvsAPIError, kvs, WhereConditions } from '@forge/kvs';
+import { kvs, WhereConditions } from '@forge/kvs';
 import type { HealthRun } from '../../contract';
+import { isKeyConflict } from '../../store/kvs-conflict';
 import type { UserFact } from './functional-health';
 
 const LAST_KEY = 'fa-health:last';
@@ -74,10 +75,6 @@ async function keysWith<T>(prefix: string): Promise<Array<{ key: string; value: 
   return out;
 }
 
-/** A `FAIL_IF_EXISTS` write refused because the key exists: HTTP 409 (code KEY_ALREADY_EXISTS or KEY_CONFLICT). */
-function isConflict(err: unknown): boolean {
-  return err instanceof ForgeKvsAPIError && (err.responseDetails.status === 409 || /EXISTS|CONFLICT/.test(err.code));
-}
 
 export interface HealthRunStore {
   lastSummary(): Promise<HealthRun | undefined>;
@@ -122,7 +119,7 @@ export const healthRunStore: HealthRunStore = {
       );
       return true;
     } catch (err) {
-      if (isConflict(err)) return false;
+      if (isKeyConflict(err)) return false;
       throw err;
     }
   },
@@ -139,7 +136,7 @@ export const healthRunStore: HealthRunStore = {
       await kvs.set(planKey(runId), plan, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RUN_TTL });
       return plan;
     } catch (err) {
-      const held = isConflict(err) ? await kvs.get<RunPlan>(planKey(runId)) : undefined;
+      const held = isKeyConflict(err) ? await kvs.get<RunPlan>(planKey(runId)) : undefined;
       if (held) return held;
       throw err;
     }
