@@ -1,5 +1,14 @@
 import { RESOLVER_KEYS, type ResolverKey } from '../../src/contract';
 import { authorizationMode, RESOLVER_DEFINITIONS } from '../../src/resolver';
+// Each feature's definitions imported directly too, so `jest --findRelatedTests` (mutation testing) links
+// this suite to every resolvers.ts.
+import { auditResolvers } from '../../src/features/audit/resolvers';
+import { bulkChangesResolvers } from '../../src/features/bulk-changes/resolvers';
+import { customersResolvers } from '../../src/features/customers/resolvers';
+import { directoryIndexResolvers } from '../../src/features/directory-index/resolvers';
+import { functionalAccountsResolvers, functionalRegistry } from '../../src/features/functional-accounts/resolvers';
+import { groupsResolvers } from '../../src/features/groups/resolvers';
+import { peopleResolvers } from '../../src/features/people/resolvers';
 
 /**
  * Which resolver keys may be authorized from an answer up to 60 s old (each feature's resolver
@@ -41,6 +50,23 @@ describe('authorization mode per resolver key', () => {
 
   it('the site summary asks Jira live: on a site’s first page open it starts the directory crawl', () => {
     expect(authorizationMode('getSiteSummary')).toBe('live');
+  });
+
+  it('each feature registers the same modes the resolver function uses', () => {
+    const features = {
+      ...auditResolvers,
+      ...bulkChangesResolvers,
+      ...customersResolvers,
+      ...directoryIndexResolvers,
+      ...functionalAccountsResolvers,
+      ...groupsResolvers,
+      ...peopleResolvers(functionalRegistry),
+    };
+    const modes = (defs: Record<string, { access: string }>) =>
+      Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, d.access]));
+    expect(modes(features)).toEqual(modes(RESOLVER_DEFINITIONS));
+    for (const [key, access] of Object.entries(modes(features)))
+      expect({ key, access }).toEqual({ key, access: CACHED_READS.includes(key as ResolverKey) ? 'cached' : 'live' });
   });
 
   it('caches exactly the reviewed reads, each a key of the contract', () => {
