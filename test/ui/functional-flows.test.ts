@@ -94,14 +94,43 @@ describe('functional account flows in the UI Kit page', () => {
     expect(picker.type).toBe('DatePicker');
     await bridge.fire(picker, 'onChange', new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
     await page.click('credential-add');
+    // Record rotation asks first, with the new credential's expiry: 365 days ahead by default, said in words.
     await page.click('rotate-nightly token');
+    await page.one('rotate-confirm');
+    const backup = [...site.sim.state.users.values()].find((u) => u.displayName === `Backup_Func_${SITE_ID}`);
+    const stored = () =>
+      JSON.stringify(site.kvs.keys().map((k) => site.kvs.peek(k))).match(/"status":"expired"/g)?.length ?? 0;
+    const retiredBefore = stored();
+    const defaultDay = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    expect((await page.one('rotate-expires')).props.value).toBe(defaultDay);
+    const inWords = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+    expect(await page.text('rotate-expires-words')).toBe(
+      `The new credential expires ${inWords.format(new Date(`${defaultDay}T00:00:00Z`))}.`,
+    );
+    // Nothing is recorded until the admin confirms; the admin can change the day.
+    expect(stored()).toBe(retiredBefore);
+    const chosen = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    await bridge.fire(await page.one('rotate-expires'), 'onChange', chosen);
+    const chosenWords = inWords.format(new Date(`${chosen}T00:00:00Z`));
+    expect(await page.text('rotate-expires-words', (t) => t.includes(chosenWords))).toBe(
+      `The new credential expires ${chosenWords}.`,
+    );
+    await page.click('rotate-confirm-confirm');
     const text = await bridge.waitFor((doc) => {
       const t = JSON.stringify(doc, (k, v: unknown) =>
         k === 'props' && typeof v === 'object' ? { text: (v as { text?: unknown }).text } : v,
       );
-      return t.includes('retired') ? t : undefined;
+      return t.includes('retired') && !findAll(doc, (n) => n.props.testId === 'rotate-confirm').length ? t : undefined;
     });
     expect(text).toContain('nightly token');
+    const record = site.kvs
+      .keys()
+      .map(
+        (k) => site.kvs.peek(k) as { accountId?: string; credentials?: Array<{ status: string; expiresAt?: string }> },
+      )
+      .find((v) => v?.accountId === backup?.accountId && Array.isArray(v.credentials));
+    const active = record?.credentials?.find((c) => c.status === 'active');
+    expect(active?.expiresAt?.slice(0, 10)).toBe(chosen);
   });
 
   it('finds exactly the expected problems after the owner is deactivated', async () => {

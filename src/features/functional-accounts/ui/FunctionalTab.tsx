@@ -24,6 +24,7 @@ import { CREDENTIAL_TYPE_LABELS, FINDING_LABELS } from '../../../contract';
 import type {
   CredentialType,
   CreateFunctionalResult,
+  CredentialView,
   FindingView,
   FunctionalAccountView,
   GroupSummary,
@@ -46,6 +47,7 @@ import {
 } from './FunctionalFields';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
 import { HealthRunStatus, useHealthRun } from './HealthRunStatus';
+import { RotateDialog } from './RotateDialog';
 import { formatDate, formatDateTime } from '../../../frontend/dates';
 import { useViewer } from '../../../frontend/hooks/useViewer';
 
@@ -288,10 +290,7 @@ function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[
       onChanged();
     }
   };
-  const rotate = async (credentialId: string) => {
-    const res = await action.run(() => call('rotateCredential', { accountId: accountId as string, credentialId }));
-    if (res.ok) onChanged();
-  };
+  const [rotating, setRotating] = useState<CredentialView | undefined>();
   const missing = [
     ...(label.trim() ? [] : ['label']),
     ...(type === 'api-token' && !expires ? ['expiry date (API tokens expire within 365 days)'] : []),
@@ -320,7 +319,7 @@ function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[
               </Lozenge>
               <Text>{`${credentialTypeLabel(c.type)} “${c.label}” · created ${formatDate(c.createdAt, viewer)}${c.expiresAt && !c.expiredAt ? ` · expires ${formatDate(c.expiresAt, viewer)}` : ''}${c.expiredAt ? ` · ${c.expiresAt && c.expiredAt < c.expiresAt ? 'retired' : 'expired'} ${formatDateTime(c.expiredAt, viewer)}` : ''}`}</Text>
               {c.status === 'active' ? (
-                <Button appearance="subtle" onClick={() => void rotate(c.credentialId)} testId={`rotate-${c.label}`}>
+                <Button appearance="subtle" onClick={() => setRotating(c)} testId={`rotate-${c.label}`}>
                   Record rotation
                 </Button>
               ) : null}
@@ -359,6 +358,17 @@ function Credentials({ accounts, onChanged }: { accounts: FunctionalAccountView[
             </Button>
           </Inline>
           {hint ? <Text testId="credential-hint">{hint}</Text> : null}
+          {rotating ? (
+            <RotateDialog
+              accountId={account.accountId}
+              credential={rotating}
+              onClose={() => setRotating(undefined)}
+              onDone={() => {
+                setRotating(undefined);
+                onChanged();
+              }}
+            />
+          ) : null}
         </Stack>
       ) : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
