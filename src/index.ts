@@ -9,6 +9,9 @@
  *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
  *   function `apply-user-event`      → `index.applyUserEvent`      trigger user-events (Jira's user events)
  * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
+ * Queue consumers run as background work (`inBackground`): their Jira requests spend points only while the
+ * pool is above the reserve kept for people (src/jira/transport/governor.ts). Scheduled triggers only
+ * enqueue; the resolver is interactive and never held by the governor.
  */
 import { applyUserEvent as userEvent } from './background/apply-user-event';
 import { crawlDirectory as crawl } from './background/crawl-directory';
@@ -17,11 +20,12 @@ import { runHealthCheckStep as healthStep } from './background/run-health-check-
 import { startDirectoryCrawl as startCrawl } from './background/start-directory-crawl';
 import { startHealthCheckDaily as startHealth } from './background/start-health-check';
 import { forInstallation } from './invocation/installation-guard';
+import { inBackground } from './jira/transport/background';
 
 export { handler } from './resolver';
 export const startHealthCheck = forInstallation(startHealth, { statusCode: 400 });
-export const runHealthCheckStep = forInstallation(healthStep, undefined);
+export const runHealthCheckStep = forInstallation(inBackground(healthStep), undefined);
 export const startDirectoryCrawl = forInstallation(startCrawl, { statusCode: 400 });
-export const crawlDirectory = forInstallation(crawl, undefined);
-export const runBulkSlice = forInstallation(bulkSlice, undefined);
+export const crawlDirectory = forInstallation(inBackground(crawl), undefined);
+export const runBulkSlice = forInstallation(inBackground(bulkSlice), undefined);
 export const applyUserEvent = forInstallation(userEvent, undefined);

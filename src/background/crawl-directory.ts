@@ -1,6 +1,8 @@
 /**
  * The directory crawl on Forge's queue (`consumer` directory-crawl-consumer → function `crawl-directory` in manifest.yml): each event
- * runs one slice of the crawl asApp and pushes the next, delayed when the hourly points budget is spent.
+ * runs one slice of the crawl asApp and pushes the next. It runs as background work (src/index.ts): while the
+ * points pool is at its reserve for people (src/jira/transport/governor.ts) it sends nothing and waits on the
+ * queue until the reset.
  * Events carry the crawl's step number; a repeated or stale delivery (at-least-once) finds another step
  * checkpointed and does nothing, and the concurrency key keeps slices one at a time.
  */
@@ -12,7 +14,8 @@ import * as groups from '../jira/groups';
 import { collect } from '../jira/transport/pagination';
 import * as servicedesk from '../jira/servicedesk';
 import * as users from '../jira/users';
-import { CRAWL_POINTS_PER_HOUR, crawlSlice, type CrawlJira } from '../features/directory-index/directory-index';
+import { crawlSlice, type CrawlJira } from '../features/directory-index/directory-index';
+import { admitBackground, asDeferrable } from '../jira/transport/background';
 import { pushCrawlStep } from '../features/directory-index/crawl-queue';
 import { directoryStore } from '../features/directory-index/directory-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
@@ -46,29 +49,29 @@ const crawlJira: CrawlJira = {
     (await collect((s, l) => servicedesk.listServiceDesksPage(s, l, 'app'), servicedesk.JSM_PAGE_MAX)).items.length,
 };
 
-/** Hourly points budget: the `DIRECTORY_CRAWL_POINTS_PER_HOUR` Forge variable, else the default; 0 = unpaced. */
-function pointsPerHour(): number {
-  const v = Number(process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR);
-  return Number.isFinite(v) && v >= 0 && process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR !== undefined
-    ? v
-    : CRAWL_POINTS_PER_HOUR;
-}
-
 export async function crawlDirectory(event: AsyncEvent<{ step?: number }>): Promise<void> {
   const state = await directoryStore.crawl();
   if (!state || state.phase === 'done' || event.body.step !== state.step) return;
+  // A reconciliation is routine (deferrable): it yields the pool to people and to other sites' first builds.
+  const deferrable = /reconciliation/.test(state.reason);
+  const admission = await admitBackground(deferrable ? 'deferrable' : 'normal');
+  if (!admission.admitted) {
+    await waitForJira(event.body.step, admission.delaySeconds);
+    return;
+  }
   let result;
   try {
-    result = await crawlSlice(
-      {
-        jira: crawlJira,
-        store: directoryStore,
-        registeredFunctional: () => functionalStore.allIds(),
-        pointsPerHour: pointsPerHour(),
-        reportReconciled,
-      },
-      () => getAppContext().invocationRemainingTimeInMillis(),
-    );
+    const slice = () =>
+      crawlSlice(
+        {
+          jira: crawlJira,
+          store: directoryStore,
+          registeredFunctional: () => functionalStore.allIds(),
+          reportReconciled,
+        },
+        () => getAppContext().invocationRemainingTimeInMillis(),
+      );
+    result = await (deferrable ? asDeferrable(slice) : slice());
   } catch (err) {
     if (!(err instanceof JiraWaitRequired)) throw err;
     await waitForJira(event.body.step, err.retryAfterSeconds);
@@ -82,7 +85,7 @@ const MAX_QUEUE_DELAY_SECONDS = 900;
 
 /**
  * Jira asked for a longer wait than this invocation may sleep (e.g. a Retry-After once the hourly points
- * pool is spent). The last checkpoint holds, so the crawl goes on in a later event from there, as the
+ * pool is spent), or the governor holds background work at the pool's reserve until its reset. The last checkpoint holds, so the crawl goes on in a later event from there, as the
  * points budget does: redeliveries would spend the queue's few retries and leave the crawl stuck until it
  * counts as dead. The step moves on (and `updatedAt` with it) so the crawl stays alive and a repeat of
  * this event is ignored.

@@ -3,10 +3,19 @@
  * Forge calls it with an AsyncEvent `{ body: { jobId, chunk }, … }` and no user; the slice runs as the
  * administrator who started the job (bulk-runner.ts). A delivery that finds another live delivery
  * holding the slice ends quietly: that one carries on (and Forge redelivers its event if it dies).
+ * It runs as background work (src/index.ts): while the points pool is at its reserve for people
+ * (src/jira/transport/governor.ts) the slice is pushed back on the queue with a delay (≤ 900 s, again
+ * until the reset). Inside a slice a held request ends the slice with a delayed continuation (bulk-runner);
+ * one held elsewhere (the rights check, a read-back) pushes this same event back, delayed: its in-flight
+ * items stay recorded and are read back on the next delivery.
  */
 import { getAppContext } from '@forge/api';
+import { Queue } from '@forge/events';
 import { jira } from '../jira';
-import { processSlice } from '../features/bulk-changes/bulk-runner';
+import { JiraWaitRequired } from '../jira/errors';
+import { admitBackground } from '../jira/transport/background';
+import { MAX_QUEUE_DELAY_SECONDS } from '../jira/transport/governor';
+import { BULK_CONCURRENCY, BULK_QUEUE, processSlice } from '../features/bulk-changes/bulk-runner';
 import { auditStore } from '../features/audit/audit-store';
 import { jobStore } from '../features/bulk-changes/job-store';
 import { indexChanges } from '../features/directory-index/resolvers';
@@ -19,11 +28,28 @@ export async function runBulkSlice(event: {
   const jobId = event.body?.jobId;
   const chunk = event.body?.chunk;
   if (typeof jobId !== 'string' || !Number.isInteger(chunk)) return undefined;
-  await processSlice(
-    { jira, jobs: jobStore, audit: auditStore, index: indexChanges },
-    { jobId, chunk: chunk as number, gen: Number.isInteger(event.body?.gen) ? (event.body?.gen as number) : 0 },
-    { eventId: String(event.eventId ?? ''), retryCount: event.retryContext?.retryCount ?? 0 },
-    () => getAppContext().invocationRemainingTimeInMillis(),
-  );
+  const gen = Number.isInteger(event.body?.gen) ? (event.body?.gen as number) : 0;
+  const later = (seconds: number) =>
+    new Queue({ key: BULK_QUEUE }).push({
+      body: { jobId, chunk: chunk as number, gen },
+      concurrency: { ...BULK_CONCURRENCY },
+      delayInSeconds: Math.min(Math.max(Math.ceil(seconds), 1), MAX_QUEUE_DELAY_SECONDS),
+    });
+  const admission = await admitBackground();
+  if (!admission.admitted) {
+    await later(admission.delaySeconds);
+    return undefined;
+  }
+  try {
+    await processSlice(
+      { jira, jobs: jobStore, audit: auditStore, index: indexChanges },
+      { jobId, chunk: chunk as number, gen },
+      { eventId: String(event.eventId ?? ''), retryCount: event.retryContext?.retryCount ?? 0 },
+      () => getAppContext().invocationRemainingTimeInMillis(),
+    );
+  } catch (err) {
+    if (!(err instanceof JiraWaitRequired)) throw err;
+    await later(err.retryAfterSeconds);
+  }
   return undefined;
 }

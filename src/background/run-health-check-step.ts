@@ -2,14 +2,39 @@
  * The `functional-health` queue's consumer (manifest.yml: consumer functional-health-consumer → function
  * run-health-check-step → `index.runHealthCheckStep`): runs one step of a health check run (prepare, or one slice).
  * Consumers have no user; the run reads Jira asApp. A step that throws is redelivered by Forge, and every
- * step is safe to run again (src/features/functional-accounts/health-run.ts).
+ * step is safe to run again (src/features/functional-accounts/health-run.ts). It runs as background work
+ * (src/index.ts): while the points pool is at its reserve for people (src/jira/transport/governor.ts), or
+ * Jira asks for a longer wait than the step may sleep, the step is pushed back on the queue with a delay
+ * (≤ 900 s, again until the reset) instead of failing and spending Forge's few redeliveries.
  */
+import { Queue } from '@forge/events';
 import { jira } from '../jira';
-import { handleHealthEvent } from '../features/functional-accounts/health-run';
+import { JiraWaitRequired } from '../jira/errors';
+import { admitBackground } from '../jira/transport/background';
+import { MAX_QUEUE_DELAY_SECONDS } from '../jira/transport/governor';
+import { HEALTH_QUEUE, SLICE_CONCURRENCY, handleHealthEvent } from '../features/functional-accounts/health-run';
 import { auditStore } from '../features/audit/audit-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
 import { healthRunStore } from '../features/functional-accounts/health-run-store';
 
 export async function runHealthCheckStep(event: { body?: unknown } | undefined): Promise<void> {
-  await handleHealthEvent({ jira, store: functionalStore, runs: healthRunStore, audit: auditStore }, event?.body);
+  const admission = await admitBackground();
+  if (!admission.admitted) return waitOnQueue(event?.body, admission.delaySeconds);
+  try {
+    await handleHealthEvent({ jira, store: functionalStore, runs: healthRunStore, audit: auditStore }, event?.body);
+  } catch (err) {
+    if (!(err instanceof JiraWaitRequired)) throw err;
+    await waitOnQueue(event?.body, err.retryAfterSeconds);
+  }
+}
+
+/** The same step again, later (every step is idempotent; a slice keeps its concurrency key). */
+async function waitOnQueue(body: unknown, seconds: number): Promise<void> {
+  if (!body || typeof body !== 'object') return;
+  const slice = (body as { step?: unknown }).step === 'slice';
+  await new Queue({ key: HEALTH_QUEUE }).push({
+    body: body as Record<string, unknown>,
+    delayInSeconds: Math.min(Math.max(Math.ceil(seconds), 1), MAX_QUEUE_DELAY_SECONDS),
+    ...(slice ? { concurrency: { key: HEALTH_QUEUE, limit: SLICE_CONCURRENCY } } : {}),
+  });
 }

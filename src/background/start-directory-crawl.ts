@@ -6,7 +6,11 @@
  */
 import { requestCrawl } from '../features/directory-index/crawl-queue';
 import { directoryStore } from '../features/directory-index/directory-store';
-import { poolTier, reconcileDue } from '../features/directory-index/reconcile-cadence';
+import { poolTier, reconcileDue, setPoolTierSource } from '../features/directory-index/reconcile-cadence';
+import { knownPoolTier } from '../jira/transport/background';
+
+// The tier is the one Jira's pool headers name (the governor's view); before any answer, the Forge variable.
+setPoolTierSource(async () => (await knownPoolTier()) ?? (process.env.DIRECTORY_POOL_TIER === '2' ? 2 : 1));
 
 export async function startDirectoryCrawl(): Promise<{ statusCode: number }> {
   const [manifest, chars, tier] = await Promise.all([

@@ -65,8 +65,11 @@ export class JiraWaitRequired extends JiraApiError {
   constructor(
     operation: string,
     waitMs: number,
-    /** Why: Jira's own Retry-After, or the pacer spacing requests to the announced limit. */
-    readonly waitFor: 'retry-after' | 'pacing',
+    /**
+     * Why: Jira's own Retry-After, the pacer spacing requests to the announced limit, or the points
+     * governor keeping the pool's reserve for people (background work only; waits until the reset).
+     */
+    readonly waitFor: 'retry-after' | 'pacing' | 'reserve',
   ) {
     super(
       429,

@@ -1,5 +1,5 @@
 /**
- * The directory index: a background crawl (asApp, on Forge's queue, paced to a points budget) reads every
+ * The directory index: a background crawl (asApp, on Forge's queue, held at the points pool's reserve) reads every
  * user once, the members of every product-granting group, and the emails Jira hides, and publishes what
  * filters and lookups need: lists by product, account type, status and "functional" in name order, email
  * buckets of keyed hashes (never an email), and the site counts with their "as of" time. Filters then page
@@ -47,14 +47,10 @@ export interface CrawlDeps {
   /** Registered functional accounts, so the functional list includes them. */
   registeredFunctional(): Promise<Set<string>>;
   now?: () => number;
-  /** Points the crawl may spend per hour; 0 = unpaced. */
-  pointsPerHour?: number;
   /** Told what a reconciliation corrected (the site's audit), once, when its generation is published. */
   reportReconciled?(reconciled: NonNullable<IndexManifest['reconciled']>, manifest: IndexManifest): Promise<void>;
 }
 
-/** Default pacing: ~30 % of the default tier's hourly pool (65,000 points, shared by every installation). */
-export const CRAWL_POINTS_PER_HOUR = 20_000;
 export const USERS_PAGE = 1000;
 const MEMBER_PAGE = 50;
 /** Member pages read per checkpoint. */
@@ -393,12 +389,12 @@ export interface SliceResult {
 }
 
 /**
- * Advances the crawl while time and the hourly points budget allow, checkpointing after every unit so a
- * killed or repeated invocation resumes where the last checkpoint left off.
+ * Advances the crawl while time allows, checkpointing after every unit so a killed or repeated invocation
+ * resumes where the last checkpoint left off. Points are the governor's business: run as background work,
+ * every request is held at the shared pool's reserve (JiraWaitRequired, handled by the consumer).
  */
 export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Promise<SliceResult> {
   const now = deps.now ?? Date.now;
-  const budget = deps.pointsPerHour ?? CRAWL_POINTS_PER_HOUR;
   const state = await deps.store.crawl();
   if (!state || state.phase === 'done') return { state: state as CrawlState, delaySeconds: 0, done: true };
   const hash = await emailHasher();
@@ -412,10 +408,6 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
     if (now() - state.hourStart >= 3_600_000) {
       state.hourStart = now();
       state.hourPoints = 0;
-    }
-    if (budget > 0 && state.hourPoints >= budget) {
-      const wait = Math.ceil((state.hourStart + 3_600_000 - now()) / 1000);
-      return handOver(Math.min(Math.max(wait, 1), 900));
     }
     if (state.phase === 'finalize' && remainingMs() < FINALIZE_NEEDS_MS) break;
     if (remainingMs() < SLICE_RESERVE_MS) break;

@@ -6,9 +6,15 @@
  * Every request is paced first (`pacer.ts`): it waits for its endpoint family's next slot, and a 429 is
  * retried only after its `Retry-After`; a wait longer than the invocation has left (minus a safety
  * margin) throws `JiraWaitRequired` instead of sleeping past Forge's limit.
+ * Every answer teaches the points governor (governor.ts) the pool's state; a request made as background
+ * work (background.ts) is sent only while the governor admits it, else it throws `JiraWaitRequired`
+ * (`waitFor: 'reserve'`, nothing sent) for the consumer to wait on the queue. Interactive requests are
+ * never held by the governor.
  */
 import { getAppContext, type APIResponse } from '@forge/api';
-import { JiraApiError, JiraOutcomeUnknownError } from '../errors';
+import { JiraApiError, JiraOutcomeUnknownError, JiraWaitRequired } from '../errors';
+import { backgroundPriority, currentInstallation, governor as sharedGovernor } from './background';
+import type { Governor, Priority } from './governor';
 import { sharedPacer, type Pacer } from './pacer';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy';
 
@@ -28,7 +34,14 @@ export interface ExecuteOptions {
   family?: string;
   /** How long this request may still sleep in all (default: the invocation's remaining time − margin). */
   maxWaitMs?: () => number;
+  /** The points governor (default: the app's, with its KVS record). */
+  governor?: Governor;
+  /** Background work held by the governor's reserve, and how urgent (default: the invocation's lane). */
+  background?: Priority | false;
 }
+
+/** A governor wait this short is slept inside the invocation (when it has the time) rather than requeued. */
+export const SHORT_RESERVE_WAIT_MS = 10_000;
 
 /** Time kept free at the end of an invocation: a wait that would eat into it is handed back instead. */
 export const WAIT_SAFETY_MARGIN_MS = 5_000;
@@ -50,13 +63,7 @@ async function parseBody(response: APIResponse): Promise<unknown> {
 }
 
 /** The installation a request is for (pacing is per installation, as Jira's limits are per tenant). */
-function installationKey(): string {
-  try {
-    return String(getAppContext().installationAri);
-  } catch {
-    return 'no-installation';
-  }
-}
+const installationKey = currentInstallation;
 
 /**
  * How long a request may wait: what the invocation has left minus the margin, or, outside an invocation
@@ -79,7 +86,18 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
   const family = options.family ?? options.operation;
   const installation = installationKey();
   const maxWait = options.maxWaitMs ?? (() => invocationWaitBudget(policy));
+  const governor = options.governor ?? sharedGovernor;
+  const background = options.background ?? backgroundPriority();
   for (let attempt = 1; ; attempt += 1) {
+    // Background work: sent only while the governor admits it. A wait the invocation can afford (the line
+    // moves on within seconds) is slept; a longer one (until the reset) goes back to the consumer.
+    while (background) {
+      const admission = await governor.admitBackground(installation, background);
+      if (admission.admitted) break;
+      if (admission.waitMs > Math.min(maxWait(), SHORT_RESERVE_WAIT_MS))
+        throw new JiraWaitRequired(options.operation, admission.waitMs, 'reserve');
+      await sleep(admission.waitMs);
+    }
     // Throws JiraWaitRequired (nothing sent) when the slot or a Retry-After lies beyond what we may sleep.
     const wait = pacer.reserve(installation, family, options.operation, maxWait());
     if (wait > 0) await sleep(wait);
@@ -96,6 +114,7 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
       continue;
     }
     const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+    await governor.observe(installation, response.status, response.headers, retryAfter);
     pacer.observe(
       installation,
       family,

@@ -1,16 +1,17 @@
 /**
  * Paces Jira requests to the limits Jira announces, so bulk work rarely meets a 429 and never sleeps past
  * the invocation. One token bucket (capacity 1: evenly spaced requests) per installation and endpoint
- * family (the executor's operation name: one method on one endpoint), plus one per installation for the
- * points quota. Rates are learned from Jira's headers, as Atlassian asks apps to do
+ * family (the executor's operation name: one method on one endpoint), plus one per installation that a
+ * quota 429 holds until its Retry-After. Rates are learned from Jira's headers, as Atlassian asks apps to do
  * (developer.atlassian.com/cloud/jira/platform/rate-limiting/ and …/build-an-app-that-respects-rate-limits/):
  * - a 429 with `RateLimit-Reason: jira-burst-based` limits "one tenant, one endpoint, one HTTP method" per
  *   second: that family is paced to `X-RateLimit-Limit` per second (with headroom) from then on;
  * - every 429 blocks its scope (the family, or the whole installation for quota reasons) for `Retry-After`
  *   ("if you reissue the request before the retry period expires, the request will fail and return the
  *   same or longer Retry-After period");
- * - `X-RateLimit-Remaining`/`X-RateLimit-Reset` on any answer: when under 20 % of the budget remains
- *   (`X-RateLimit-NearLimit`), the installation's remaining budget is spread evenly until the reset.
+ * - `X-RateLimit-*` describe those burst limits only. The hourly points pool is reported in
+ *   `RateLimit-Policy` / `RateLimit` and governed by governor.ts (background work keeps a reserve for
+ *   people); here a quota 429 only holds the installation until its Retry-After.
  * The pacer only computes and reserves slots (pure, clock injected); the executor sleeps. A wait longer
  * than the caller may sleep throws `JiraWaitRequired`, which consumers turn into a delayed redelivery.
  */
@@ -23,8 +24,6 @@ export const PACE_HEADROOM = 0.95;
  * dynamic), so a family is not kept slow for good; relearning costs one 429.
  */
 export const LEARNED_LIMIT_TTL_MS = 5 * 60_000;
-/** Quota pacing starts when less than this share of the budget remains (Jira's NearLimit threshold). */
-export const NEAR_LIMIT_SHARE = 0.2;
 
 interface Bucket {
   /** Minimum spacing between requests, 0 while no limit is known. */
@@ -107,34 +106,19 @@ export class Pacer {
     const quota = this.bucket(`${installation}|*`);
     const reason = headers.get('RateLimit-Reason') ?? '';
     const limit = Number(headers.get('X-RateLimit-Limit'));
-    const remaining = Number(headers.get('X-RateLimit-Remaining'));
     const resetAt = parseResetAt(headers.get('X-RateLimit-Reset'), t);
-    if (status === 429) {
-      // Quota reasons (jira-quota-*, jira-cost-based) limit the whole installation; burst and per-issue
-      // limits one endpoint (and method), which is what a family is.
-      const scope = /quota|cost/.test(reason) ? quota : own;
-      const until = t + (retryAfterMs ?? (resetAt !== undefined ? resetAt - t : 1000));
-      scope.blockedUntil = Math.max(scope.blockedUntil, until);
-      if (/burst/.test(reason) && Number.isFinite(limit) && limit > 0) {
-        own.intervalMs = 1000 / (limit * PACE_HEADROOM);
-        own.learnedAt = t;
-      }
-      return;
+    // Only a 429 teaches the pacer: `X-RateLimit-*` on other answers are burst figures for one path, and
+    // the hourly pool (`RateLimit-Policy` / `RateLimit`) is the governor's (governor.ts).
+    if (status !== 429) return;
+    // Quota reasons (jira-quota-*, jira-cost-based) limit the whole installation; burst and per-issue
+    // limits one endpoint (and method), which is what a family is.
+    const scope = /quota|cost/.test(reason) ? quota : own;
+    const until = t + (retryAfterMs ?? (resetAt !== undefined ? resetAt - t : 1000));
+    scope.blockedUntil = Math.max(scope.blockedUntil, until);
+    if (/burst/.test(reason) && Number.isFinite(limit) && limit > 0) {
+      own.intervalMs = 1000 / (limit * PACE_HEADROOM);
+      own.learnedAt = t;
     }
-    // A successful (or otherwise answered) request: spread a nearly spent budget until it resets.
-    if (!(Number.isFinite(limit) && limit > 0 && Number.isFinite(remaining) && resetAt !== undefined)) return;
-    const near = headers.get('X-RateLimit-NearLimit') === 'true' || remaining < limit * NEAR_LIMIT_SHARE;
-    if (!near) {
-      quota.intervalMs = 0;
-      quota.nextAt = Math.min(quota.nextAt, t);
-      return;
-    }
-    const left = Math.max(resetAt - t, 0);
-    if (remaining <= 0) {
-      quota.blockedUntil = Math.max(quota.blockedUntil, resetAt);
-      return;
-    }
-    quota.intervalMs = left / remaining;
   }
 
   /** What the pacer has learned (for benches and tests). */
