@@ -16,6 +16,7 @@ export const IDENTITY_NAMES = [
   'Jira admin only',
   'regular',
   'no access',
+  'app account',
   'missing context',
   'garbled context',
 ] as const;
@@ -26,9 +27,18 @@ export type IdentityName = (typeof IDENTITY_NAMES)[number];
  * - `allow (cached)`: authorized, possibly from an answer ≤ 60 s old; a read that writes nothing.
  * - `deny`: FORBIDDEN; nothing but the permission check reaches Jira, nothing is written anywhere.
  * - `runs as app`: a background function: runs, and every Jira request it makes is the app's own.
+ * - `acts as job creator`: a consumer of a real job's event: runs, and every Jira request it makes is
+ *   the job's creator's (offline impersonation), whoever the invocation's context names.
  * - `refused`: a background function without a valid installation context: runs nothing at all.
  */
-export type Expectation = 'allow (live)' | 'allow (cached)' | 'deny' | 'runs as app' | 'refused';
+export type Expectation =
+  'allow (live)' | 'allow (cached)' | 'deny' | 'runs as app' | 'acts as job creator' | 'refused';
+
+/**
+ * Background functions that act as a person rather than as the app, by function key: the bulk-change
+ * consumer works with the rights of the administrator who created the job (src/features/bulk-changes).
+ */
+const ACTS_AS_CREATOR: ReadonlySet<string> = new Set(['run-bulk-slice']);
 
 export interface MatrixRow {
   kind: 'resolver' | 'scheduledTrigger' | 'consumer';
@@ -40,7 +50,14 @@ export interface MatrixRow {
 }
 
 const ADMINS: ReadonlySet<IdentityName> = new Set(['site admin', 'Jira admin only']);
-const PEOPLE: ReadonlySet<IdentityName> = new Set(['site admin', 'Jira admin only', 'regular', 'no access']);
+/** Identities whose invocation carries a valid installation (a background function runs for them). */
+const INSTALLED: ReadonlySet<IdentityName> = new Set([
+  'site admin',
+  'Jira admin only',
+  'regular',
+  'no access',
+  'app account',
+]);
 
 function row(kind: MatrixRow['kind'], key: string, cell: (i: IdentityName) => Expectation, exportName?: string) {
   return {
@@ -57,7 +74,7 @@ export function matrixRows(): MatrixRow[] {
     const fn = manifest.modules.function?.find((f) => f.key === functionKey);
     return String(fn?.handler ?? '').split('.')[1] ?? '';
   };
-  const background = (i: IdentityName): Expectation => (PEOPLE.has(i) ? 'runs as app' : 'refused');
+  const background = (i: IdentityName): Expectation => (INSTALLED.has(i) ? 'runs as app' : 'refused');
   return [
     ...RESOLVER_KEYS.map((key) =>
       row('resolver', key, (i) =>
@@ -67,7 +84,17 @@ export function matrixRows(): MatrixRow[] {
     ...(manifest.modules.scheduledTrigger ?? []).map((t) =>
       row('scheduledTrigger', String(t.key), background, exportOf(t.function)),
     ),
-    ...(manifest.modules.consumer ?? []).map((c) => row('consumer', String(c.key), background, exportOf(c.function))),
+    ...(manifest.modules.consumer ?? []).map((c) =>
+      row(
+        'consumer',
+        String(c.key),
+        (i) =>
+          ACTS_AS_CREATOR.has(String(c.function)) && background(i) === 'runs as app'
+            ? 'acts as job creator'
+            : background(i),
+        exportOf(c.function),
+      ),
+    ),
   ];
 }
 

@@ -31,9 +31,16 @@ export function authorizationMode(key: ResolverKey): AuthorizationMode {
   return RESOLVER_DEFINITIONS[key].access;
 }
 
-/** asUser: Forge sends the check to the invoking installation's site as the invoking user. */
+/**
+ * asUser: Forge sends the check to the invoking installation's site as the invoking user. Only a person
+ * passes: Jira's `myself` must say `accountType: 'atlassian'`, so a call whose principal is an app (this
+ * app's own account, which may hold ADMINISTER) or a customer is refused like a non-admin. `myself` is
+ * asked only after ADMINISTER holds, so a non-admin's refusal still costs one request.
+ */
 export const authorize = createAuthorizer({
-  hasAdminister: async () => (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER,
+  hasAdminister: async () =>
+    (await jira.getMyGlobalPermissions(['ADMINISTER'])).ADMINISTER &&
+    (await jira.getMyself()).accountType === 'atlassian',
 });
 
 const resolver = new Resolver();

@@ -26,7 +26,10 @@ export interface Caller {
 export type AuthorizationMode = 'cached' | 'live';
 
 export interface AuthorizerDeps {
-  /** Asks Jira, as the invoking user on the invoking installation, whether they hold ADMINISTER. */
+  /**
+   * Asks Jira, as the invoking user on the invoking installation, whether they hold ADMINISTER and are a
+   * person (src/resolver.ts: an app's or customer's principal is refused even with ADMINISTER).
+   */
   hasAdminister: (caller: { accountId: string; installation: string }) => Promise<boolean>;
   now?: () => number;
   ttlMs?: number;

@@ -47,6 +47,8 @@ export const IDENTITIES: readonly Identity[] = [
   person('Jira admin only', NAMED_USERS.jiraAdmin.accountId, true),
   person('regular', NAMED_USERS.regular.accountId, false),
   person('no access', NAMED_USERS.noAccess.accountId, false),
+  // The app's own account as the principal (it may hold ADMINISTER on a site): not a person, so refused.
+  person('app account', NAMED_USERS.app.accountId, false),
   {
     name: 'missing context',
     allowed: false,

@@ -2,6 +2,7 @@
  * Bulk changes' resolver keys: preview, start (a job on Forge's queue), progress, outcomes, cancel and
  * retry. The queue's consumers do the work as the job's creator; these keys only create and read jobs.
  */
+import type { BulkOperation } from '../../contract';
 import { jira } from '../../jira';
 import { redactEmails } from '../../store/redact';
 import { AppFailure } from '../../invocation/app-error';
@@ -26,6 +27,25 @@ const BULK_OPERATIONS = [
   'add-customers-to-desk',
   'remove-customers-from-desk',
 ] as const;
+
+/**
+ * The rights a bulk change's operation needs beyond ADMINISTER (which every key checks first): Jira lets
+ * only site admins change group membership, so a membership job needs SYSTEM_ADMIN, asked live as the
+ * caller. Creating, cancelling and retrying a job all need these same rights: a Jira admin who is not a
+ * site admin can neither start nor stop nor re-run a site admin's membership job.
+ */
+export async function requireJobRights(operation: BulkOperation): Promise<void> {
+  if (operation === 'add-customers-to-desk' || operation === 'remove-customers-from-desk') return;
+  if (!(await jira.getMyGlobalPermissions(['SYSTEM_ADMIN'])).SYSTEM_ADMIN)
+    throw new AppFailure('SITE_ADMIN_REQUIRED', SITE_ADMIN_MESSAGE);
+}
+
+/** The rights of the job's own operation, before a cancel or retry touches it (an unknown job: the service says NOT_FOUND). */
+async function requireRightsOver(jobId: string): Promise<string> {
+  const header = await jobStore.header(jobId);
+  if (header) await requireJobRights(header.operation);
+  return jobId;
+}
 
 /** A bulk change's payload checked against Jira (the desk or groups exist), with their names and licence figures. */
 async function bulkScope(p: Payload) {
@@ -75,8 +95,7 @@ export const bulkChangesResolvers: ResolverDefinitions<
       }
       const groupIds = field.ids(p, 'groupIds', 'group', 200);
       // Jira lets only site admins change membership: refuse now, before a job exists, not item by item.
-      if (!(await jira.getMyGlobalPermissions(['SYSTEM_ADMIN'])).SYSTEM_ADMIN)
-        throw new AppFailure('SITE_ADMIN_REQUIRED', SITE_ADMIN_MESSAGE);
+      await requireJobRights(operation);
       const [groups, access] = await Promise.all([jira.getGroupsById([...new Set(groupIds)]), loadGroupAccess(jira)]);
       const missing = groupIds.filter((g) => !groups.some((x) => x.groupId === g));
       if (missing.length > 0)
@@ -118,11 +137,15 @@ export const bulkChangesResolvers: ResolverDefinitions<
   },
   // The queue does the work; the page only reads progress (kept for pages that still poll this key).
   runBulkJob: { access: 'live', run: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))) },
-  cancelBulkJob: { access: 'live', run: ({ payload }) => cancelJob(bulk, field.jobId(asPayload(payload))) },
+  cancelBulkJob: {
+    access: 'live',
+    run: async ({ payload }) => cancelJob(bulk, await requireRightsOver(field.jobId(asPayload(payload)))),
+  },
   getBulkJob: { access: 'cached', run: ({ payload }) => getJob(bulk, field.jobId(asPayload(payload))) },
   listBulkJobs: { access: 'cached', run: () => listJobs(bulk) },
   retryBulkFailures: {
     access: 'live',
-    run: ({ payload, accountId }) => retryFailures(bulk, field.jobId(asPayload(payload)), accountId),
+    run: async ({ payload, accountId }) =>
+      retryFailures(bulk, await requireRightsOver(field.jobId(asPayload(payload))), accountId),
   },
 };
