@@ -17,7 +17,12 @@ describe('getSiteSummary resolver against the simulator', () => {
     expect(res.data.users).toBeUndefined();
     expect(res.data.snapshot).toMatchObject({ building: true });
     const resolverRequests = site.sim.meter.requests.filter((r) => r.principal !== 'app');
-    expect(resolverRequests.map((r) => r.endpoint).sort()).toEqual(['/rest/api/3/mypermissions', '/rest/api/3/myself']);
+    // Authorization (mypermissions, then myself: the caller is a person), and the summary's own `myself` (the caller's name).
+    expect(resolverRequests.map((r) => r.endpoint).sort()).toEqual([
+      '/rest/api/3/mypermissions',
+      '/rest/api/3/myself',
+      '/rest/api/3/myself',
+    ]);
     await site.queue.idle();
   });
 
