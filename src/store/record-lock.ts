@@ -15,6 +15,7 @@
 import { kvs } from '@forge/kvs';
 import { randomUUID } from 'node:crypto';
 import { AppFailure } from '../invocation/app-error';
+import { isKeyConflict } from './kvs-conflict';
 
 export const LOCK_PREFIX = 'lock:';
 /** Longer than a UI resolver's 25 s, so a lock never expires under a live resolver. */
@@ -34,19 +35,6 @@ export interface LockOptions {
 interface LockValue {
   token: string;
   at: string;
-}
-
-/**
- * True for a create-only write refused because the key exists. @forge/kvs throws ForgeKvsAPIError with
- * the HTTP status in `responseDetails.status` (409) and Forge's error code in `code`.
- */
-export function isKeyConflict(err: unknown): boolean {
-  const e = err as { code?: unknown; responseDetails?: { status?: unknown } } | null;
-  return (
-    !!e &&
-    typeof e === 'object' &&
-    (e.responseDetails?.status === 409 || e.code === 'KEY_ALREADY_EXISTS' || e.code === 'KEY_CONFLICT')
-  );
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -13,7 +13,7 @@
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { CredentialView, FindingView } from '../../contract';
 import { redactDeep } from '../../store/redact';
-import { isKeyConflict } from '../../store/record-lock';
+import { isKeyConflict } from '../../store/kvs-conflict';
 
 export interface FunctionalRecord {
   accountId: string;
