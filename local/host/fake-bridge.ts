@@ -51,6 +51,7 @@ export function installFakeBridge(host: ResolverHost, initialUser: string | unde
           // As Jira's context: the viewer's profile locale and time zone (fixed here, so tests read one format).
           return {
             accountId: user,
+            cloudId: host.cloudId,
             moduleKey: 'user-admin-page',
             extension: { type: 'jira:adminPage' },
             locale: 'en-US',

@@ -25,12 +25,15 @@ export interface ResolverHost {
   invoke(functionKey: string, payload: unknown, accountId: string | undefined): Promise<unknown>;
   /** Durations of every invocation so far (ms), for tests and benchmarks. */
   readonly durations: number[];
+  /** The site's cloudId, as Jira's product context carries it to the page. */
+  readonly cloudId?: string;
 }
 
 export function createResolverHost(options: ResolverHostOptions): ResolverHost {
   const durations: number[] = [];
   return {
     durations,
+    cloudId: options.cloudId,
     async invoke(functionKey, payload, accountId) {
       const requestBytes = Buffer.byteLength(JSON.stringify({ functionKey, payload: payload ?? {} }), 'utf8');
       if (requestBytes > FORGE_LIMITS.invokeRequestBytes) {

@@ -45,6 +45,23 @@ describe('functional account flows in the UI Kit page', () => {
   });
   afterAll(() => close());
 
+  it('leads with creating the account in Atlassian Administration, then registering it here', async () => {
+    await page.tab(3);
+    expect(await page.text('enrol-steps')).toContain(`Reports_Func_${SITE_ID}`);
+    expect(await page.text('enrol-steps')).toContain('Atlassian Administration');
+    expect((await page.one('enrol-submit')).children.map((c) => JSON.stringify(c)).join('')).toContain('Register');
+    await page.pick('enrol-mode', {
+      label: 'Try to create a new account from a role (refused on real sites)',
+      value: 'create',
+    });
+    expect(await page.text('enrol-create-warning')).toMatch(/does not let Forge apps create accounts on real sites/);
+    await page.pick('enrol-mode', {
+      label: 'Register an account created in Atlassian Administration (recommended)',
+      value: 'register',
+    });
+    await page.one('enrol-steps');
+  });
+
   it('defines a role, creates an account from it and registers another', async () => {
     await page.tab(3);
     await page.type('role-name', 'Reporting bots');
@@ -53,7 +70,10 @@ describe('functional account flows in the UI Kit page', () => {
     await page.click('role-save');
     await page.options('enrol-role', (o) => o.some((x) => x.label === 'Reporting bots'));
 
-    await page.pick('enrol-mode', { label: 'Create a new account from a role', value: 'create' });
+    await page.pick('enrol-mode', {
+      label: 'Try to create a new account from a role (refused on real sites)',
+      value: 'create',
+    });
     await page.type('enrol-name', 'Report');
     await page.type('enrol-email', 'report.func@example.com');
     const roles = await page.options('enrol-role', (o) => o.length > 0);
@@ -68,7 +88,10 @@ describe('functional account flows in the UI Kit page', () => {
     expect(group('team-data')?.members.has(created?.accountId ?? '')).toBe(true);
 
     // The form starts empty again after a save, and says what is missing.
-    await page.pick('enrol-mode', { label: 'Register an existing account', value: 'register' });
+    await page.pick('enrol-mode', {
+      label: 'Register an account created in Atlassian Administration (recommended)',
+      value: 'register',
+    });
     expect(await page.text('enrol-hint')).toBe(
       'Fill in the account, owner, owning group, purpose and integration to register.',
     );

@@ -19,8 +19,10 @@ import {
   Select,
   Stack,
   Text,
+  useProductContext,
 } from '@forge/react';
 import { CREDENTIAL_TYPE_LABELS, FINDING_LABELS } from '../../../contract';
+import { conventionName, siteIdOf } from '../../../contract/naming';
 import type {
   CredentialType,
   CreateFunctionalResult,
@@ -58,8 +60,8 @@ const FILTERS = [
   { label: 'Orphaned (owner inactive or deleted)', value: 'orphaned' },
 ];
 const ENROL_MODES = [
-  { label: 'Register an existing account', value: 'register' },
-  { label: 'Create a new account from a role', value: 'create' },
+  { label: 'Register an account created in Atlassian Administration (recommended)', value: 'register' },
+  { label: 'Try to create a new account from a role (refused on real sites)', value: 'create' },
 ];
 const CREDENTIAL_TYPES = Object.entries(CREDENTIAL_TYPE_LABELS).map(([value, label]) => ({ label, value }));
 const credentialTypeLabel = (t: string) => CREDENTIAL_TYPE_LABELS[t as CredentialType] ?? t;
@@ -438,6 +440,7 @@ function Roles({ roles, onChanged }: { roles: RoleView[]; onChanged: () => void 
 
 function Enrol({ roles, onChanged }: { roles: RoleView[]; onChanged: () => void }) {
   const [mode, setMode] = useState<'register' | 'create'>('register');
+  const siteId = siteIdOf((useProductContext() as { cloudId?: string } | undefined)?.cloudId);
   const [account, setAccount] = useState('');
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -516,6 +519,22 @@ function Enrol({ roles, onChanged }: { roles: RoleView[]; onChanged: () => void 
           onChange={(o: { value: string } | null) => setMode((o?.value as 'register' | 'create') ?? 'register')}
         />
       </Stack>
+      {mode === 'register' ? (
+        <SectionMessage appearance="information" title="Create the account first, then register it here">
+          <Stack space="space.050">
+            <Text testId="enrol-steps">{`1. In Atlassian Administration (admin.atlassian.com), under Directory, then Users, invite the account with a mailbox your team reads, and name it ${conventionName('<Name>', siteId)}, for example ${conventionName('Reports', siteId)}.`}</Text>
+            <Text>2. Give it the product access it needs there.</Text>
+            <Text>3. Come back here and register it below by its email, with its owner, owning group and purpose.</Text>
+          </Stack>
+        </SectionMessage>
+      ) : (
+        <SectionMessage appearance="warning" title="Jira usually refuses this">
+          <Text testId="enrol-create-warning">
+            Jira does not let Forge apps create accounts on real sites, so this attempt is expected to fail there.
+            Creating the account in Atlassian Administration and registering it here always works.
+          </Text>
+        </SectionMessage>
+      )}
       {mode === 'register'
         ? field('enrol-account', 'Account to register (email, account ID or username)', account, setAccount)
         : null}
