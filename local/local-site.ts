@@ -16,9 +16,11 @@ import {
   type ConsumerHandler,
   type QueueOptions,
 } from './forge-runtime/queue';
+import { ProductEventService, type ProductEventOptions } from './forge-runtime/product-events';
 import { installForgeRuntime, runInvocation } from './forge-runtime/runtime';
 import { createResolverHost, type ForgeHandler, type ResolverHost } from './host/resolver-host';
 import { startSimulator, type Simulator, type SimulatorOptions } from './jira-sim/server';
+import type { UserEventEmitter } from './jira-sim/user-events';
 import { impersonationScopes, readManifest, scopeNames } from './manifest';
 
 export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
@@ -41,6 +43,8 @@ export interface LocalSiteOptions extends Omit<SimulatorOptions, 'apps'> {
   code?: AppCode;
   /** Containers: Forge-like isolated ones by default; `{ mode: 'shared' }` for one shared container. */
   containers?: ContainerOptions;
+  /** Delivery of Jira's events to `trigger` modules: faults (twice, late, out of order) and their seed. */
+  productEvents?: ProductEventOptions;
 }
 
 export interface LocalSite {
@@ -57,6 +61,11 @@ export interface LocalSite {
   queue: ForgeQueueService;
   /** Every function manifest.yml declares, by key, loaded from `options.code`. */
   functions: AppFunctions;
+  /**
+   * Jira's events (the simulator's user events) delivered to the manifest's `trigger` modules;
+   * `await site.productEvents.idle()` waits until every delivery due so far has finished.
+   */
+  productEvents: ProductEventService;
   close(): Promise<void>;
 }
 
@@ -101,6 +110,19 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
   const containers = options.containers ?? (process.env.FORGE_CONTAINERS === 'shared' ? { mode: 'shared' } : {});
   const functions = loadAppFunctions(manifest, options.code ?? { from: 'sources' }, containers);
   for (const consumer of consumersOf(manifest, functions)) queue.register(consumer);
+  const productEvents = new ProductEventService({ installContext, ...options.productEvents });
+  for (const trigger of manifest.modules.trigger ?? []) {
+    productEvents.register({
+      key: String(trigger.key),
+      events: ((trigger.events as unknown[] | undefined) ?? []).map(String),
+      handler: functions.get(String(trigger.function)) as unknown as (e: unknown, c: unknown) => Promise<unknown>,
+    });
+  }
+  // The simulator's user events for this site (its emitter, once the simulator has one).
+  const userEvents = (sim as Simulator & { userEvents?: UserEventEmitter }).userEvents;
+  const unsubscribe = userEvents?.on((event, origin) => {
+    if (origin.cloudId === sim.state.cloudId) productEvents.deliver(event);
+  });
   const page = manifest.modules['jira:adminPage']?.[0];
   const moduleKey = String(page?.key ?? 'admin-page');
   const resolverKey = String((page?.resolver as { function?: string } | undefined)?.function ?? 'resolver');
@@ -123,10 +145,12 @@ export async function startLocalSite(options: LocalSiteOptions = {}): Promise<Lo
     );
   };
   const close = async () => {
+    unsubscribe?.();
+    await productEvents.close();
     await queue.close();
     await sim.close();
   };
-  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, queue, functions, close };
+  return { sim, kvs, host, siteUrl: sim.url, runScheduledTrigger, queue, functions, productEvents, close };
 }
 
 /** The manifest's `consumer` modules (queue → function), with their functions' handlers. */
