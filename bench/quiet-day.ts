@@ -10,7 +10,6 @@
 import type { Envelope } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { startLocalSite } from '../local/local-site';
-import { runInvocation } from '../local/forge-runtime/runtime';
 import type { CrawlState } from '../src/features/directory-index/directory-store';
 import { RECONCILE_EVERY_DAYS } from '../src/features/directory-index/reconcile-cadence';
 
@@ -43,19 +42,7 @@ async function main(): Promise<void> {
   await crawl(); // the first build
   const reconcile = await crawl();
 
-  // A quiet day's changes made in Atlassian Administration, each a user event to the app's trigger.
-  const handler = site.functions.get('apply-user-event') as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-  const delivered: Array<Promise<unknown>> = [];
-  const hasRuntimeDelivery = 'productEvents' in site;
-  const unsubscribe = hasRuntimeDelivery
-    ? () => undefined
-    : site.sim.onUserEvent((event) =>
-        delivered.push(
-          runInvocation({ moduleKey: 'user-events', timeoutMs: 55_000 }, () =>
-            handler(event, { installContext: `ari:cloud:jira::site/${site.sim.state.cloudId}` }),
-          ),
-        ),
-      );
+  // A quiet day's changes made in Atlassian Administration, each a user event the runtime delivers to the app's trigger.
   site.sim.meter.reset();
   const people = [...site.sim.state.users.values()].filter((u) => u.accountType === 'atlassian' && u.active);
   for (let i = 0; i < EVENTS; i += 1) {
@@ -68,9 +55,7 @@ async function main(): Promise<void> {
     else site.sim.directory.deleteUser(u.accountId);
   }
   await new Promise((r) => setTimeout(r, 50));
-  if (hasRuntimeDelivery) await (site as unknown as { productEvents: { idle(): Promise<void> } }).productEvents.idle();
-  await Promise.all(delivered);
-  unsubscribe();
+  await site.productEvents.idle();
   const events = meter();
 
   site.sim.meter.reset();
