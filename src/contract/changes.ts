@@ -59,6 +59,8 @@ export interface BulkJobView {
   failures: BulkItemView[];
   /** Why a cancelled or stopped job ended early. */
   stopReason?: string;
+  /** Names of the groups or desk the job changed (its stored labels). */
+  targetNames?: string[];
 }
 
 /**

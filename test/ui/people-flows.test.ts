@@ -144,6 +144,8 @@ describe('people and groups flows in the UI Kit page', () => {
     for (const id of leaving) expect(target?.members.has(id)).toBe(true);
     await page.click('confirm-bulk-remove-confirm');
     expect(await page.text('bulk-status', (t) => t.includes('finished') && t.startsWith('2 of 2'))).toContain('2 done');
+    // The history names the group the earlier job changed.
+    expect(await page.text('bulk-recent', (t) => t.includes('team-data'))).toMatch(/: team-data/);
     for (const id of leaving) expect(target?.members.has(id)).toBe(false);
   });
 

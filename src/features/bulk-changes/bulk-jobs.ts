@@ -107,6 +107,7 @@ export async function view(deps: BulkDeps, header: JobHeader, maxFailures = 200)
     createdAt: header.createdAt,
     createdBy: header.createdBy,
     failures,
+    targetNames: Object.values(header.labels ?? {}),
   };
 }
 

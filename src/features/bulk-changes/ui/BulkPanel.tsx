@@ -93,7 +93,12 @@ function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJob
           key: j.jobId,
           cells: [
             { key: j.createdAt, content: formatDateTime(j.createdAt, viewer) },
-            { key: OPERATION_LABELS[j.operation], content: OPERATION_LABELS[j.operation] },
+            {
+              key: OPERATION_LABELS[j.operation],
+              content: j.targetNames?.length
+                ? `${OPERATION_LABELS[j.operation]}: ${j.targetNames.join(', ')}`
+                : OPERATION_LABELS[j.operation],
+            },
             {
               key: `${j.status}-${j.counts.failed}`,
               content:
