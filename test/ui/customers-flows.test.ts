@@ -34,6 +34,10 @@ describe('customers flows in the UI Kit page', () => {
 
     const hrs = desk('HRS');
     await page.pick('desk-picker', { label: 'HR Services (HRS)', value: hrs?.id ?? '' });
+    // A search that finds no one speaks of customers, and never reads "0–0 customers".
+    await page.type('customer-search', 'Zzqx nobody');
+    expect(await page.text('desk-customers', (t) => t.startsWith('No'))).toBe('No customers match.');
+    expect(await page.text('customers-info')).toBe('No customers');
     await page.type('customer-search', 'Pat');
     expect(await page.text('desk-customers', (t) => t.includes('Pat Client'))).toContain(
       'pat.client@clients.example.org',

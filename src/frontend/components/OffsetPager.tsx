@@ -30,7 +30,11 @@ export function OffsetPager(props: {
           ? shown === 0
             ? `No ${props.noun?.[1] ?? 'entries'}`
             : `${range} of ${total.toLocaleString('en-US')}${unit(total)}`
-          : `${range}${unit(2)}${isLast ? ' (end of list)' : ''}`}
+          : shown === 0
+            ? start === 0
+              ? `No ${props.noun?.[1] ?? 'entries'}`
+              : `No more ${props.noun?.[1] ?? 'entries'}`
+            : `${range}${unit(2)}${isLast ? ' (end of list)' : ''}`}
       </Text>
       <Button isDisabled={isLast} onClick={() => onMove(start + shown)} testId={`${testId}-next`}>
         Next

@@ -20,6 +20,7 @@ export function UserTable({
   nameAs,
   testId,
   label,
+  emptyText,
 }: {
   users: UserRow[];
   onOpen?: (u: UserRow) => void;
@@ -29,6 +30,8 @@ export function UserTable({
   testId: string;
   /** What the table lists, for assistive technology. */
   label?: string;
+  /** What an empty result says ("No customers match."); "No users match." unless given. */
+  emptyText?: string;
 }) {
   const as: NameAs = nameAs ?? (onOpen ? 'button' : 'text');
   const head = {
@@ -84,7 +87,7 @@ export function UserTable({
     ],
   }));
   // No element-valued props (such as emptyView): ForgeDoc props must serialise across the bridge.
-  if (rows.length === 0) return <Text testId={testId}>No users match.</Text>;
+  if (rows.length === 0) return <Text testId={testId}>{emptyText ?? 'No users match.'}</Text>;
   return (
     <Box xcss={fullWidth}>
       <DynamicTable head={head} rows={rows} testId={testId} label={label} isFixedSize />

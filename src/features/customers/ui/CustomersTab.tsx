@@ -56,7 +56,7 @@ function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
       />
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {result.status === 'loading' ? <Spinner label="Loading customers" /> : null}
-      {page ? <UserTable users={page.customers} testId="desk-customers" /> : null}
+      {page ? <UserTable users={page.customers} testId="desk-customers" emptyText="No customers match." /> : null}
       {page ? (
         <OffsetPager
           start={start}
