@@ -8,6 +8,7 @@
  *   function `crawl-directory`       → `index.crawlDirectory`      consumer directory-crawl-consumer (queue directory-crawl)
  *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
  *   function `apply-user-event`      → `index.applyUserEvent`      trigger user-events (Jira's user events)
+ *   function `watch-background-work` → `index.watchBackgroundWork` scheduledTrigger background-watchdog (every 5 min)
  * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
  * Queue consumers run as background work (`inBackground`): their Jira requests spend points only while the
  * pool is above the reserve kept for people (src/jira/transport/governor.ts). Scheduled triggers only
@@ -19,6 +20,7 @@ import { runBulkSlice as bulkSlice } from './background/run-bulk-slice';
 import { runHealthCheckStep as healthStep } from './background/run-health-check-step';
 import { startDirectoryCrawl as startCrawl } from './background/start-directory-crawl';
 import { startHealthCheckDaily as startHealth } from './background/start-health-check';
+import { watchBackgroundWork as watchWork } from './background/watch-background-work';
 import { forInstallation } from './invocation/installation-guard';
 import { inBackground } from './jira/transport/background';
 
@@ -29,3 +31,4 @@ export const startDirectoryCrawl = forInstallation(startCrawl, { statusCode: 400
 export const crawlDirectory = forInstallation(inBackground(crawl), undefined);
 export const runBulkSlice = forInstallation(inBackground(bulkSlice), undefined);
 export const applyUserEvent = forInstallation(userEvent, undefined);
+export const watchBackgroundWork = forInstallation(watchWork, { statusCode: 400 });

@@ -43,8 +43,12 @@ export interface BulkItemView {
   message?: string;
 }
 
-/** running: on the queue; done: every item has an outcome; cancelled / stopped: ended early (see stopReason). */
-export type JobStatus = 'running' | 'done' | 'cancelled' | 'stopped';
+/**
+ * running: on the queue; done: every item has an outcome; cancelling: cancel asked, a batch already sent to
+ * Jira is still being answered (no further write will be sent); cancelled / stopped / failed: ended early,
+ * for the reason in `stopReason` (the final states are done, cancelled, stopped and failed).
+ */
+export type JobStatus = 'running' | 'done' | 'cancelling' | 'cancelled' | 'stopped' | 'failed';
 
 export interface BulkJobView {
   jobId: string;
@@ -57,10 +61,14 @@ export interface BulkJobView {
   createdBy: string;
   /** Failed items (with Jira's reason), first page. */
   failures: BulkItemView[];
-  /** Why a cancelled or stopped job ended early. */
+  /** Why a cancelled, stopped or failed job ended early, in words. */
   stopReason?: string;
   /** Names of the groups or desk the job changed (its stored labels). */
   targetNames?: string[];
+  /** Items the job ended without trying (cancelled, stopped or failed): nothing was changed; they can be retried. */
+  notAttempted?: number;
+  /** What a running job waits for, in words ("Waiting for Jira's hourly limit; resumes at 14:00 UTC."). */
+  waiting?: string;
 }
 
 /**

@@ -141,6 +141,8 @@ export interface HealthRun {
   failed?: number;
   findings: number;
   jiraRequests: number;
+  /** Why the run ended before every account was checked (the watchdog ended a run stuck on the queue). */
+  ended?: string;
 }
 
 /** Editing a registered account: every field the registration set (the account itself stays). */

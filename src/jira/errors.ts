@@ -50,6 +50,16 @@ export class JiraOutcomeUnknownError extends Error {
   }
 }
 
+/**
+ * Forge's proxy refused the request before it reached Jira (`ProxyRequestError`, name `PROXY_ERR`, raised by
+ * @forge/api when the answer carries a `forge-proxy-error` header): for example offline impersonation of a
+ * user who is deactivated or deleted (USER_IMPERSONATION_NOT_ALLOWED). Nothing was sent, so it is neither a
+ * lost answer nor anything a retry changes.
+ */
+export function forgeProxyRefused(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === 'PROXY_ERR';
+}
+
 /** Whether a failed write may nevertheless have been applied: a lost answer, a timeout or a server error. */
 export function outcomeUnknown(err: unknown): boolean {
   if (err instanceof JiraOutcomeUnknownError) return true;

@@ -1,11 +1,20 @@
 /**
  * Bulk jobs on Forge's queue (`@forge/events`): the resolver records a job and pushes one event per slice
  * (a chunk of 500 items); the `bulk-jobs` consumer processes a slice as the administrator who started the
- * job (offline impersonation), re-checking that administrator's rights first. Delivery is at least once,
- * so each slice is guarded by a lease (a KVS key set with FAIL_IF_EXISTS and a TTL past the holder's
- * time limit: a killed holder can make no further request, so once its lease expires nobody else is
- * writing). Before a batch is sent its indices are recorded as "in flight"; a later delivery reads Jira
- * back for those (is the user in the group now?) instead of repeating the write and misreading "already".
+ * job (offline impersonation). Delivery is at least once, so each slice is guarded by a lease (a KVS key
+ * set with FAIL_IF_EXISTS and a TTL past the holder's time limit: a killed holder can make no further
+ * request, so once its lease expires nobody else is writing).
+ * Before every write batch (50 items) the slice reads, fresh, the job's cancel flag (a KVS get, strongly
+ * consistent) and the creator's rights (asUser(creator) `mypermissions`; nothing cached across batches).
+ * The lease is also the cancel fence: a delivery takes it before it reads the flag, and cancelling sets
+ * the flag before it looks for leases, so a cancel that finds no lease held knows no further write can be
+ * sent (see `writersActive` and bulk-jobs.ts `cancelJob`).
+ * A creator who can no longer act (deactivated, deleted, no longer an administrator) stops the job with that
+ * reason; the items not sent are "not attempted" (no outcome), never "failed", and can be retried.
+ * Items are sent in waves of WORKERS requests, and each wave's items are recorded as "in flight" just
+ * before it goes: after a kill, a later delivery reads Jira back only for items that may really have been
+ * sent (an item never sent is sent, so Jira's "already a member" for another job's change stays
+ * "already", and a read-back never credits this job with another job's write).
  * Each item gets one outcome and one audit entry (stable id per job and item), attributed to the job's
  * creator. A Retry-After or a spent time budget ends the invocation early and pushes a continuation
  * event delayed by the wait: nothing ever sleeps past the invocation's limit. Requests are paced to Jira's
@@ -17,12 +26,12 @@ import { randomUUID } from 'node:crypto';
 import type { ChangeResult, ItemOutcome } from '../../contract';
 import type { JiraClient } from '../../jira';
 import { runActingAs } from '../../jira/acting-as';
-import { JiraApiError } from '../../jira/errors';
+import { forgeProxyRefused, JiraApiError } from '../../jira/errors';
 import type { AuditStore } from '../audit/audit-store';
 import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
-import { membershipLanded, RateLimitedFailure, type MembershipJira } from '../groups/membership';
+import { membershipLanded, RateLimitedFailure, SITE_ADMIN_MESSAGE, type MembershipJira } from '../groups/membership';
 import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
 import type { AccountChange } from '../directory-index/index-patches';
 import { isKeyConflict } from '../../store/kvs-conflict';
@@ -64,6 +73,12 @@ export interface RunnerDeps {
     MembershipJira &
     Pick<JiraClient, 'listGroupMembersPage'> & {
       getMyGlobalPermissions(keys: Array<'ADMINISTER' | 'SYSTEM_ADMIN'>): Promise<Record<string, boolean>>;
+      /** asApp: the creator's account as Jira has it (deleted ones are missing), for a stop reason in words. */
+      getUsersBulkPage(
+        accountIds: string[],
+        startAt: number,
+        identity: 'user' | 'app',
+      ): Promise<{ items: Array<{ accountId: string; active?: boolean }> }>;
     };
   jobs: JobStore;
   audit: AuditStore;
@@ -98,15 +113,71 @@ export function boundedReason(message: string): string {
   return message.length <= MAX_REASON_CHARS ? message : `${message.slice(0, MAX_REASON_CHARS - 1)}…`;
 }
 
-/** Pushes one event per slice (50 per push, Forge's limit). */
-export async function enqueueJob(header: JobHeader, delayInSeconds = 0): Promise<void> {
+/**
+ * Pushes one event per slice (50 per push, Forge's limit; a job has at most 20 slices, so one push) and
+ * answers the Forge queue job each slice's event went out in. A refused push (Forge's 500 events a minute:
+ * `RateLimitError` from @forge/events) throws; nothing was queued.
+ */
+export async function enqueueJob(header: JobHeader, delayInSeconds = 0): Promise<Record<number, string>> {
   const chunks = Math.ceil(header.total / JOB_CHUNK);
-  const events = Array.from({ length: chunks }, (_, chunk) => ({
-    body: { jobId: header.jobId, chunk },
-    concurrency: { ...BULK_CONCURRENCY },
-    ...(delayInSeconds > 0 ? { delayInSeconds } : {}),
-  }));
-  for (let i = 0; i < events.length; i += 50) await queue.push(events.slice(i, i + 50));
+  const byChunk: Record<number, string> = {};
+  for (let first = 0; first < chunks; first += 50) {
+    const slice = Array.from({ length: Math.min(50, chunks - first) }, (_, k) => first + k);
+    const { jobId } = await queue.push(
+      slice.map((chunk) => ({
+        body: { jobId: header.jobId, chunk },
+        concurrency: { ...BULK_CONCURRENCY },
+        ...(delayInSeconds > 0 ? { delayInSeconds } : {}),
+      })),
+    );
+    for (const chunk of slice) byChunk[chunk] = jobId;
+  }
+  return byChunk;
+}
+
+/** Pushes one more event for each of these slices, at their current generation (the watchdog's resume). */
+export async function repushSlices(header: JobHeader, chunks: number[]): Promise<Record<number, string>> {
+  const byChunk: Record<number, string> = {};
+  for (let i = 0; i < chunks.length; i += 50) {
+    const part = chunks.slice(i, i + 50);
+    const { jobId } = await queue.push(
+      part.map((chunk) => ({
+        body: { jobId: header.jobId, chunk, gen: header.slices?.[chunk]?.gen ?? 0 },
+        concurrency: { ...BULK_CONCURRENCY },
+      })),
+    );
+    for (const chunk of part) byChunk[chunk] = jobId;
+  }
+  return byChunk;
+}
+
+/** Whether any of these Forge queue jobs still has an event waiting or running (`getStats().inProgress`). */
+export async function queueJobsInProgress(forgeJobIds: string[]): Promise<boolean> {
+  for (const id of new Set(forgeJobIds)) {
+    try {
+      if ((await queue.getStats(id)).inProgress > 0) return true;
+    } catch {
+      // An unknown (expired) queue job has nothing in progress.
+    }
+  }
+  return false;
+}
+
+/**
+ * Slices whose lease is held: a delivery that may still send a write. A lease outlives its holder's time
+ * limit (TTL), so once none is held, no delivery that read the cancel flag before it was set is left.
+ */
+export async function writersActive(jobId: string, total: number): Promise<number[]> {
+  const chunks = Array.from({ length: Math.ceil(total / JOB_CHUNK) }, (_, c) => c);
+  const held: number[] = [];
+  for (let i = 0; i < chunks.length; i += 25) {
+    const part = chunks.slice(i, i + 25);
+    const res = await kvs.batchGet<Lease>(part.map((chunk) => ({ key: leaseKey({ jobId, chunk }) })));
+    for (const chunk of part)
+      if (res.successfulKeys.some((k) => k.key === leaseKey({ jobId, chunk }) && k.value !== undefined))
+        held.push(chunk);
+  }
+  return held;
 }
 
 export async function requestCancel(jobId: string): Promise<void> {
@@ -194,6 +265,42 @@ async function readPreState(
 
 export type SliceResult = { kind: 'finished' } | { kind: 'busy' } | { kind: 'continued'; delaySeconds: number };
 
+/** A wait longer than this is Jira's hourly points pool (it resets at the top of the hour), not a burst limit. */
+const HOURLY_WAIT_MS = 60_000;
+
+/** What a job waits for, in words, from how long Jira asked it to wait. */
+export function waitingReason(waitMs: number): string {
+  return waitMs > HOURLY_WAIT_MS ? "Jira's hourly limit" : "Jira's rate limit";
+}
+
+/**
+ * Why the job's creator can no longer act, in words, or undefined when they still can: asUser(creator)
+ * `mypermissions` (no cache), and when Forge refuses to act as them at all, what Jira says of the account
+ * (asApp): deleted, or deactivated. Throws JiraWaitRequired (nothing sent) when Jira asks to wait.
+ */
+async function creatorRefusal(
+  jira: RunnerDeps['jira'],
+  creator: string,
+  membership: boolean,
+): Promise<string | undefined> {
+  let rights: Record<string, boolean>;
+  try {
+    rights = await runActingAs(creator, () => jira.getMyGlobalPermissions(['ADMINISTER', 'SYSTEM_ADMIN']));
+  } catch (err) {
+    if (!forgeProxyRefused(err)) throw err;
+    const page = await jira.getUsersBulkPage([creator], 0, 'app').catch(() => undefined);
+    const account = page?.items.find((u) => u.accountId === creator);
+    if (page && !account) return 'Stopped: the administrator who started this job has been deleted from the site.';
+    if (account?.active === false) return 'Stopped: the administrator who started this job has been deactivated.';
+    return 'Stopped: Forge no longer lets the app act as the administrator who started this job.';
+  }
+  if (!rights.ADMINISTER && !(membership && rights.SYSTEM_ADMIN))
+    return 'Stopped: the administrator who started this job is no longer a Jira administrator.';
+  if (membership && !rights.SYSTEM_ADMIN)
+    return 'Stopped: the administrator who started this job is no longer a site admin.';
+  return undefined;
+}
+
 /**
  * Processes one slice event. Returns finished (also when the job was cancelled, stopped or is unknown),
  * busy (another live delivery holds the slice; it carries on, and if it dies Forge redelivers its event),
@@ -212,6 +319,8 @@ export async function processSlice(
   const lease = await takeLease(e, d, remainingMs());
   if (!lease) return { kind: 'busy' };
   try {
+    // The fence: the lease is held before the cancel flag is read (cancelJob sets the flag, then waits for leases).
+    if (await isCancelled(e.jobId)) return { kind: 'finished' };
     return await runActingAs(first.createdBy, () => work(deps, e, remainingMs));
   } finally {
     if ((await kvs.get<Lease>(leaseKey(e)))?.token === lease.token) await kvs.delete(leaseKey(e));
@@ -228,25 +337,19 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
         ? 'add'
         : undefined;
   const slice = (header.slices ??= {})[e.chunk] ?? { done: 0, already: 0, failed: 0, complete: false, gen: 0 };
-  if ((e.gen ?? 0) < (slice.gen ?? 0)) return { kind: 'finished' };
+  if ((e.gen ?? 0) < (slice.gen ?? 0) || header.stopped) return { kind: 'finished' };
   header.slices[e.chunk] = slice;
-
-  // The administrator's rights, again, before any write: they may have lost them since starting.
-  let rights: Record<string, boolean>;
-  try {
-    rights = await deps.jira.getMyGlobalPermissions(['ADMINISTER', 'SYSTEM_ADMIN']);
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ProxyRequestError') rights = {};
-    else throw err;
-  }
-  if (!rights.ADMINISTER || (membershipOp && !rights.SYSTEM_ADMIN)) {
-    header.stopped = membershipOp
-      ? 'Stopped: the administrator who started this job is no longer a site admin.'
-      : 'Stopped: the administrator who started this job is no longer a Jira administrator.';
-    const outcomes = await deps.jobs.outcomes(e.jobId, e.chunk);
+  const checkpoint = async () => {
+    header.heartbeat = new Date().toISOString();
     await deps.jobs.checkpoint(header, e.chunk, outcomes);
+  };
+  const stopJob = async (reason: string): Promise<SliceResult> => {
+    header.stopped = reason;
+    delete header.waiting;
+    await kvs.set(flightKey(e), [...uncertain]);
+    await checkpoint();
     return { kind: 'finished' };
-  }
+  };
 
   const [items, outcomes, inFlight] = await Promise.all([
     deps.jobs.items(e.jobId, e.chunk),
@@ -257,8 +360,23 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
-  // Membership: 50 items per batch (few pauses between batches; at most 50 to read back after a kill).
+  // Membership: 50 items per batch (few pauses between batches; rights and cancel read before each).
   const batchSize = spec.batch > 1 ? spec.batch : 50;
+
+  /** The creator's rights, fresh; a wait Jira asks for becomes this slice's pause. */
+  const refusal = async (): Promise<string | undefined> => {
+    try {
+      return await creatorRefusal(deps.jira, header.createdBy, membershipOp !== undefined);
+    } catch (err) {
+      if (!(err instanceof JiraApiError) || err.status !== 429) throw err;
+      pause = Math.max(pause ?? 0, err.retryAfter ?? 1000);
+      return undefined;
+    }
+  };
+
+  // The administrator's rights, before anything (the pre-state read below is made as them too).
+  const before = await refusal();
+  if (before) return stopJob(before);
 
   const record = async (indices: number[], results: ChangeResult[]) => {
     for (const [k, i] of indices.entries()) {
@@ -317,7 +435,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   };
 
   // Membership: what was already so before this slice wrote anything is recorded as such, unsent.
-  if (membershipOp) {
+  if (membershipOp && pause === undefined) {
     let pre = await kvs.get<PreState>(preKey(e));
     if (!pre) {
       const untouched = todo.length === items.length && uncertain.size === 0;
@@ -341,7 +459,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       todo = todo.filter((i) => !already.has(i));
       slice.complete = outcomes.filter(Boolean).length >= items.length;
       retally(header);
-      await deps.jobs.checkpoint(header, e.chunk, outcomes);
+      await checkpoint();
     }
   }
 
@@ -350,47 +468,88 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   let cursor = 0;
   while (cursor < todo.length && !stop && pause === undefined) {
     if (remainingMs() < margin) break;
-    if (await isCancelled(e.jobId)) {
+    // Before each write batch: the cancel flag and the creator's rights, read fresh (nothing cached).
+    const [cancelled, refused] = await Promise.all([isCancelled(e.jobId), refusal()]);
+    if (cancelled) {
       stop = true;
       break;
     }
+    if (refused) return stopJob(refused);
+    if (pause !== undefined) break;
     const batchIdx = todo.slice(cursor, cursor + batchSize);
-    cursor += batchIdx.length;
-    // Recorded before sending: a delivery that takes over after a kill reads these back.
-    await kvs.set(flightKey(e), [...new Set([...uncertain, ...batchIdx])]);
     const units: number[][] =
       spec.batch > 1
         ? Array.from({ length: Math.ceil(batchIdx.length / spec.batch) }, (_, u) =>
             batchIdx.slice(u * spec.batch, (u + 1) * spec.batch),
           )
         : batchIdx.map((i) => [i]);
-    let next = 0;
     const finished: Array<{ indices: number[]; results: ChangeResult[] }> = [];
-    const worker = async () => {
-      while (pause === undefined && next < units.length) {
-        const indices = units[next] as number[];
-        next += 1;
-        try {
-          finished.push({ indices, results: await applyOne(indices) });
-        } catch (err) {
-          if (err instanceof RateLimitedFailure) {
-            pause = Math.max(pause ?? 0, err.retryAfterMs ?? 1000);
-            return;
-          }
-          throw err;
-        }
+    /** Units Jira refused with 403 (site admin required): not attempted if the creator lost the rights. */
+    const forbidden: Array<{ indices: number[]; results: ChangeResult[] }> = [];
+    let halted = false;
+    let sent = 0;
+    const dispatched: number[] = [];
+    while (sent < units.length && pause === undefined && !halted) {
+      const wave = units.slice(sent, sent + WORKERS);
+      sent += wave.length;
+      // Recorded just before the wave is sent: a delivery that takes over after a kill reads these back.
+      dispatched.push(...wave.flat());
+      await kvs.set(flightKey(e), [...new Set([...uncertain, ...dispatched])]);
+      const answers = await runActingAs(header.createdBy, () =>
+        Promise.all(
+          wave.map(async (indices) => {
+            try {
+              return { indices, results: await applyOne(indices) };
+            } catch (err) {
+              if (err instanceof RateLimitedFailure) {
+                pause = Math.max(pause ?? 0, err.retryAfterMs ?? 1000);
+                return { indices };
+              }
+              // Forge refused to act as the creator (deactivated, deleted): nothing reached Jira.
+              if (forgeProxyRefused(err)) {
+                halted = true;
+                for (const i of indices) uncertain.delete(i);
+                return { indices, refused: true };
+              }
+              throw err;
+            }
+          }),
+        ),
+      );
+      for (const a of answers) {
+        if (!a.results) continue;
+        const result = { indices: a.indices, results: a.results };
+        if (membershipOp && a.results.some((r) => r.outcome === 'failed' && r.message === SITE_ADMIN_MESSAGE)) {
+          forbidden.push(result);
+          halted = true;
+        } else finished.push(result);
       }
-    };
-    await runActingAs(header.createdBy, () => Promise.all(Array.from({ length: WORKERS }, worker)));
+      // Items whose request never went (refused by Forge's proxy) are not in flight.
+      const refusedIdx = new Set(answers.filter((a) => 'refused' in a).flatMap((a) => a.indices));
+      for (let k = dispatched.length - 1; k >= 0; k -= 1)
+        if (refusedIdx.has(dispatched[k] as number)) dispatched.splice(k, 1);
+    }
+    // Jira refused writes as forbidden, or Forge refused to act as the creator: ask again who they are now.
+    const lost = halted
+      ? ((await refusal()) ??
+        (forbidden.length === 0 && pause === undefined
+          ? 'Stopped: Forge no longer lets the app act as the administrator who started this job.'
+          : undefined))
+      : undefined;
+    if (!lost) finished.push(...forbidden);
     for (const f of finished) await record(f.indices, f.results);
     for (const f of finished) for (const i of f.indices) uncertain.delete(i);
-    const unsent = units.slice(next).flat();
-    cursor -= unsent.length;
+    // A 403 is Jira refusing the write: nothing changed, so those items are simply not attempted.
+    if (lost) for (const f of forbidden) for (const i of f.indices) uncertain.delete(i);
+    const unsent = units.slice(sent).flat();
+    cursor += batchIdx.length - unsent.length;
     // Items of an interrupted unit stay uncertain (their write may have been sent).
     await kvs.set(flightKey(e), [...uncertain]);
     slice.complete = outcomes.filter(Boolean).length >= items.length;
     retally(header);
-    await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    if (lost) return stopJob(lost);
+    delete header.waiting;
+    await checkpoint();
     if (pause !== undefined) break;
   }
   if (stop || slice.complete) {
@@ -400,12 +559,18 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   // Not done: hand over to a continuation event, after Jira's Retry-After when it asked to wait.
   const delaySeconds = pause === undefined ? 0 : Math.min(Math.ceil(pause / 1000), 900);
   const gen = (e.gen ?? 0) + 1;
-  await queue.push({
+  const { jobId: q } = await queue.push({
     body: { jobId: e.jobId, chunk: e.chunk, gen },
     concurrency: { ...BULK_CONCURRENCY },
     ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}),
   });
   slice.gen = gen;
-  await deps.jobs.checkpoint(header, e.chunk, outcomes);
+  slice.q = q;
+  if (pause !== undefined)
+    header.waiting = {
+      until: new Date(Date.now() + Math.max(pause, delaySeconds * 1000)).toISOString(),
+      reason: waitingReason(pause),
+    };
+  await checkpoint();
   return { kind: 'continued', delaySeconds };
 }

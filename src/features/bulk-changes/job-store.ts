@@ -1,7 +1,8 @@
 /**
  * Bulk jobs in KVS, sized for thousands of items within Forge's limits: a small header
  * (`job:<id>`), the items in chunks of 500 (`job:<id>:items:<n>`), their outcomes in matching chunks
- * (`job:<id>:out:<n>`), and a newest-first index (`jobs:<time>:<id>`). A checkpoint writes the outcome
+ * (`job:<id>:out:<n>`), a newest-first index (`jobs:<time>:<id>`), and the Forge queue jobs its first events
+ * went out in (`job:<id>:pushed`, for the watchdog). A checkpoint writes the outcome
  * chunk and the header in one transaction, so progress and outcomes never disagree.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
@@ -35,14 +36,30 @@ export interface JobHeader {
   /** Display names known when the job was created (users and groups), for the audit log. */
   labels: Record<string, string>;
   /** Per slice (chunk) tallies, kept by the queue consumer; `processed` and `counts` are their sums. */
-  slices?: Record<number, { done: number; already: number; failed: number; complete: boolean; gen?: number }>;
-  /** Why the job stopped before the end (the administrator lost the rights it needs). */
+  slices?: Record<
+    number,
+    {
+      done: number;
+      already: number;
+      failed: number;
+      complete: boolean;
+      gen?: number;
+      /** The Forge queue job (`Queue.push`'s jobId) of the continuation event pushed for this slice. */
+      q?: string;
+    }
+  >;
+  /** Why the job stopped before the end (the administrator lost the rights it needs, or can no longer act). */
   stopped?: string;
+  /** When a delivery last made progress (or the job was created): the watchdog's measure of a stuck job. */
+  heartbeat?: string;
+  /** What the job waits for, while a continuation is delayed: Jira's limit, and until when. */
+  waiting?: { until: string; reason: string };
 }
 
 const headerKey = (id: string) => `job:${id}`;
 const itemsKey = (id: string, chunk: number) => `job:${id}:items:${chunk}`;
 const outKey = (id: string, chunk: number) => `job:${id}:out:${chunk}`;
+const pushedKey = (id: string) => `job:${id}:pushed`;
 const indexKey = (createdAt: string, id: string) =>
   `jobs:${String(MAX_TIME - Date.parse(createdAt)).padStart(13, '0')}:${id}`;
 
@@ -53,6 +70,11 @@ export interface JobStore {
   outcomes(jobId: string, chunk: number): Promise<Array<JobOutcome | null>>;
   checkpoint(header: JobHeader, chunk: number, outcomes: Array<JobOutcome | null>): Promise<void>;
   recent(limit: number): Promise<string[]>;
+  /** Forge queue jobs of the job's first events, per slice (written once, after the push). */
+  pushed(jobId: string): Promise<Record<number, string> | undefined>;
+  setPushed(jobId: string, byChunk: Record<number, string>): Promise<void>;
+  /** Removes a job whose events could not be pushed (nothing of it ran): header, index, items. */
+  remove(header: JobHeader): Promise<void>;
 }
 
 export const jobStore: JobStore = {
@@ -77,6 +99,14 @@ export const jobStore: JobStore = {
       .set(outKey(header.jobId, chunk), redactDeep(outcomes))
       .set(headerKey(header.jobId), redactDeep(header))
       .execute();
+  },
+  pushed: (jobId) => kvs.get<Record<number, string>>(pushedKey(jobId)),
+  setPushed: (jobId, byChunk) => kvs.set(pushedKey(jobId), byChunk),
+  async remove(header) {
+    // The header first: a job without one is "no such bulk change" to every reader and to the consumer.
+    await kvs.delete(headerKey(header.jobId));
+    await kvs.delete(indexKey(header.createdAt, header.jobId));
+    for (let c = 0; c * JOB_CHUNK < header.total; c += 1) await kvs.delete(itemsKey(header.jobId, c));
   },
   async recent(limit) {
     const res = await kvs.query().where('key', WhereConditions.beginsWith('jobs:')).limit(limit).getMany<string>();

@@ -7,6 +7,8 @@
  * - `fa-health:run:<runId>:plan`: the run's slicing, created once; `…:pushed` once its events are pushed;
  * - `fa-health:run:<runId>:<prep>:in:<n>`: slice n's input (account ids and what Jira said about them);
  * - `fa-health:run:<runId>:<prep>:done:<n>`: slice n's result (counts only).
+ * - `fa-health:run:<runId>:watch`: the watchdog's last resume of the run (health-run-watchdog.ts), and
+ *   `…:watch:<done>:<round>` create-only claims of each round;
  * `prep` names one preparation of the run, so slices of a preparation that lost a race are ignored.
  * Run entries expire on their own (TTL) and are deleted when the run finishes.
  */
@@ -41,6 +43,8 @@ export interface RunPlan {
   /** Registry entries that could not be read. */
   unreadable: number;
   jiraRequests: number;
+  /** When the plan was saved (progress, for the watchdog). */
+  preparedAt?: string;
 }
 
 export interface SliceInput {
@@ -54,6 +58,15 @@ export interface SliceResult {
   checked: number;
   findings: number;
   failed: number;
+  /** When the slice finished (progress, for the watchdog). */
+  at?: string;
+}
+
+/** The watchdog's last look at a stuck run: which round of resuming, when, and how many slices were done. */
+export interface RunWatch {
+  round: number;
+  at: string;
+  done: number;
 }
 
 const pad = (n: number) => String(n).padStart(6, '0');
@@ -105,6 +118,10 @@ export interface HealthRunStore {
   results(runId: string, prep: string): Promise<Map<number, SliceResult>>;
   /** Deletes every entry of the run but its header (plan, slices of all preparations); the header expires. */
   clearSlices(runId: string): Promise<void>;
+  watch(runId: string): Promise<RunWatch | undefined>;
+  putWatch(runId: string, watch: RunWatch): Promise<void>;
+  /** Claims a round of the watchdog (create-only); false when another watchdog has it. */
+  claimRound(runId: string, done: number, round: number): Promise<boolean>;
 }
 
 export const healthRunStore: HealthRunStore = {
@@ -175,6 +192,20 @@ export const healthRunStore: HealthRunStore = {
     const prefix = `${RUN_PREFIX}${runId}:${prep}:done:`;
     const entries = await keysWith<SliceResult>(prefix);
     return new Map(entries.map((e) => [Number(e.key.slice(prefix.length)), e.value]));
+  },
+  watch: (runId) => kvs.get<RunWatch>(`${RUN_PREFIX}${runId}:watch`),
+  putWatch: (runId, watch) => kvs.set(`${RUN_PREFIX}${runId}:watch`, watch, { ttl: RUN_TTL }),
+  async claimRound(runId, done, round) {
+    try {
+      await kvs.set(`${RUN_PREFIX}${runId}:watch:${done}:${round}`, true, {
+        keyPolicy: 'FAIL_IF_EXISTS',
+        ttl: RUN_TTL,
+      });
+      return true;
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
   },
   async clearSlices(runId) {
     const keys = (await keysWith<unknown>(`${RUN_PREFIX}${runId}:`)).map((e) => e.key);

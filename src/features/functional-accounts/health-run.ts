@@ -51,7 +51,7 @@ export interface HealthRunDeps {
   now?: () => Date;
 }
 
-async function pushEvents(deps: HealthRunDeps, events: HealthEvent[]): Promise<void> {
+export async function pushEvents(deps: HealthRunDeps, events: HealthEvent[]): Promise<void> {
   if (deps.push) return deps.push(events);
   const queue = new Queue({ key: HEALTH_QUEUE });
   for (let i = 0; i < events.length; i += PUSH_MAX) {
@@ -211,6 +211,7 @@ export async function prepareRun(deps: HealthRunDeps, runId: string): Promise<vo
       slices: inputs.length,
       unreadable,
       jiraRequests: facts.requests,
+      preparedAt: new Date().toISOString(),
     });
   }
   if (plan.slices === 0) return finishRun(deps, header, plan, new Map());
@@ -263,20 +264,25 @@ export async function checkSlice(deps: HealthRunDeps, runId: string, prep: strin
     const failedWrites = await deps.store.putChecks(writes);
     result.failed += failedWrites.length;
     result.checked = writes.length - failedWrites.length;
+    result.at = new Date().toISOString();
     await deps.runs.putResult(runId, prep, slice, result);
   }
   const results = await deps.runs.results(runId, prep);
   if (results.size >= plan.slices) await finishRun(deps, header, plan, results);
 }
 
-/** Writes the run's one summary and one audit entry; repeating it rewrites the same two values. */
-async function finishRun(
+/**
+ * Writes the run's one summary and one audit entry; repeating it rewrites the same two values. `ended` (the
+ * watchdog ending a stuck run) says why some accounts could not be checked.
+ */
+export async function finishRun(
   deps: HealthRunDeps,
   header: RunHeader,
   plan: RunPlan,
   results: Map<number, SliceResult>,
+  ended?: string,
 ): Promise<void> {
-  const sum = (k: keyof SliceResult) => [...results.values()].reduce((n, r) => n + r[k], 0);
+  const sum = (k: 'checked' | 'findings' | 'failed') => [...results.values()].reduce((n, r) => n + r[k], 0);
   const failed = sum('failed') + plan.unreadable;
   const summary: HealthRun = {
     runId: header.runId,
@@ -287,6 +293,7 @@ async function finishRun(
     failed,
     findings: sum('findings'),
     jiraRequests: plan.jiraRequests,
+    ...(ended ? { ended } : {}),
   };
   await deps.runs.putSummary(summary);
   await deps.audit.record(
@@ -299,7 +306,8 @@ async function finishRun(
       detail:
         `${count(summary.accounts, 'account')} checked, ${count(summary.findings, 'finding')}` +
         `${failed > 0 ? `, ${failed} could not be checked` : ''}` +
-        `${header.startedBy === SCHEDULED_ACTOR ? ' (daily scheduled check)' : ''}.`,
+        `${header.startedBy === SCHEDULED_ACTOR ? ' (daily scheduled check)' : ''}.` +
+        (ended ? ` ${ended}` : ''),
     },
     { at: new Date(header.at), id: `functional-health-${header.runId}` },
   );

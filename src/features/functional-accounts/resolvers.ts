@@ -22,6 +22,7 @@ import {
 import { checkOwner, listUnregistered, updateFunctional } from './functional-maintenance';
 import { functionalStore } from './functional-store';
 import { healthProgress, runningHealthCheck, startHealthCheck } from './health-run';
+import { watchedHealthRun } from './health-run-watchdog';
 import { healthRunStore } from './health-run-store';
 
 const functional = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
@@ -89,7 +90,10 @@ export const functionalAccountsResolvers: ResolverDefinitions<
         owningGroupId: p.owningGroupId === undefined ? undefined : field.groupId(p, 'owningGroupId'),
         cursor: field.optionalString(p, 'cursor', 2000),
       };
-      const [page, running] = await Promise.all([listRegistry(functional, filter), runningHealthCheck(functional)]);
+      const [page, running] = await Promise.all([
+        listRegistry(functional, filter),
+        watchedHealthRun(functional).then(() => runningHealthCheck(functional)),
+      ]);
       return running ? { ...page, running } : page;
     },
   },
@@ -153,13 +157,19 @@ export const functionalAccountsResolvers: ResolverDefinitions<
       });
     },
   },
-  runHealthCheck: { access: 'live', run: ({ accountId, siteId }) => startHealthCheck(functional, accountId, siteId) },
+  runHealthCheck: {
+    access: 'live',
+    run: async ({ accountId, siteId }) => {
+      await watchedHealthRun(functional);
+      return startHealthCheck(functional, accountId, siteId);
+    },
+  },
   getHealthCheck: {
     access: 'cached',
     run: ({ payload }) => {
       const runId = field.string(asPayload(payload), 'runId', 36);
       if (!/^[0-9a-f-]{36}$/.test(runId)) throw invalidInput('runId is not a health check run ID.');
-      return healthProgress(functional, runId);
+      return watchedHealthRun(functional).then(() => healthProgress(functional, runId));
     },
   },
 };

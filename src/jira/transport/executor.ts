@@ -12,7 +12,7 @@
  * never held by the governor.
  */
 import { getAppContext, type APIResponse } from '@forge/api';
-import { JiraApiError, JiraOutcomeUnknownError, JiraWaitRequired } from '../errors';
+import { forgeProxyRefused, JiraApiError, JiraOutcomeUnknownError, JiraWaitRequired } from '../errors';
 import { backgroundPriority, currentInstallation, governor as sharedGovernor } from './background';
 import type { Governor, Priority } from './governor';
 import { sharedPacer, type Pacer } from './pacer';
@@ -105,6 +105,8 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
     try {
       response = await send();
     } catch (err) {
+      // Forge's proxy refused it (e.g. impersonating a deactivated user): nothing reached Jira.
+      if (forgeProxyRefused(err)) throw err;
       // A dropped connection: retry only what is safe to repeat. A write that is not may have been
       // applied: say so, so the caller can read Jira back instead of guessing.
       if (!options.idempotent) throw new JiraOutcomeUnknownError(options.operation, err);

@@ -142,10 +142,12 @@ export function BulkPanel() {
       if (res.ok) setRecent(res.data.filter((j) => GROUP_OPERATIONS.includes(j.operation)));
     });
   useEffect(loadRecent, []);
+  const ended = !!job && job.status !== 'running' && job.status !== 'cancelling';
   useEffect(() => {
-    if (job?.status !== 'done') return;
+    if (!ended || !job) return;
     loadRecent();
-    setRetryable(false);
+    // Items never attempted (the job ended early) can always be retried.
+    setRetryable((job.notAttempted ?? 0) > 0);
     if (job.counts.failed > 0)
       void call('listBulkJobItems', { jobId: job.jobId, outcome: 'failed' }).then((res) => {
         if (res.ok) setRetryable(res.data.items.some((i) => i.retryable));
@@ -312,7 +314,7 @@ export function BulkPanel() {
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} onCancel={() => void cancel()} /> : null}
       {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} /> : null}
-      {job && job.status === 'done' && retryable ? (
+      {ended && retryable ? (
         <Inline space="space.100">
           <Button onClick={() => void retry()} testId="bulk-retry">
             Retry the failures

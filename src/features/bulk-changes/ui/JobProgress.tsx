@@ -1,6 +1,7 @@
 /**
- * A bulk job's progress: the bar, the counts, why it ended early (cancelled or stopped) and, while it
- * runs on the queue, a Cancel button. Each item's outcome, by name, is BulkOutcomes' job.
+ * A bulk job's progress: the bar, the counts (and the items not attempted when it ended early), what a
+ * running job waits for, why it ended early (cancelled, stopped, failed) and, while it runs on the queue,
+ * a Cancel button. Each item's outcome, by name, is BulkOutcomes' job.
  */
 import React from 'react';
 import { Button, ProgressBar, Stack, Text } from '@forge/react';
@@ -11,7 +12,8 @@ export function JobProgress({ job, onCancel }: { job: BulkJobView; onCancel?: ()
   return (
     <Stack space="space.100">
       <ProgressBar value={pct} ariaLabel="Bulk change progress" testId="bulk-progress" />
-      <Text testId="bulk-status">{`${job.processed} of ${job.total} processed · ${job.counts.done} done · ${job.counts.already} already so · ${job.counts.failed} failed${job.status === 'done' ? ' · finished' : ''}`}</Text>
+      <Text testId="bulk-status">{`${job.processed} of ${job.total} processed · ${job.counts.done} done · ${job.counts.already} already so · ${job.counts.failed} failed${job.notAttempted ? ` · ${job.notAttempted} not attempted` : ''}${job.status === 'done' ? ' · finished' : ''}`}</Text>
+      {job.waiting ? <Text testId="bulk-waiting">{job.waiting}</Text> : null}
       {job.stopReason ? <Text testId="bulk-stop-reason">{job.stopReason}</Text> : null}
       {onCancel && job.status === 'running' ? (
         <Button appearance="subtle" onClick={onCancel} testId="bulk-cancel">

@@ -1,6 +1,6 @@
 /**
  * Follows a bulk job from the page: the work runs on Forge's queue, so the page only reads progress
- * (`getBulkJob`) every second or so until the job is done, cancelled or stopped. Closing the page changes
+ * (`getBulkJob`) every second or so until the job is done, cancelled, stopped or failed. Closing the page changes
  * nothing; reopening it shows the job where it is. `cancel` asks the queue to stop sending items.
  */
 import { useRef, useState } from 'react';
@@ -20,7 +20,7 @@ export function useBulkJob(run: Run) {
     let current = start;
     setJob(current);
     try {
-      while (current.status === 'running') {
+      while (current.status === 'running' || current.status === 'cancelling') {
         await new Promise((r) => setTimeout(r, current.processed === 0 ? 300 : 1000));
         const res = await run(() => call('getBulkJob', { jobId: current.jobId }));
         if (!res.ok) return;
