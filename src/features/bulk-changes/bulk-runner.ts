@@ -11,10 +11,11 @@
  * sent (see `writersActive` and bulk-jobs.ts `cancelJob`).
  * A creator who can no longer act (deactivated, deleted, no longer an administrator) stops the job with that
  * reason; the items not sent are "not attempted" (no outcome), never "failed", and can be retried.
- * Items are sent in waves of WORKERS requests, and each wave's items are recorded as "in flight" just
- * before it goes: after a kill, a later delivery reads Jira back only for items that may really have been
- * sent (an item never sent is sent, so Jira's "already a member" for another job's change stays
- * "already", and a read-back never credits this job with another job's write).
+ * Each request's items are recorded as "sent" right before the request leaves (after any pacing wait,
+ * `beforeEachRequest`): after a kill, a later delivery reads Jira back only for items whose request may
+ * really have reached Jira; an item never sent is sent, so another job's change answers "already a member"
+ * and stays "already". A read-back never credits this job with another job's write; only after a lost
+ * answer, when it is unknowable, is an item "done" with the note that says so.
  * Each item gets one outcome and one audit entry (stable id per job and item), attributed to the job's
  * creator. A Retry-After or a spent time budget ends the invocation early and pushes a continuation
  * event delayed by the wait: nothing ever sleeps past the invocation's limit. Requests are paced to Jira's
@@ -35,6 +36,7 @@ import { membershipLanded, RateLimitedFailure, SITE_ADMIN_MESSAGE, type Membersh
 import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
 import type { AccountChange } from '../directory-index/index-patches';
 import { isKeyConflict } from '../../store/kvs-conflict';
+import { beforeEachRequest } from '../../jira/transport/executor';
 
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
@@ -89,6 +91,8 @@ export interface RunnerDeps {
 const queue = new Queue({ key: BULK_QUEUE });
 const leaseKey = (e: SliceEvent) => `job:${e.jobId}:lease:${e.chunk}`;
 const flightKey = (e: SliceEvent) => `job:${e.jobId}:flight:${e.chunk}`;
+/** What worker `w` of the slice's current delivery is sending (written right before each request). */
+const workerKey = (e: SliceEvent, w: number) => `job:${e.jobId}:flight:${e.chunk}:w${w}`;
 const cancelKey = (jobId: string) => `job:${jobId}:cancel`;
 const preKey = (e: SliceEvent) => `job:${e.jobId}:pre:${e.chunk}`;
 
@@ -294,10 +298,9 @@ async function creatorRefusal(
     if (account?.active === false) return 'Stopped: the administrator who started this job has been deactivated.';
     return 'Stopped: Forge no longer lets the app act as the administrator who started this job.';
   }
-  if (!rights.ADMINISTER && !(membership && rights.SYSTEM_ADMIN))
-    return 'Stopped: the administrator who started this job is no longer a Jira administrator.';
   if (membership && !rights.SYSTEM_ADMIN)
     return 'Stopped: the administrator who started this job is no longer a site admin.';
+  if (!rights.ADMINISTER) return 'Stopped: the administrator who started this job is no longer a Jira administrator.';
   return undefined;
 }
 
@@ -351,12 +354,16 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     return { kind: 'finished' };
   };
 
-  const [items, outcomes, inFlight] = await Promise.all([
+  const [items, outcomes, inFlight, ...sent] = await Promise.all([
     deps.jobs.items(e.jobId, e.chunk),
     deps.jobs.outcomes(e.jobId, e.chunk),
     kvs.get<number[]>(flightKey(e)),
+    ...Array.from({ length: WORKERS }, (_, w) => kvs.get<number[]>(workerKey(e, w))),
   ]);
-  const uncertain = new Set(inFlight ?? []);
+  // Items whose request may have reached Jira in an earlier delivery, and have no outcome: read back first.
+  const uncertain = new Set([...(inFlight ?? []), ...sent.flatMap((x) => x ?? [])].filter((i) => !outcomes[i]));
+  // Kept before this delivery's workers overwrite their keys.
+  if (uncertain.size > 0 || (inFlight?.length ?? 0) > 0) await kvs.set(flightKey(e), [...uncertain]);
   let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
@@ -487,48 +494,40 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     /** Units Jira refused with 403 (site admin required): not attempted if the creator lost the rights. */
     const forbidden: Array<{ indices: number[]; results: ChangeResult[] }> = [];
     let halted = false;
-    let sent = 0;
-    const dispatched: number[] = [];
-    while (sent < units.length && pause === undefined && !halted) {
-      const wave = units.slice(sent, sent + WORKERS);
-      sent += wave.length;
-      // Recorded just before the wave is sent: a delivery that takes over after a kill reads these back.
-      dispatched.push(...wave.flat());
-      await kvs.set(flightKey(e), [...new Set([...uncertain, ...dispatched])]);
-      const answers = await runActingAs(header.createdBy, () =>
-        Promise.all(
-          wave.map(async (indices) => {
-            try {
-              return { indices, results: await applyOne(indices) };
-            } catch (err) {
-              if (err instanceof RateLimitedFailure) {
-                pause = Math.max(pause ?? 0, err.retryAfterMs ?? 1000);
-                return { indices };
-              }
-              // Forge refused to act as the creator (deactivated, deleted): nothing reached Jira.
-              if (forgeProxyRefused(err)) {
-                halted = true;
-                for (const i of indices) uncertain.delete(i);
-                return { indices, refused: true };
-              }
-              throw err;
-            }
-          }),
-        ),
-      );
-      for (const a of answers) {
-        if (!a.results) continue;
-        const result = { indices: a.indices, results: a.results };
-        if (membershipOp && a.results.some((r) => r.outcome === 'failed' && r.message === SITE_ADMIN_MESSAGE)) {
-          forbidden.push(result);
-          halted = true;
-        } else finished.push(result);
+    let next = 0;
+    const worker = async (w: number) => {
+      // This batch's items the worker has sent (recorded only once the batch ends).
+      const mine: number[] = [];
+      while (pause === undefined && !halted && next < units.length) {
+        const indices = units[next] as number[];
+        next += 1;
+        try {
+          // Each request's items are recorded as "sent" right before it leaves (after any pacing wait): a
+          // delivery that takes over after a kill reads back exactly those, and sends what never left.
+          const results = await beforeEachRequest(
+            () => kvs.set(workerKey(e, w), [...new Set([...mine, ...indices])]),
+            () => applyOne(indices),
+          );
+          mine.push(...indices);
+          if (membershipOp && results.some((r) => r.outcome === 'failed' && r.message === SITE_ADMIN_MESSAGE)) {
+            forbidden.push({ indices, results });
+            halted = true;
+          } else finished.push({ indices, results });
+        } catch (err) {
+          if (err instanceof RateLimitedFailure) {
+            pause = Math.max(pause ?? 0, err.retryAfterMs ?? 1000);
+            return;
+          }
+          // Forge refused to act as the creator (deactivated, deleted): nothing reached Jira.
+          if (forgeProxyRefused(err)) {
+            halted = true;
+            return;
+          }
+          throw err;
+        }
       }
-      // Items whose request never went (refused by Forge's proxy) are not in flight.
-      const refusedIdx = new Set(answers.filter((a) => 'refused' in a).flatMap((a) => a.indices));
-      for (let k = dispatched.length - 1; k >= 0; k -= 1)
-        if (refusedIdx.has(dispatched[k] as number)) dispatched.splice(k, 1);
-    }
+    };
+    await runActingAs(header.createdBy, () => Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w))));
     // Jira refused writes as forbidden, or Forge refused to act as the creator: ask again who they are now.
     const lost = halted
       ? ((await refusal()) ??
@@ -541,8 +540,8 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     for (const f of finished) for (const i of f.indices) uncertain.delete(i);
     // A 403 is Jira refusing the write: nothing changed, so those items are simply not attempted.
     if (lost) for (const f of forbidden) for (const i of f.indices) uncertain.delete(i);
-    const unsent = units.slice(sent).flat();
-    cursor += batchIdx.length - unsent.length;
+    // Items left without an outcome (never started, or rate limited: not applied) stay for a continuation.
+    cursor += batchIdx.length;
     // Items of an interrupted unit stay uncertain (their write may have been sent).
     await kvs.set(flightKey(e), [...uncertain]);
     slice.complete = outcomes.filter(Boolean).length >= items.length;
@@ -553,7 +552,12 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     if (pause !== undefined) break;
   }
   if (stop || slice.complete) {
-    if (slice.complete) await Promise.all([kvs.delete(flightKey(e)), kvs.delete(preKey(e))]);
+    if (slice.complete)
+      await Promise.all([
+        kvs.delete(flightKey(e)),
+        kvs.delete(preKey(e)),
+        ...Array.from({ length: WORKERS }, (_, w) => kvs.delete(workerKey(e, w))),
+      ]);
     return { kind: 'finished' };
   }
   // Not done: hand over to a continuation event, after Jira's Retry-After when it asked to wait.

@@ -11,6 +11,7 @@
  * (`waitFor: 'reserve'`, nothing sent) for the consumer to wait on the queue. Interactive requests are
  * never held by the governor.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { getAppContext, type APIResponse } from '@forge/api';
 import { forgeProxyRefused, JiraApiError, JiraOutcomeUnknownError, JiraWaitRequired } from '../errors';
 import { backgroundPriority, currentInstallation, governor as sharedGovernor } from './background';
@@ -42,6 +43,17 @@ export interface ExecuteOptions {
 
 /** A governor wait this short is slept inside the invocation (when it has the time) rather than requeued. */
 export const SHORT_RESERVE_WAIT_MS = 10_000;
+
+const requestHooks = new AsyncLocalStorage<() => Promise<void>>();
+
+/**
+ * Runs `fn` so that `hook` is awaited right before each request it makes leaves (after pacing, so after any
+ * wait): a caller that must know which writes may have reached Jira (a bulk slice that can be killed at any
+ * line) records the item there, and nothing it recorded was left unsent by a wait.
+ */
+export function beforeEachRequest<T>(hook: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  return requestHooks.run(hook, fn);
+}
 
 /** Time kept free at the end of an invocation: a wait that would eat into it is handed back instead. */
 export const WAIT_SAFETY_MARGIN_MS = 5_000;
@@ -102,6 +114,7 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
     const wait = pacer.reserve(installation, family, options.operation, maxWait());
     if (wait > 0) await sleep(wait);
     let response: APIResponse;
+    await requestHooks.getStore()?.();
     try {
       response = await send();
     } catch (err) {
