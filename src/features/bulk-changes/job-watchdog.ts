@@ -15,6 +15,7 @@
  * and can be retried. Each round is claimed with a create-only key, so two watchdogs resume once.
  */
 import { kvs } from '@forge/kvs';
+import { isKeyConflict } from '../../store/kvs-conflict';
 import { JOB_CHUNK, type JobHeader, type JobStore } from './job-store';
 import { queueJobsInProgress, repushSlices, requestCancel, isCancelled, writersActive } from './bulk-runner';
 
@@ -51,17 +52,12 @@ export function finalOf(jobId: string): Promise<JobFinal | undefined> {
   return kvs.get<JobFinal>(finalKey(jobId));
 }
 
-function isConflict(err: unknown): boolean {
-  const e = err as { code?: string; responseDetails?: { status?: number } };
-  return e.code === 'KEY_ALREADY_EXISTS' || e.responseDetails?.status === 409 || /EXISTS|CONFLICT/.test(e.code ?? '');
-}
-
 async function claim(key: string): Promise<boolean> {
   try {
     await kvs.set(key, true, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 7, unit: 'DAYS' } });
     return true;
   } catch (err) {
-    if (isConflict(err)) return false;
+    if (isKeyConflict(err)) return false;
     throw err;
   }
 }
@@ -105,7 +101,7 @@ export async function watchJob(
     try {
       await kvs.set(finalKey(header.jobId), ended, { keyPolicy: 'FAIL_IF_EXISTS' });
     } catch (err) {
-      if (!isConflict(err)) throw err;
+      if (!isKeyConflict(err)) throw err;
     }
     // Any delivery still to come (a late redelivery) reads this flag before it writes.
     await requestCancel(header.jobId);

@@ -88,7 +88,6 @@ async function keysWith<T>(prefix: string): Promise<Array<{ key: string; value: 
   return out;
 }
 
-
 export interface HealthRunStore {
   lastSummary(): Promise<HealthRun | undefined>;
   putSummary(run: HealthRun): Promise<void>;
@@ -203,7 +202,7 @@ export const healthRunStore: HealthRunStore = {
       });
       return true;
     } catch (err) {
-      if (isConflict(err)) return false;
+      if (isKeyConflict(err)) return false;
       throw err;
     }
   },
