@@ -51,7 +51,7 @@ describe('bounded credential history', () => {
   afterAll(() => site.close());
 
   it('takes an expiry as the date picker sends it and refuses any other spelling, changing nothing', async () => {
-    const account = people()[1]?.accountId as string;
+    const account = people()[9]?.accountId as string;
     await register(account);
     const day = new Date(Date.now() + 17 * DAY).toISOString().slice(0, 10);
     for (const typed of [day.split('-').reverse().join('/'), '20 Dec 2026', '2026-02-31', '2026-12-20 10:00']) {
