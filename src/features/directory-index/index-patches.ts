@@ -14,6 +14,7 @@
  * that finds the lock held retries with jittered back-off.
  */
 import type { IndexManifest, IndexRow } from './directory-store';
+import { redactEmails } from '../../store/redact';
 
 export type TypeCode = 'a' | 'p' | 'c';
 export const TYPE_CODE: Record<string, TypeCode> = { atlassian: 'a', app: 'p', customer: 'c' };
@@ -115,10 +116,10 @@ export function mergeChange(
     if (!profileNewer && !productsNewer) return undefined;
     const next: PatchRecord = current
       ? { ...current }
-      : { v: 0, pv: 0, n: change.displayName, t: change.type, a: change.active ? 1 : 0, p: [] };
+      : { v: 0, pv: 0, n: redactEmails(change.displayName), t: change.type, a: change.active ? 1 : 0, p: [] };
     if (profileNewer) {
       next.v = change.at;
-      next.n = change.displayName;
+      next.n = redactEmails(change.displayName);
       next.t = change.type;
       next.a = change.active ? 1 : 0;
       if (change.emailHash) next.h = change.emailHash;
@@ -137,7 +138,7 @@ export function mergeChange(
     if (current?.d) return undefined;
     const next: PatchRecord = current
       ? { ...current }
-      : { v: 0, pv: 0, n: change.displayName ?? 'Former user', t: 'a', a: 0, p: [] };
+      : { v: 0, pv: 0, n: change.displayName ? redactEmails(change.displayName) : 'Former user', t: 'a', a: 0, p: [] };
     // Deletion is final: no older observation may bring the account back, whatever its time.
     next.d = 1;
     next.a = 0;
@@ -145,7 +146,7 @@ export function mergeChange(
     next.pv = Math.max(change.at, next.pv);
     next.p = [];
     next.g = [];
-    if (change.displayName && !current) next.n = change.displayName;
+    if (change.displayName && !current) next.n = redactEmails(change.displayName);
     return next;
   }
   if (!current || current.d || change.at <= current.pv) return undefined;
