@@ -19,6 +19,10 @@ const POOL_TTL = { value: 2, unit: 'HOURS' as const };
 const kvsPoolStore: PoolViewStore = {
   load: async () => (await kvs.get<PoolView>(POOL_KEY)) ?? undefined,
   save: async (_installation, view) => {
+    // Only background work keeps the record: every Jira answer carries the pool's own figure (people's
+    // spending included), so background learns it from its next answer anyway, and an interactive call,
+    // above all one the app then refuses, leaves KVS untouched.
+    if (backgroundPriority() === undefined) return;
     await kvs.set(POOL_KEY, view, { ttl: POOL_TTL });
   },
 };
