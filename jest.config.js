@@ -8,4 +8,8 @@ module.exports = {
   },
   // Packaging with Forge's bundlers (the browser and bundle suites) can take minutes on a busy 2-core machine.
   testTimeout: 300000,
+  // Two workers on CI's two cores: many suites wait on simulated latency and queue delays, not on the CPU.
+  maxWorkers: 2,
+  // A suite that leaves a handle open (a server, a timer) must not keep CI waiting after the last test.
+  forceExit: true,
 };
