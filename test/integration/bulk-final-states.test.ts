@@ -253,9 +253,7 @@ describe('bulk jobs and health runs always end', () => {
     expect(viewA.counts.already + viewB.counts.already).toBe(200 - twice.length);
   });
 
-  // Skipped, not passing: on main at 17:45 it ran past its 300 s limit (the health-run watchdog is not yet
-  // proven to end or resume a run in time); issue 19 stays open for it.
-  it.skip('a health-check slice that uses up its retries: the watchdog resumes it, the run finishes and Check now starts a new run', async () => {
+  it('a health-check slice that uses up its retries: the watchdog resumes it, the run finishes and Check now starts a new run', async () => {
     const team = [...state().groups.values()].find((g) => g.name === 'team-data');
     await registerFunctionalLoad(site, {
       admin: ADMIN,
@@ -292,9 +290,7 @@ describe('bulk jobs and health runs always end', () => {
     await site.queue.idle();
   });
 
-  // Skipped, not passing: on main at 17:45 it ran past its 300 s limit (the health-run watchdog is not yet
-  // proven to end or resume a run in time); issue 19 stays open for it.
-  it.skip('a health-check slice that keeps failing: the watchdog ends the run (its accounts "could not be checked", the reason in the audit entry) and frees the lock', async () => {
+  it('a health-check slice that keeps failing: the watchdog ends the run (its accounts "could not be checked", the reason in the audit entry) and frees the lock', async () => {
     kvsFault = (path, body) => path.endsWith('/set') && /:done:000001"/.test(JSON.stringify(body));
     process.env.HEALTH_WATCHDOG_STALE_MS = '0';
     const started = await ok(invokeAs<Envelope<HealthCheckProgress>>(site, ADMIN, 'runHealthCheck', {}));
