@@ -10,8 +10,22 @@ export { NAMED_USERS };
 
 export const SMALL_SITE: LocalSiteOptions = { seed: { users: 300, groups: 20, serviceDesks: 3 } };
 
+/**
+ * Jira's hourly points pool in the simulator runs on the real clock (it resets at the top of each UTC hour),
+ * and the points governor paces background work along that hour. Tests compress hours of administration
+ * into seconds, so on the published 65,000-point pool what a test sees would depend on where in the hour it
+ * runs. A test site therefore gets a pool no test exhausts, unless the test sets `rateLimits.pointsPerHour`
+ * itself (the suites about the pool and the governor do) or asks for a Tier-2 pool sized by the site.
+ */
+export const TEST_POOL_POINTS_PER_HOUR = 100_000_000;
+
+/** Starts a local site for a test (see TEST_POOL_POINTS_PER_HOUR for its points pool). */
 export async function startTestSite(options: LocalSiteOptions = SMALL_SITE): Promise<LocalSite> {
-  return startLocalSite(options);
+  const limits = options.rateLimits ?? {};
+  const sizedByTest = limits.pointsPerHour !== undefined || limits.tier === 2;
+  return startLocalSite(
+    sizedByTest ? options : { ...options, rateLimits: { ...limits, pointsPerHour: TEST_POOL_POINTS_PER_HOUR } },
+  );
 }
 
 /** Invokes a resolver as a user and returns the envelope. */
