@@ -53,6 +53,7 @@ interface Job {
   kind: Kind;
   work: Work;
   next: number;
+  queuedAt: number;
 }
 interface Installation {
   site: Site;
@@ -75,6 +76,8 @@ interface TierResult {
   backgroundDeniedByQuota: number;
   maxHoursToFreshIndex: number;
   newSitesFresh: string;
+  /** Reconciliations (deferrable) finished of those started, and the slowest finished one's hours. */
+  reconciliations: { started: number; finished: number; slowestHours: number };
   poolUsedShare: number;
   peakHourInteractivePoints: number;
   lowestShareSeenByPeople: number;
@@ -154,8 +157,10 @@ async function simulate(tier: 1 | 2): Promise<TierResult> {
   }
   triggers.sort((x, y) => x.at - y.at);
 
+  const reconciles = { started: 0, finished: 0, slowestHours: 0 };
   const enqueue = (inst: Installation, kind: Kind, work: Work) => {
-    inst.jobs.push({ kind, work, next: 0 });
+    inst.jobs.push({ kind, work, next: 0, queuedAt: now });
+    if (kind === 'reconcile') reconciles.started += 1;
     inst.wakeAt = Math.min(inst.wakeAt || now, now);
   };
   const pointsBySite = new Map<number, { bg: number; people: number }>();
@@ -230,6 +235,10 @@ async function simulate(tier: 1 | 2): Promise<TierResult> {
         if (job.next >= job.work.length) {
           inst.jobs.shift();
           if (job.kind === 'build') inst.freshAt = now;
+          if (job.kind === 'reconcile') {
+            reconciles.finished += 1;
+            reconciles.slowestHours = Math.max(reconciles.slowestHours, round1((now - job.queuedAt) / HOUR));
+          }
         }
       }
     }
@@ -259,6 +268,7 @@ async function simulate(tier: 1 | 2): Promise<TierResult> {
     backgroundHeldByReserve: result.held,
     backgroundDeniedByQuota: result.deniedBg,
     maxHoursToFreshIndex: round1(Math.max(0, ...fleet.map(hoursToFresh))),
+    reconciliations: reconciles,
     newSitesFresh: `${newOnes.filter((i) => i.freshAt !== undefined).length}/${newOnes.length}`,
     poolUsedShare: round3(day0Used / day0Quota),
     peakHourInteractivePoints: Math.max(0, ...hourlyPeople.values()),
@@ -296,6 +306,7 @@ function table(r: TierResult): string {
     `people: ${fmt(r.interactiveActions)} actions, ${r.interactiveDeniedByQuota} refused for the pool; busiest hour ${fmt(r.peakHourInteractivePoints)} points; lowest pool share a person met ${(r.lowestShareSeenByPeople * 100).toFixed(1)} %`,
     `background: ${fmt(r.backgroundRequests)} requests, ${fmt(r.backgroundHeldByReserve)} holds at the reserve (waits on the queue), ${r.backgroundDeniedByQuota} refused for the pool; lowest pool share after a background request ${(r.lowestShareLeftByBackground * 100).toFixed(1)} %`,
     `pool used on day 1: ${(r.poolUsedShare * 100).toFixed(1)} %; sites installed today fresh by the end: ${r.newSitesFresh}, slowest ${r.maxHoursToFreshIndex} h`,
+    `reconciliations (deferrable, they go after first builds, bulk jobs and health checks): ${r.reconciliations.finished} of ${r.reconciliations.started} started finished within the two days, slowest ${r.reconciliations.slowestHours} h`,
   ];
   return lines.join('\n');
 }
@@ -313,8 +324,9 @@ const MODEL = [
   'items), daily health checks, the work itself (lists of requests priced by the published model; no Jira, no KVS,',
   'no queue: a held consumer waits its `delaySeconds` on the simulated clock, 3 background requests a second).',
   "Freshness model (coordinated with the index work): an installed site's index is kept fresh by Jira's user",
-  'events (patched within seconds, no points) and reconciled by a crawl weekly at Tier 1 (deferrable) and daily at',
-  'Tier 2; a site installed during the day is fresh once its first build is done (urgent).',
+  'events (patched within seconds, no points) and reconciled by a crawl weekly at Tier 1 and daily at Tier 2',
+  "(deferrable: the governor's line for it is 20 % above normal work's, so it goes after first builds, bulk jobs",
+  'and health checks); a site installed during the day is fresh once its first build (normal priority) is done.',
 ].join('\n');
 
 async function main(): Promise<void> {
@@ -330,12 +342,14 @@ async function main(): Promise<void> {
     backgroundHeldByReserve: t1.backgroundHeldByReserve,
     maxHoursToFreshIndex: t1.maxHoursToFreshIndex,
     poolUsedShare: t1.poolUsedShare,
+    reconciliationsFinished: `${t1.reconciliations.finished}/${t1.reconciliations.started}`,
     tier2: {
       interactiveDeniedByQuota: t2.interactiveDeniedByQuota,
       backgroundDeniedByQuota: t2.backgroundDeniedByQuota,
       backgroundHeldByReserve: t2.backgroundHeldByReserve,
       maxHoursToFreshIndex: t2.maxHoursToFreshIndex,
       poolUsedShare: t2.poolUsedShare,
+      reconciliationsFinished: `${t2.reconciliations.finished}/${t2.reconciliations.started}`,
     },
   };
   const json = JSON.stringify(summary);

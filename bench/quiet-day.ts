@@ -29,7 +29,6 @@ async function main(): Promise<void> {
     const res = (await site.host.invoke(key, {}, ADMIN)) as Envelope<unknown>;
     if (!res.ok) throw new Error(`${key}: ${res.error.message}`);
   };
-  process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR = '0';
   site.sim.rateLimiter.configure({ pointsPerHour: 0 });
   const crawl = async () => {
     site.sim.meter.reset();

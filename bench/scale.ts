@@ -59,10 +59,9 @@ async function benchSize(
     if (!res.ok) throw new Error(`${key}: ${res.error.message}`);
     return res.data;
   };
-  // The crawl: unpaced (same points as paced), without latency and with the pool unenforced (an unpaced
-  // crawl of a large site spends more than an hour's pool), so the bench stays short. Its points are
+  // The crawl: without latency and with the pool unenforced (a crawl of a large site spends more than an
+  // hour's pool, and the governor would hold it until the reset), so the bench stays short. Its points are
   // Jira's, read from the simulator's meter (the app's own count is its estimate).
-  process.env.DIRECTORY_CRAWL_POINTS_PER_HOUR = '0';
   site.sim.rateLimiter.configure({ pointsPerHour: 0 });
   site.sim.meter.reset();
   await invoke('refreshSiteSummary');

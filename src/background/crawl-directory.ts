@@ -17,6 +17,7 @@ import * as users from '../jira/users';
 import { crawlSlice, type CrawlJira } from '../features/directory-index/directory-index';
 import { admitBackground, asDeferrable } from '../jira/transport/background';
 import { pushCrawlStep } from '../features/directory-index/crawl-queue';
+import { crawlPriority } from '../features/directory-index/reconcile-cadence';
 import { directoryStore } from '../features/directory-index/directory-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
 import { auditStore } from '../features/audit/audit-store';
@@ -53,7 +54,7 @@ export async function crawlDirectory(event: AsyncEvent<{ step?: number }>): Prom
   const state = await directoryStore.crawl();
   if (!state || state.phase === 'done' || event.body.step !== state.step) return;
   // A reconciliation is routine (deferrable): it yields the pool to people and to other sites' first builds.
-  const deferrable = /reconciliation/.test(state.reason);
+  const deferrable = crawlPriority(state.reason) === 'deferrable';
   const admission = await admitBackground(deferrable ? 'deferrable' : 'normal');
   if (!admission.admitted) {
     await waitForJira(event.body.step, admission.delaySeconds);

@@ -94,6 +94,8 @@ describe('one Tier-1 pool, two installations: background work stops at the reser
 
     await siteA.queue.idle();
     expect(crawl()?.phase).toBe('done');
+    // The tier the policy header named is kept (no TTL) for the reconciliation's cadence on quiet days.
+    expect(siteA.kvs.peek('governor:tier')).toBe(1);
     // The crawl's requests (asApp); the administrator's call reads hidden emails asApp too, during the call.
     const appRequests = siteA.sim.meter.requests.filter(
       (r) => r.principal === 'app' && !(r.at >= interactiveFrom && r.at <= interactiveAt),

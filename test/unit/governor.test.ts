@@ -169,6 +169,25 @@ describe('the governor', () => {
     expect((await g.admitBackground('site', 'deferrable')).admitted).toBe(false);
   });
 
+  it('deferrable work follows a line 20 % above normal work at every moment, so it goes after it', async () => {
+    // Right after the reset normal work may take its 20 % head start at once; deferrable work has none.
+    const fresh = view(64_000, 65000, T0 + 3_600_000); // 98 %
+    expect(decide(fresh, T0, 0.4).admitted).toBe(true);
+    expect(decide(fresh, T0, 0.4, 0, 0.2)).toMatchObject({ admitted: false });
+    // Half the hour left: normal line 50 %, deferrable 70 %. At 65 % deferrable work waits until its line has
+    // fallen to 65 % (300 s); normal work spending along its own line keeps the pool below it.
+    const half = view(42_250, 65000, T0 + 1_800_000);
+    expect(threshold(half, T0, 0.4, 0.2)).toBeCloseTo(0.7);
+    expect(decide(half, T0, 0.4).admitted).toBe(true);
+    expect(decide(half, T0, 0.4, 0, 0.2)).toMatchObject({ admitted: false, delaySeconds: 300 });
+    // At the window's end it keeps reserve + 20 % and then waits for the reset.
+    expect(decide(view(39_001, 65000, T0 + 60_000), T0, 0.4, 0, 0.2).admitted).toBe(true);
+    expect(decide(view(38_999, 65000, T0 + 60_000), T0, 0.4, 0, 0.2)).toMatchObject({
+      admitted: false,
+      waitMs: 60_000,
+    });
+  });
+
   it('a quota 429 (Retry-After) holds background work until then; a burst 429 does not', async () => {
     const store = sharedStore();
     const g = new Governor({ store, now: () => T0, random: () => 0 });

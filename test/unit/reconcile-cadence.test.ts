@@ -1,9 +1,9 @@
 import type { IndexManifest } from '../../src/features/directory-index/directory-store';
 import {
   PATCHES_RECONCILE_CHARS,
+  crawlPriority,
   poolTier,
   reconcileDue,
-  setPoolTierSource,
 } from '../../src/features/directory-index/reconcile-cadence';
 
 /** The reconciliation's cadence follows the pool: weekly on Tier 1, daily on Tier 2, sooner when patches pile up. */
@@ -30,9 +30,36 @@ describe('reconciliation cadence', () => {
     expect(reconcileDue(manifest, asOf + DAY, 1, PATCHES_RECONCILE_CHARS)).toMatch(/many changes/);
   });
 
-  it('reads the tier from whatever source the governor points it at', async () => {
-    expect(await poolTier()).toBe(1);
-    setPoolTierSource(async () => 2);
-    expect(await poolTier()).toBe(2);
+  it('a reconciliation goes after other work (deferrable); a first build or a refresh does not', () => {
+    const routine = [
+      reconcileDue(manifest, asOf + 7 * DAY, 1, 0),
+      reconcileDue(manifest, asOf + DAY, 2, 0),
+      reconcileDue(manifest, asOf + DAY, 1, PATCHES_RECONCILE_CHARS),
+    ];
+    for (const reason of routine) expect(crawlPriority(reason ?? '')).toBe('deferrable');
+    expect(crawlPriority(reconcileDue(undefined, asOf, 1, 0) ?? '')).toBe('normal');
+    expect(crawlPriority('first page open')).toBe('normal');
+    expect(crawlPriority('refresh by 5b10a2844c20165700ede21g')).toBe('normal');
+  });
+
+  it("takes the tier the governor learnt from Jira's policy header; the Forge variable overrides it", async () => {
+    const saved = process.env.DIRECTORY_POOL_TIER;
+    try {
+      delete process.env.DIRECTORY_POOL_TIER;
+      expect(await poolTier(async () => 2)).toBe(2);
+      expect(await poolTier(async () => 1)).toBe(1);
+      // Nothing seen yet: Tier 1, the shared pool.
+      expect(await poolTier(async () => undefined)).toBe(1);
+      process.env.DIRECTORY_POOL_TIER = '1';
+      expect(await poolTier(async () => 2)).toBe(1);
+      process.env.DIRECTORY_POOL_TIER = '2';
+      expect(await poolTier(async () => 1)).toBe(2);
+      // Anything else is no override.
+      process.env.DIRECTORY_POOL_TIER = 'three';
+      expect(await poolTier(async () => 2)).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env.DIRECTORY_POOL_TIER;
+      else process.env.DIRECTORY_POOL_TIER = saved;
+    }
   });
 });

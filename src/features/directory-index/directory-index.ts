@@ -92,8 +92,6 @@ export async function startCrawl(
     usersSeen: 0,
     requests: 0,
     points: 0,
-    hourStart: now,
-    hourPoints: 0,
   };
   await store.saveCrawl(fresh);
   return fresh;
@@ -102,7 +100,6 @@ export async function startCrawl(
 function charge(state: CrawlState, requests: number, objects: number): void {
   state.requests += requests;
   state.points += requests + objects;
-  state.hourPoints += requests + objects;
 }
 
 async function crawlUsersUnit(deps: CrawlDeps, state: CrawlState, hash: (e: string) => string): Promise<void> {
@@ -405,10 +402,6 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
     return { state, delaySeconds, done: false };
   };
   for (;;) {
-    if (now() - state.hourStart >= 3_600_000) {
-      state.hourStart = now();
-      state.hourPoints = 0;
-    }
     if (state.phase === 'finalize' && remainingMs() < FINALIZE_NEEDS_MS) break;
     if (remainingMs() < SLICE_RESERVE_MS) break;
     if (state.phase === 'users') await crawlUsersUnit(deps, state, hash);

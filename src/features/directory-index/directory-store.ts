@@ -68,9 +68,6 @@ export interface CrawlState {
   usersSeen: number;
   requests: number;
   points: number;
-  /** Pacing: points spent in the current hour window and when it began. */
-  hourStart: number;
-  hourPoints: number;
   error?: string;
 }
 

@@ -7,10 +7,12 @@
  * has its own pool (at least 65,000 an hour, up to 500,000), so daily. Sooner when the patches have grown
  * large (a big bulk job, a busy week): the crawl folds them into a new generation.
  *
- * The tier is read through `poolTier()`: until the points governor reads it from the `RateLimit-Policy`
- * header's name ("global-app-quota" = Tier 1, "tenant-app-quota" = Tier 2), it is the Forge variable
- * `DIRECTORY_POOL_TIER` (1 or 2), else 1. The governor points it elsewhere with `setPoolTierSource`.
+ * The tier is the points governor's (`knownPoolTier()`): the name of the pool in Jira's `RateLimit-Policy`
+ * header ("global-app-quota" = Tier 1, "tenant-app-quota" = Tier 2) as background work last saw it. The
+ * Forge variable `DIRECTORY_POOL_TIER` (1 or 2), when set, overrides it (an administrator who wants a Tier 2
+ * site reconciled weekly, say); with neither, Tier 1, the cautious choice (the shared pool).
  */
+import { knownPoolTier } from '../../jira/transport/background';
 import type { IndexManifest } from './directory-store';
 
 export type PoolTier = 1 | 2;
@@ -22,16 +24,21 @@ export const PATCHES_RECONCILE_CHARS = 1_500_000;
 /** The daily trigger may fire a little early or late: a crawl this close to due counts as due. */
 const SLACK_MS = 2 * 3_600_000;
 
-let tierSource: () => Promise<PoolTier> = async () => (process.env.DIRECTORY_POOL_TIER === '2' ? 2 : 1);
-
-/** The pool's tier, from whatever source is set (the governor's, once it lands). */
-export function poolTier(): Promise<PoolTier> {
-  return tierSource();
+/** The pool's tier: the Forge variable `DIRECTORY_POOL_TIER` if set to 1 or 2, else the governor's, else 1. */
+export async function poolTier(known: () => Promise<PoolTier | undefined> = () => knownPoolTier()): Promise<PoolTier> {
+  const override = process.env.DIRECTORY_POOL_TIER?.trim();
+  if (override === '1' || override === '2') return override === '2' ? 2 : 1;
+  return (await known()) ?? 1;
 }
 
-/** Points the tier lookup somewhere else (the governor: the policy header's name). */
-export function setPoolTierSource(source: () => Promise<PoolTier>): void {
-  tierSource = source;
+/**
+ * The governor's priority of a crawl started for `reason`: a routine reconciliation (any reason
+ * `reconcileDue` gives for an existing index) is deferrable — events and the app's own changes keep the
+ * index fresh meanwhile, so it goes after other work and other sites' first builds; a first build or a
+ * person's refresh is normal (someone waits for it).
+ */
+export function crawlPriority(reason: string): 'normal' | 'deferrable' {
+  return /reconciliation/.test(reason) ? 'deferrable' : 'normal';
 }
 
 /** Why a reconciliation is due now, or undefined when it is not. */

@@ -15,6 +15,14 @@ import { Governor, RESERVE_SHARE, type Admission, type PoolView, type PoolViewSt
 export const POOL_KEY = 'governor:pool';
 /** The record outlives no window by much: two hours, renewed by every write. */
 const POOL_TTL = { value: 2, unit: 'HOURS' as const };
+/**
+ * The pool's tier as the policy header last named it, kept without a TTL: the pool record expires two hours
+ * after the last background answer, but the daily reconciliation trigger (reconcile-cadence.ts) still needs
+ * to know the tier on a quiet day. Written by background work when the tier it sees differs from what this
+ * container last wrote (once per container, or when Atlassian moves the app to another tier).
+ */
+export const TIER_KEY = 'governor:tier';
+let tierWritten: 1 | 2 | undefined;
 
 const kvsPoolStore: PoolViewStore = {
   load: async () => (await kvs.get<PoolView>(POOL_KEY)) ?? undefined,
@@ -24,6 +32,10 @@ const kvsPoolStore: PoolViewStore = {
     // above all one the app then refuses, leaves KVS untouched.
     if (backgroundPriority() === undefined) return;
     await kvs.set(POOL_KEY, view, { ttl: POOL_TTL });
+    if (view.tier !== undefined && view.tier !== tierWritten) {
+      await kvs.set(TIER_KEY, view.tier);
+      tierWritten = view.tier;
+    }
   },
 };
 
@@ -73,7 +85,17 @@ export function admitBackground(
   return governor.admitBackground(installation, priority);
 }
 
-/** The pool's tier as Jira's `RateLimit-Policy` names it (1: global-app-quota, 2: tenant-app-quota), if seen. */
-export function knownPoolTier(installation: string = currentInstallation()): Promise<1 | 2 | undefined> {
-  return governor.knownTier(installation);
+/**
+ * The pool's tier as Jira's `RateLimit-Policy` names it (1: global-app-quota, 2: tenant-app-quota), if seen:
+ * this container's view, else the shared pool record, else the last tier background work recorded.
+ */
+export async function knownPoolTier(installation: string = currentInstallation()): Promise<1 | 2 | undefined> {
+  const seen = await governor.knownTier(installation);
+  if (seen) return seen;
+  try {
+    const recorded = await kvs.get<number>(TIER_KEY);
+    return recorded === 1 || recorded === 2 ? recorded : undefined;
+  } catch {
+    return undefined;
+  }
 }

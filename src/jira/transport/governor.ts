@@ -38,10 +38,15 @@ import {
 /** Share of the pool kept for people (see above). Forge variable `GOVERNOR_RESERVE_SHARE` overrides it. */
 export const RESERVE_SHARE = 0.4;
 /**
- * Deferrable background work (a routine reconciliation nobody waits for) keeps this much more for people
- * and for urgent background work (an initial index build, a bulk job someone started): installations
+ * Deferrable background work (a routine reconciliation nobody waits for) follows a line this much higher
+ * than normal work's, at every moment of the window, and keeps this much more at its end: installations
  * cannot talk to each other, so the shared pool's line is how an urgent build of one site goes before a
- * routine crawl of another.
+ * routine crawl of another. Normal work's line has the LINE_HEADSTART; deferrable work's has none, so
+ * while any normal background work of any installation is spending along its line, the pool's share stays
+ * below the deferrable line and routine crawls wait; they take only what normal work leaves (at most
+ * 1 − reserve − this share of a window). Equal lines (the old rule: the same line with 20 % more kept at
+ * the end) let a reconciliation of one 100k site take half the pool a new 100k site needed for its first
+ * build, which then took 30.7 h at Tier 1 in bench:fleet.
  */
 export const DEFERRABLE_EXTRA_SHARE = 0.2;
 /** How urgent background work is: `normal` (someone waits for it) or `deferrable`. */
@@ -114,28 +119,37 @@ export function mergeViews(a: PoolView | undefined, b: PoolView | undefined): Po
  * to (1 − reserve) of the pool at the window's end, so it is spread over the hour instead of taken in its
  * first minutes, people's own spending counts against the line, and at any moment people have the reserve
  * plus whatever the line has not yet given to background work. The line starts LINE_HEADSTART in, so work
- * held at the end of one window can go on as the next one opens.
+ * held at the end of one window can go on as the next one opens. `extra` lifts the whole line (deferrable
+ * work: DEFERRABLE_EXTRA_SHARE), never above the whole pool.
  */
-export function threshold(view: PoolView, now: number, reserve: number): number {
+export function threshold(view: PoolView, now: number, reserve: number, extra = 0): number {
   const windowMs = (view.windowSeconds ?? 3600) * 1000;
   const ahead = Math.min(Math.max((view.resetAt - now) / windowMs, 0), 1);
-  return Math.max(reserve, reserve + (1 - reserve) * ahead - LINE_HEADSTART);
+  return Math.min(1, Math.max(reserve, reserve + (1 - reserve) * ahead - LINE_HEADSTART) + extra);
 }
 
 /**
  * The reserve decision (pure): background work may spend while the pool's remaining share is above the
- * threshold (never below `reserve`); an unknown pool (no view yet, or its window has reset) admits, and
- * the first answer tells. A refusal says how long to wait: until the line reaches the pool's share, or,
- * at the reserve, until the reset (plus `wakeJitterMs`, so waiters do not all wake in the same second).
+ * threshold (never below `reserve` + `extra`); an unknown pool (no view yet, or its window has reset)
+ * admits, and the first answer tells. A refusal says how long to wait: until the line reaches the pool's
+ * share, or, at the floor, until the reset (plus `wakeJitterMs`, so waiters do not all wake in the same
+ * second).
  */
-export function decide(view: PoolView | undefined, now: number, reserve: number, wakeJitterMs = 0): Admission {
+export function decide(
+  view: PoolView | undefined,
+  now: number,
+  reserve: number,
+  wakeJitterMs = 0,
+  extra = 0,
+): Admission {
   if (!view || now >= view.resetAt) return { admitted: true, share: 1, ...(view ? { view } : {}) };
   const share = shareOf(view);
-  if (share > threshold(view, now, reserve)) return { admitted: true, share, view };
+  if (share > threshold(view, now, reserve, extra)) return { admitted: true, share, view };
   const windowMs = (view.windowSeconds ?? 3600) * 1000;
-  // The line falls to `share` when (resetAt − t) / window = (share − reserve + headstart) / (1 − reserve).
+  // The line falls to `share` when (resetAt − t) / window = (share − extra − reserve + headstart) / (1 − reserve).
+  const floor = reserve + extra;
   const lineMeets =
-    share > reserve ? view.resetAt - (windowMs * (share - reserve + LINE_HEADSTART)) / (1 - reserve) : Infinity;
+    share > floor ? view.resetAt - (windowMs * (share - floor + LINE_HEADSTART)) / (1 - reserve) : Infinity;
   const waitMs = Number.isFinite(lineMeets) ? Math.max(lineMeets - now, 1000) : view.resetAt - now + wakeJitterMs;
   const delaySeconds = Math.min(Math.max(Math.ceil(waitMs / 1000), 1), MAX_QUEUE_DELAY_SECONDS);
   return { admitted: false, share, waitMs, delaySeconds, resetAt: view.resetAt, view };
@@ -233,15 +247,15 @@ export class Governor {
   /**
    * May background work of `installation` spend points now? Reads the shared record when this container's
    * copy is older than REFRESH_MS. When not admitted, wait `delaySeconds` on the queue and ask again.
-   * Deferrable work keeps DEFERRABLE_EXTRA_SHARE more of the pool.
+   * Deferrable work follows a line DEFERRABLE_EXTRA_SHARE higher (it goes after normal work).
    */
   async admitBackground(installation: string, priority: Priority = 'normal'): Promise<Admission> {
     const h = this.entry(installation);
-    const reserve = priority === 'deferrable' ? Math.min(this.reserve + DEFERRABLE_EXTRA_SHARE, 0.9) : this.reserve;
+    const extra = priority === 'deferrable' ? Math.min(DEFERRABLE_EXTRA_SHARE, 0.9 - this.reserve) : 0;
     const t = this.now();
     if (t - h.syncedAt >= REFRESH_MS && (!h.view || t - h.view.observedAt >= REFRESH_MS))
       await this.sync(installation, h);
-    return decide(h.view, this.now(), reserve, this.random() * WAKE_SPREAD_MS);
+    return decide(h.view, this.now(), this.reserve, this.random() * WAKE_SPREAD_MS, extra);
   }
 
   /** The tier Jira's headers last named for this installation (memory, else the shared record), if any. */
