@@ -20,6 +20,7 @@ import type {
   ProvisionResult,
   ServiceDeskPage,
 } from './customers';
+import type { SaveSettingsPayload, SettingsView } from './settings';
 import type {
   CreateFunctionalPayload,
   CreateFunctionalResult,
@@ -52,6 +53,7 @@ export * from './people';
 export * from './changes';
 export * from './customers';
 export * from './functional';
+export * from './settings';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
@@ -109,6 +111,10 @@ export interface ResolverContract {
     payload: AuditQueryPayload;
     result: { csv: string; rows: number; truncated: boolean; nextCursor?: string };
   };
+  /** Who sees hidden emails, retention periods; what the caller may see and change. */
+  getSettings: { payload: Empty; result: SettingsView };
+  /** Site administrators only; audited. */
+  saveSettings: { payload: SaveSettingsPayload; result: SettingsView };
   listServiceDesks: { payload: { start?: number }; result: ServiceDeskPage };
   listDeskCustomers: { payload: DeskCustomersPayload; result: DeskCustomersPage };
   provisionCustomer: { payload: ProvisionCustomerPayload; result: ProvisionResult };
@@ -154,6 +160,8 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'previewBulkJob',
   'listAudit',
   'exportAuditCsv',
+  'getSettings',
+  'saveSettings',
   'listServiceDesks',
   'listDeskCustomers',
   'provisionCustomer',

@@ -28,8 +28,13 @@ export interface ListUsersPayload {
 export interface UserRow {
   accountId: string;
   displayName: string;
-  /** Shown even when profile visibility hides it (fetched asApp); absent when Jira has none. */
+  /**
+   * The email; one that profile visibility hides (fetched asApp) only for callers the hidden-email policy
+   * allows (site administrators by default). Absent when Jira has none or the caller may not see it.
+   */
   email?: string;
+  /** True when profile visibility hides this email and the caller may not see it. */
+  emailHidden?: boolean;
   accountType: string;
   active: boolean;
   /** Deleted from the site: known only from the directory index (Jira no longer returns the account). */

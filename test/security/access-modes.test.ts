@@ -30,6 +30,7 @@ const CACHED_READS: readonly ResolverKey[] = [
   'countGroupMembers',
   'previewBulkJob',
   'listAudit',
+  'getSettings',
   'listServiceDesks',
   'listDeskCustomers',
   'listRoles',

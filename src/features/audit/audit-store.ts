@@ -2,12 +2,15 @@
  * The audit log in KVS: one value per entry under `audit:<newest-first time>:<id>`, so a prefix query
  * lists newest first and no single value grows with the log. Emails are redacted before anything is
  * written. Entries of a bulk job use a key derived from the job and item, so an item that is retried
- * after a lost invocation overwrites its own entry instead of adding a second one.
+ * after a lost invocation overwrites its own entry instead of adding a second one. Each entry expires
+ * (KVS TTL) the audit retention period after it is written (store/settings.ts: 400 days by default);
+ * export the log as CSV (Audit tab) to keep it longer.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import { randomUUID } from 'node:crypto';
 import type { AuditEntryView } from '../../contract';
 import { redactEmails } from '../../store/redact';
+import { recentSettings, ttlDays } from '../../store/settings';
 
 export const AUDIT_PREFIX = 'audit:';
 const MAX_TIME = 9_999_999_999_999;
@@ -39,7 +42,7 @@ export const auditStore: AuditStore = {
     const id = stableId?.id ?? randomUUID();
     const keyTime = stableId?.at ?? at;
     const entry = clean({ ...input, id, at: at.toISOString() } as AuditEntryView);
-    await kvs.set(auditKey(keyTime, id), entry);
+    await kvs.set(auditKey(keyTime, id), entry, { ttl: ttlDays((await recentSettings()).auditRetentionDays) });
     return entry;
   },
   async page(cursor, limit) {

@@ -1,5 +1,6 @@
 /**
- * The audit log's resolver keys: read it (names looked up when read) and export it as CSV.
+ * The audit log's resolver keys: read it (names looked up when read) and export it as CSV; and the app's
+ * settings (hidden-email audience, retention), whose every change is audited.
  */
 import { jira } from '../../jira';
 import type { ResolverDefinitions } from '../../invocation/define';
@@ -7,6 +8,7 @@ import { asPayload, field } from '../../invocation/validate';
 import { exportAuditCsv, queryAudit } from './audit';
 import { nameAuditEntries, peopleNamed } from './audit-names';
 import { auditStore } from './audit-store';
+import { getSettings, saveSettings } from './settings';
 
 /** An item's or entry's result, as filters name it. */
 export const AUDIT_RESULTS = ['done', 'already', 'failed'] as const;
@@ -23,7 +25,19 @@ function auditQuery(raw: unknown) {
   };
 }
 
-export const auditResolvers: ResolverDefinitions<'listAudit' | 'exportAuditCsv'> = {
+export const auditResolvers: ResolverDefinitions<'listAudit' | 'exportAuditCsv' | 'getSettings' | 'saveSettings'> = {
+  getSettings: { access: 'cached', run: () => getSettings(jira) },
+  saveSettings: {
+    access: 'live',
+    run: ({ payload, accountId }) => {
+      const p = asPayload(payload);
+      return saveSettings(jira, auditStore, accountId, {
+        hiddenEmails: field.oneOf(p, 'hiddenEmails', ['site-admins', 'jira-admins'] as const),
+        auditRetentionDays: field.optionalInt(p, 'auditRetentionDays', 1, 100_000),
+        jobRetentionDays: field.optionalInt(p, 'jobRetentionDays', 1, 100_000),
+      });
+    },
+  },
   listAudit: {
     access: 'cached',
     run: async ({ payload }) => {

@@ -29,7 +29,7 @@ import type { JiraClient } from '../../jira';
 import { runActingAs } from '../../jira/acting-as';
 import { forgeProxyRefused, JiraApiError } from '../../jira/errors';
 import type { AuditStore } from '../audit/audit-store';
-import { JOB_CHUNK, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
+import { JOB_CHUNK, jobTtl, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
 import { membershipLanded, RateLimitedFailure, SITE_ADMIN_MESSAGE, type MembershipJira } from '../groups/membership';
@@ -185,7 +185,7 @@ export async function writersActive(jobId: string, total: number): Promise<numbe
 }
 
 export async function requestCancel(jobId: string): Promise<void> {
-  await kvs.set(cancelKey(jobId), true);
+  await kvs.set(cancelKey(jobId), true, await jobTtl());
 }
 
 export async function isCancelled(jobId: string): Promise<boolean> {
@@ -349,7 +349,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   const stopJob = async (reason: string): Promise<SliceResult> => {
     header.stopped = reason;
     delete header.waiting;
-    await kvs.set(flightKey(e), [...uncertain]);
+    await kvs.set(flightKey(e), [...uncertain], await jobTtl());
     await checkpoint();
     return { kind: 'finished' };
   };
@@ -363,7 +363,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   // Items whose request may have reached Jira in an earlier delivery, and have no outcome: read back first.
   const uncertain = new Set([...(inFlight ?? []), ...sent.flatMap((x) => x ?? [])].filter((i) => !outcomes[i]));
   // Kept before this delivery's workers overwrite their keys.
-  if (uncertain.size > 0 || (inFlight?.length ?? 0) > 0) await kvs.set(flightKey(e), [...uncertain]);
+  if (uncertain.size > 0 || (inFlight?.length ?? 0) > 0) await kvs.set(flightKey(e), [...uncertain], await jobTtl());
   let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
@@ -453,7 +453,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
         pre = undefined;
         pause = err.retryAfter ?? 1000;
       }
-      if (pre) await kvs.set(preKey(e), pre);
+      if (pre) await kvs.set(preKey(e), pre, await jobTtl());
     }
     const already = new Set(pre?.inTarget ?? []);
     const skip = todo.filter((i) => already.has(i));
@@ -505,7 +505,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
           // Each request's items are recorded as "sent" right before it leaves (after any pacing wait): a
           // delivery that takes over after a kill reads back exactly those, and sends what never left.
           const results = await beforeEachRequest(
-            () => kvs.set(workerKey(e, w), [...new Set([...mine, ...indices])]),
+            async () => kvs.set(workerKey(e, w), [...new Set([...mine, ...indices])], await jobTtl()),
             () => applyOne(indices),
           );
           mine.push(...indices);
@@ -543,7 +543,7 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     // Items left without an outcome (never started, or rate limited: not applied) stay for a continuation.
     cursor += batchIdx.length;
     // Items of an interrupted unit stay uncertain (their write may have been sent).
-    await kvs.set(flightKey(e), [...uncertain]);
+    await kvs.set(flightKey(e), [...uncertain], await jobTtl());
     slice.complete = outcomes.filter(Boolean).length >= items.length;
     retally(header);
     if (lost) return stopJob(lost);

@@ -3,11 +3,17 @@
  * (`job:<id>`), the items in chunks of 500 (`job:<id>:items:<n>`), their outcomes in matching chunks
  * (`job:<id>:out:<n>`), a newest-first index (`jobs:<time>:<id>`), and the Forge queue jobs its first events
  * went out in (`job:<id>:pushed`, for the watchdog). A checkpoint writes the outcome
- * chunk and the header in one transaction, so progress and outcomes never disagree.
+ * chunk and the header in one transaction, so progress and outcomes never disagree. Every key of a job, here
+ * and in the runner and watchdog, carries a TTL of the job retention period (default 90 days), renewed by
+ * each write: nothing is kept for good.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { BulkOperation, ItemOutcome } from '../../contract';
 import { redactDeep } from '../../store/redact';
+import { recentSettings, ttlDays } from '../../store/settings';
+
+/** Every key of a job expires (KVS TTL) the retention period after its last write (store/settings.ts). */
+export const jobTtl = async () => ({ ttl: ttlDays((await recentSettings()).jobRetentionDays) });
 
 export const JOB_CHUNK = 500;
 const MAX_TIME = 9_999_999_999_999;
@@ -79,11 +85,12 @@ export interface JobStore {
 
 export const jobStore: JobStore = {
   async create(header, items) {
+    const ttl = await jobTtl();
     for (let c = 0; c * JOB_CHUNK < items.length; c += 1) {
-      await kvs.set(itemsKey(header.jobId, c), items.slice(c * JOB_CHUNK, (c + 1) * JOB_CHUNK));
+      await kvs.set(itemsKey(header.jobId, c), items.slice(c * JOB_CHUNK, (c + 1) * JOB_CHUNK), ttl);
     }
-    await kvs.set(headerKey(header.jobId), redactDeep(header));
-    await kvs.set(indexKey(header.createdAt, header.jobId), header.jobId);
+    await kvs.set(headerKey(header.jobId), redactDeep(header), ttl);
+    await kvs.set(indexKey(header.createdAt, header.jobId), header.jobId, ttl);
   },
   header: (jobId) => kvs.get<JobHeader>(headerKey(jobId)),
   async items(jobId, chunk) {
@@ -94,14 +101,15 @@ export const jobStore: JobStore = {
   },
   async checkpoint(header, chunk, outcomes) {
     // Jira's reasons and group names can hold emails: nothing persisted may.
+    const ttl = await jobTtl();
     await kvs
       .transact()
-      .set(outKey(header.jobId, chunk), redactDeep(outcomes))
-      .set(headerKey(header.jobId), redactDeep(header))
+      .set(outKey(header.jobId, chunk), redactDeep(outcomes), undefined, ttl)
+      .set(headerKey(header.jobId), redactDeep(header), undefined, ttl)
       .execute();
   },
   pushed: (jobId) => kvs.get<Record<number, string>>(pushedKey(jobId)),
-  setPushed: (jobId, byChunk) => kvs.set(pushedKey(jobId), byChunk),
+  setPushed: async (jobId, byChunk) => kvs.set(pushedKey(jobId), byChunk, await jobTtl()),
   async remove(header) {
     // The header first: a job without one is "no such bulk change" to every reader and to the consumer.
     await kvs.delete(headerKey(header.jobId));

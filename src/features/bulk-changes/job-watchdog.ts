@@ -16,7 +16,7 @@
  */
 import { kvs } from '@forge/kvs';
 import { isKeyConflict } from '../../store/kvs-conflict';
-import { JOB_CHUNK, type JobHeader, type JobStore } from './job-store';
+import { JOB_CHUNK, jobTtl, type JobHeader, type JobStore } from './job-store';
 import { queueJobsInProgress, repushSlices, requestCancel, isCancelled, writersActive } from './bulk-runner';
 
 /** run-bulk-slice's timeoutSeconds (manifest.yml) plus a minute. */
@@ -99,7 +99,7 @@ export async function watchJob(
       at: new Date(now).toISOString(),
     };
     try {
-      await kvs.set(finalKey(header.jobId), ended, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await kvs.set(finalKey(header.jobId), ended, { keyPolicy: 'FAIL_IF_EXISTS', ...(await jobTtl()) });
     } catch (err) {
       if (!isKeyConflict(err)) throw err;
     }
@@ -113,7 +113,11 @@ export async function watchJob(
   // Pushed before the round is claimed: a push refused (queue busy) leaves the round for the next look.
   const q = await repushSlices(header, chunks);
   if (!(await claim(roundKey(header.jobId, header.processed, round)))) return 'resumed';
-  await kvs.set(watchKey(header.jobId), { round, at: new Date(now).toISOString(), processed: header.processed, q });
+  await kvs.set(
+    watchKey(header.jobId),
+    { round, at: new Date(now).toISOString(), processed: header.processed, q },
+    await jobTtl(),
+  );
   return 'resumed';
 }
 

@@ -21,6 +21,7 @@ import { looksLikeEmail } from '../../store/redact';
 import { AppFailure, invalidInput } from '../../invocation/app-error';
 import { READ_BACK_NOTE, writeWithReadBack } from '../../jira/read-back';
 import { searchAccountByEmail, withEmails, type EmailIndex } from '../people/directory';
+import type { HiddenEmailPolicy } from '../people/email-policy';
 
 export type CustomersJira = Pick<
   JiraClient,
@@ -85,10 +86,11 @@ export async function listDeskCustomers(
   deskId: string,
   query: string,
   start: number,
+  policy: HiddenEmailPolicy,
 ): Promise<DeskCustomersPage> {
   const desk = await requireDesk(jira, deskId);
   const page = await jira.listDeskCustomersPage(deskId, query, start, JSM_PAGE_MAX);
-  const rows = await withEmails(jira, await asUserRows(jira, page.items));
+  const rows = await withEmails(jira, await asUserRows(jira, page.items), policy);
   return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
 }
 

@@ -9,6 +9,7 @@ import { asPayload, field, type Payload } from '../../invocation/validate';
 import { auditStore } from '../audit/audit-store';
 import { emailIndex, recordCustomerCreated } from '../directory-index/resolvers';
 import { listDeskCustomers, listDesks, provisionCustomer } from './customers';
+import { hiddenEmailPolicy } from '../people/email-policy';
 
 const DESK_ID = /^[0-9]{1,18}$/;
 
@@ -33,6 +34,7 @@ export const customersResolvers: ResolverDefinitions<'listServiceDesks' | 'listD
         deskId(p),
         field.optionalString(p, 'query', 100) ?? '',
         field.optionalInt(p, 'start', 0, 10_000_000) ?? 0,
+        hiddenEmailPolicy(jira),
       );
     },
   },

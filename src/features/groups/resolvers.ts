@@ -11,6 +11,7 @@ import { auditStore } from '../audit/audit-store';
 import { recordAccountChange } from '../directory-index/directory-index';
 import { directoryStore } from '../directory-index/directory-store';
 import { withEmails } from '../people/directory';
+import { hiddenEmailPolicy } from '../people/email-policy';
 import { loadGroupAccess } from './group-access';
 import { changeMembership } from './membership';
 
@@ -98,7 +99,7 @@ export const groupsResolvers: ResolverDefinitions<
       if (!group) throw new AppFailure('NOT_FOUND', 'That group no longer exists.');
       return {
         group: access.describe(group),
-        members: await withEmails(jira, page.items),
+        members: await withEmails(jira, page.items, hiddenEmailPolicy(jira)),
         startAt,
         total: page.total ?? page.items.length,
         isLast: page.isLast,

@@ -17,6 +17,7 @@ import { looksLikeEmail } from '../../store/redact';
 import type { CrawlState, DirectoryStore, IndexManifest } from '../directory-index/directory-store';
 import { indexServes, pageFromIndex, searchIndexByName } from '../directory-index/directory-index';
 import { indexReadiness } from '../directory-index/readiness';
+import { type HiddenEmailPolicy, NOT_VISIBLE_EMAIL } from './email-policy';
 
 export type DirectoryJira = Pick<
   JiraClient,
@@ -101,11 +102,12 @@ function localPredicate(
     (!query || source === 'search' || matchesQuery(u, query));
 }
 
-function toRow(u: JiraUser, emails: Map<string, string>): UserRow {
+function toRow(u: JiraUser, emails: Map<string, string>, hidden: boolean): UserRow {
   return {
     accountId: u.accountId,
     displayName: u.displayName,
     email: emails.get(u.accountId) ?? u.emailAddress,
+    ...(hidden ? { emailHidden: true } : {}),
     accountType: u.accountType,
     active: u.active,
     avatarUrl: u.avatarUrls?.['48x48'] ?? u.avatarUrls?.['24x24'],
@@ -124,6 +126,7 @@ export async function searchAccountsByEmail(
   jira: Pick<JiraClient, 'searchUsersPage' | 'getEmailsBulk'>,
   emails: string[],
   concurrency = 4,
+  includeHidden = true,
 ): Promise<Map<string, JiraUser>> {
   const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
   const found = new Map<string, JiraUser>();
@@ -140,7 +143,8 @@ export async function searchAccountsByEmail(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, worker));
-  if (hidden.size > 0) {
+  // Someone who may not see hidden emails gets no confirmation of one (no guessing oracle).
+  if (hidden.size > 0 && includeHidden) {
     const set = new Set(wanted);
     for (const e of await jira.getEmailsBulk([...hidden.keys()])) {
       const email = e.email.toLowerCase();
@@ -159,11 +163,21 @@ export async function searchAccountByEmail(
   return (await searchAccountsByEmail(jira, [email])).get(email.trim().toLowerCase());
 }
 
-export async function withEmails(jira: Pick<JiraClient, 'getEmailsBulk'>, users: JiraUser[]): Promise<UserRow[]> {
+/**
+ * Rows with emails: Jira's own for visible ones; hidden ones (asApp lookup) only when the policy lets the
+ * caller see them, else the row says `emailHidden` and nothing is looked up.
+ */
+export async function withEmails(
+  jira: Pick<JiraClient, 'getEmailsBulk'>,
+  users: JiraUser[],
+  policy: HiddenEmailPolicy,
+): Promise<UserRow[]> {
   // Only rows whose email Jira hid need the asApp lookup; app accounts have none.
   const needing = users.filter((u) => u.accountType !== 'app' && !u.emailAddress).map((u) => u.accountId);
-  const emails = new Map((await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]));
-  return users.map((u) => toRow(u, emails));
+  const allowed = needing.length > 0 && (await policy.mayShowHidden());
+  const emails = new Map(allowed ? (await jira.getEmailsBulk(needing)).map((e) => [e.accountId, e.email]) : []);
+  const hidden = new Set(allowed ? [] : needing);
+  return users.map((u) => toRow(u, emails, hidden.has(u.accountId)));
 }
 
 /** The role's group ids, in the role's order. */
@@ -176,9 +190,14 @@ async function productGroups(jira: DirectoryJira, product: string): Promise<stri
 }
 
 /** Adds each row's functional and registered flags from the registry. */
-async function withRegistry(jira: DirectoryJira, users: JiraUser[], registry: FunctionalRegistry): Promise<UserRow[]> {
+async function withRegistry(
+  jira: DirectoryJira,
+  users: JiraUser[],
+  registry: FunctionalRegistry,
+  policy: HiddenEmailPolicy,
+): Promise<UserRow[]> {
   const [rows, functional] = await Promise.all([
-    withEmails(jira, users),
+    withEmails(jira, users, policy),
     registry.registered(users.map((u) => u.accountId)),
   ]);
   return rows.map((r) => ({
@@ -201,6 +220,7 @@ async function listFromIndex(
   cursor: string | undefined,
   pageSize: number,
   registry: FunctionalRegistry,
+  policy: HiddenEmailPolicy,
 ): Promise<UserPage> {
   const position = decodeCursor(cursor, isCursor) ?? { s: 'index', o: 0 };
   if (position.s !== 'index') throw invalidInput('The filters changed; start from the first page.');
@@ -218,7 +238,7 @@ async function listFromIndex(
         (filters.accountType === undefined || u.accountType === filters.accountType),
     );
   return {
-    users: await withRegistry(jira, found, registry),
+    users: await withRegistry(jira, found, registry, policy),
     nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'index', o: page.next.o, p: page.next.p }),
     searchCapReached: false,
     scanned: page.scanned,
@@ -241,10 +261,12 @@ async function dormantPage(
   offset: number,
   pageSize: number,
   registry: FunctionalRegistry,
+  policy: HiddenEmailPolicy,
   emailIndex?: EmailIndex,
 ): Promise<{ users: UserRow[]; next?: number; scanned: number }> {
   let people;
-  if (looksLikeEmail(query)) {
+  const byEmail = looksLikeEmail(query);
+  if (byEmail) {
     const id = (await emailIndex?.lookup([query.toLowerCase()]))?.get(query.toLowerCase());
     people = {
       people: id ? [{ accountId: id, displayName: '', accountType: 'atlassian' as const, deleted: false }] : [],
@@ -254,8 +276,16 @@ async function dormantPage(
   const ids = people.people.map((p) => p.accountId);
   const fresh = ids.length > 0 ? (await jira.getUsersBulkPage(ids, 0)).items : [];
   const byId = new Map(fresh.map((u) => [u.accountId, u]));
-  const inactive = fresh.filter((u) => !u.active && (!filters.accountType || u.accountType === filters.accountType));
-  const rows = await withRegistry(jira, inactive, registry);
+  // Found by a typed email whose owner hides it: shown only to someone who may see hidden emails, so a
+  // guessed address confirms nothing (it answers what an unknown one answers: no row).
+  const hidesFromCaller = byEmail && fresh.some((u) => u.emailAddress === undefined) && !(await policy.mayShowHidden());
+  const inactive = fresh.filter(
+    (u) =>
+      !u.active &&
+      (!filters.accountType || u.accountType === filters.accountType) &&
+      !(hidesFromCaller && u.emailAddress === undefined && u.accountType !== 'app'),
+  );
+  const rows = await withRegistry(jira, inactive, registry, policy);
   const deleted: UserRow[] = people.people
     .filter(
       (p) => !byId.has(p.accountId) && p.displayName && (!filters.accountType || p.accountType === filters.accountType),
@@ -284,6 +314,7 @@ export interface IndexStatus {
 export async function listUsers(
   jira: DirectoryJira,
   payload: ListUsersPayload,
+  policy: HiddenEmailPolicy,
   registry: FunctionalRegistry = NO_REGISTRY,
   store?: DirectoryStore,
   emailIndex?: EmailIndex,
@@ -301,7 +332,7 @@ export async function listUsers(
   if (filters.groupId && filters.product) throw invalidInput('Filter by a group or by a product, not both at once.');
   const manifest = store ? await store.manifest() : undefined;
   if (store && manifest && indexServes(filters, query))
-    return listFromIndex(jira, store, manifest, filters, payload.cursor, pageSize, registry);
+    return listFromIndex(jira, store, manifest, filters, payload.cursor, pageSize, registry, policy);
   const source: Source = filters.groupId
     ? 'group'
     : filters.product
@@ -317,7 +348,18 @@ export async function listUsers(
 
   // Name search, past Jira's active matches: inactive and deleted people from the index.
   if (cursor.s === 'dormant' && store && manifest && query) {
-    const page = await dormantPage(jira, store, manifest, query, filters, cursor.o, pageSize, registry, emailIndex);
+    const page = await dormantPage(
+      jira,
+      store,
+      manifest,
+      query,
+      filters,
+      cursor.o,
+      pageSize,
+      registry,
+      policy,
+      emailIndex,
+    );
     return {
       users: page.users,
       nextCursor: page.next === undefined ? undefined : encodeCursor({ s: 'dormant', o: page.next }),
@@ -327,7 +369,13 @@ export async function listUsers(
     };
   }
 
-  const keep = localPredicate(filters, query, source, filters.functional ? await registry.all() : new Set());
+  const local = localPredicate(filters, query, source, filters.functional ? await registry.all() : new Set());
+  // Jira's user search matches hidden emails too: for someone who may not see them, a hit whose email is
+  // hidden counts only if its name matches, so a guessed address confirms nothing.
+  const nameOnly = source === 'search' && query && !(await policy.mayShowHidden()) ? query : undefined;
+  const keep = (u: JiraUser) =>
+    local(u) &&
+    (!nameOnly || u.emailAddress !== undefined || matchesQuery({ ...u, emailAddress: undefined }, nameOnly));
   const found: JiraUser[] = [];
   let scanned = 0;
   let offset = cursor.o;
@@ -407,7 +455,7 @@ export async function listUsers(
       break;
     }
   }
-  const users = await withRegistry(jira, found, registry);
+  const users = await withRegistry(jira, found, registry, policy);
   const searched = (cursor.n ?? 0) + scanned;
   // Jira's active matches are done: go on with inactive and deleted people from the index (this page's
   // room first, one KVS read and one user/bulk request).
@@ -424,6 +472,7 @@ export async function listUsers(
         0,
         pageSize - users.length,
         registry,
+        policy,
         emailIndex,
       );
       const shown = new Set(users.map((u) => u.accountId));
@@ -475,9 +524,13 @@ export async function listUsers(
   };
 }
 
-export async function getUserDetails(jira: DirectoryJira, accountId: string): Promise<UserDetails> {
+export async function getUserDetails(
+  jira: DirectoryJira,
+  accountId: string,
+  policy: HiddenEmailPolicy,
+): Promise<UserDetails> {
   const user = await jira.getUser(accountId);
-  const [row] = await withEmails(jira, [user]);
+  const [row] = await withEmails(jira, [user], policy);
   return {
     ...(row as UserRow),
     timeZone: user.timeZone,
@@ -506,6 +559,7 @@ async function resolveEmails(
   jira: DirectoryJira,
   emails: string[],
   index: EmailIndex | undefined,
+  seesHidden: boolean,
 ): Promise<Map<string, ResolvedIdentifier>> {
   const out = new Map<string, ResolvedIdentifier>();
   const byLower = new Map(emails.map((e) => [e.toLowerCase(), e]));
@@ -515,16 +569,23 @@ async function resolveEmails(
     // Current emails (to confirm each hit) and names, both 100 a request, fetched side by side.
     const current = new Map<string, string>();
     const names = new Map<string, string>();
+    const hiddenIds = new Set<string>();
     await Promise.all([
       jira.getEmailsBulk(ids).then((rows) => rows.forEach((e) => current.set(e.accountId, e.email.toLowerCase()))),
       (async () => {
         for (let i = 0; i < ids.length; i += USER_BULK_PAGE) {
           const page = await jira.getUsersBulkPage(ids.slice(i, i + USER_BULK_PAGE), 0);
-          for (const u of page.items) names.set(u.accountId, u.displayName);
+          for (const u of page.items) {
+            names.set(u.accountId, u.displayName);
+            if (u.emailAddress === undefined) hiddenIds.add(u.accountId);
+          }
         }
       })(),
     ]);
-    const confirmed = [...indexed].filter(([email, id]) => current.get(id) === email);
+    // A hit whose email its owner hides is confirmed only to someone who may see hidden emails.
+    const confirmed = [...indexed].filter(
+      ([email, id]) => current.get(id) === email && (seesHidden || !hiddenIds.has(id)),
+    );
     for (const [email, accountId] of confirmed) {
       const input = byLower.get(email) as string;
       if (names.has(accountId)) out.set(input, { input, accountId, displayName: names.get(accountId), how: 'email' });
@@ -535,6 +596,8 @@ async function resolveEmails(
       for (const [email, u] of await searchAccountsByEmail(
         jira,
         misses.map(([e]) => e),
+        4,
+        seesHidden,
       )) {
         const input = byLower.get(email) as string;
         out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
@@ -553,7 +616,7 @@ async function resolveEmails(
       problem: `Not looked up yet: until the directory index is ready, ${SEARCH_EMAILS_MAX} emails are looked up at a time (${now.length} of ${byLower.size} this time). Look up the next ones to go on.`,
     });
   }
-  for (const [email, u] of await searchAccountsByEmail(jira, now)) {
+  for (const [email, u] of await searchAccountsByEmail(jira, now, 4, seesHidden)) {
     const input = byLower.get(email) as string;
     out.set(input, { input, accountId: u.accountId, displayName: u.displayName, how: 'email' });
   }
@@ -561,8 +624,9 @@ async function resolveEmails(
     if (!out.has(input))
       out.set(input, {
         input,
-        problem:
-          'No active account has this email. Active people only until the directory index is ready: inactive and deleted ones are found then.',
+        problem: seesHidden
+          ? 'No active account has this email. Active people only until the directory index is ready: inactive and deleted ones are found then.'
+          : NOT_VISIBLE_EMAIL,
       });
   return out;
 }
@@ -606,11 +670,13 @@ export const MAX_IDENTIFIERS = 2000;
 /**
  * Resolves pasted emails, account ids and legacy usernames/keys. Account ids are checked in bulk
  * (`user/bulk`), legacy names through `user/bulk/migration`, and emails against the site's users with the
- * asApp email lookup (so hidden emails resolve too); the rest say why they could not be resolved.
+ * asApp email lookup (hidden emails resolve only for callers the hidden-email policy allows; for anyone else
+ * a hidden one answers what an unknown email answers); the rest say why they could not be resolved.
  */
 export async function resolveIdentifiers(
   jira: DirectoryJira,
   text: string,
+  policy: HiddenEmailPolicy,
   emailIndex?: EmailIndex,
 ): Promise<ResolvedIdentifier[]> {
   const inputs = pastedIdentifiers(text);
@@ -644,8 +710,9 @@ export async function resolveIdentifiers(
       }
     }
   }
+  const seesHidden = emails.length > 0 && (await policy.mayShowHidden());
   if (emails.length > 0) {
-    const found = await resolveEmails(jira, emails, emailIndex);
+    const found = await resolveEmails(jira, emails, emailIndex, seesHidden);
     for (const [input, r] of found) out.set(input, r);
     // Emails are case-insensitive: another spelling of a looked-up address gets the same answer.
     const byLower = new Map([...found].map(([input, r]) => [input.toLowerCase(), r]));
@@ -659,7 +726,9 @@ export async function resolveIdentifiers(
       out.get(input) ?? {
         input,
         problem: looksLikeEmail(input)
-          ? 'No account has this email.'
+          ? seesHidden
+            ? 'No account has this email.'
+            : NOT_VISIBLE_EMAIL
           : ids.includes(input)
             ? 'No user has this account ID.'
             : 'Not an email or account ID, and no user has this legacy username or key.',

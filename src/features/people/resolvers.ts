@@ -11,6 +11,7 @@ import { directoryStore } from '../directory-index/directory-store';
 import { emailIndex } from '../directory-index/resolvers';
 import { type FunctionalRegistry, getUserDetails, listUsers, resolveIdentifiers } from './directory';
 import { deleteUser, resetColumns } from './user-actions';
+import { hiddenEmailPolicy } from './email-policy';
 import { auditStore } from '../audit/audit-store';
 
 const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
@@ -44,6 +45,7 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
             cursor: field.optionalString(p, 'cursor', 500),
             pageSize: field.optionalInt(p, 'pageSize', 1, 100),
           },
+          hiddenEmailPolicy(jira),
           registry,
           directoryStore,
           emailIndex,
@@ -52,11 +54,17 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
     },
     getUserDetails: {
       access: 'cached',
-      run: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload))),
+      run: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload)), hiddenEmailPolicy(jira)),
     },
     resolveIdentifiers: {
       access: 'cached',
-      run: ({ payload }) => resolveIdentifiers(jira, field.string(asPayload(payload), 'text', 100_000), emailIndex),
+      run: ({ payload }) =>
+        resolveIdentifiers(
+          jira,
+          field.string(asPayload(payload), 'text', 100_000),
+          hiddenEmailPolicy(jira),
+          emailIndex,
+        ),
     },
     resetUserColumns: {
       access: 'live',
