@@ -2,7 +2,8 @@
  * `npm run bench`: measures what the app costs on the local site, in Jira requests, points and wall time:
  * a page of 50 search results with emails, a full user listing, the site summary, and a bulk job of
  * 1,000 adds (throughput, invocations, longest invocation), and the daily health check of 500 registered
- * functional accounts. Prints one line per figure.
+ * functional accounts; and the KVS bytes 10,000 audit entries and 1,000 bulk jobs take (all with a TTL).
+ * Prints one line per figure.
  */
 import type { BulkJobView, Envelope, UserPage } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
@@ -12,6 +13,7 @@ import { startLocalSite } from '../local/local-site';
 import { runBulkBench } from './bulk';
 import { runHealthBench } from './health';
 import { runScaleBench } from './scale';
+import { runRetentionBench } from './retention';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
@@ -85,8 +87,9 @@ async function main(): Promise<void> {
 
 // The paced bulk bench (1,000 adds under a 10/s burst limit): bench/bulk.ts; the 10,000-account health
 // check with KVS latency: bench/health.ts; the scale bench (2k, 20k, 100k users under a realistic
-// profile): bench/scale.ts.
+// profile): bench/scale.ts; KVS bytes per 10,000 audit entries and per 1,000 jobs: bench/retention.ts.
 void main()
+  .then(() => runRetentionBench())
   .then(() => runBulkBench())
   .then(() => runHealthBench())
   .then(() => runScaleBench());
