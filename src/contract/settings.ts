@@ -1,6 +1,6 @@
 /**
- * The app's settings (Audit tab → Settings): who sees emails that profile visibility hides, and how long
- * audit entries and bulk-job records are kept before KVS expires them.
+ * The app's settings (resolver keys getSettings and saveSettings; no page shows them yet): who sees emails
+ * that profile visibility hides, and how long audit entries and bulk-job records are kept before KVS expires them.
  */
 
 /** Who may see an email that the person's profile visibility hides. */

@@ -113,7 +113,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
               </SectionMessage>
             ) : null}
             {action.error ? <ErrorBanner error={action.error} /> : null}
-            <Text>{`Email: ${user.email ?? '—'}`}</Text>
+            <Text>{`Email: ${user.email ?? (user.emailHidden ? 'hidden by the person’s profile visibility' : '—')}`}</Text>
             <Text>{`Account: ${accountTypeLabel(user.accountType)}, ${user.active ? 'active' : 'inactive'} · Time zone: ${user.timeZone ?? '—'} · Locale: ${user.locale ?? '—'}`}</Text>
             <Label labelFor="user-account-id">Account ID</Label>
             <Inline space="space.100" alignBlock="center">
