@@ -1,5 +1,6 @@
 import type {
   AuditEntryView,
+  DeskCustomersPage,
   Envelope,
   GroupMembersPage,
   ResolvedIdentifier,
@@ -124,6 +125,22 @@ describe('hidden emails: who sees what', () => {
     expect(await ids(JIRA_ADMIN, inactive(false).email)).toEqual([]);
     // An email its owner shows is no secret: found for both.
     expect(await ids(JIRA_ADMIN, inactive(true).email)).toContain(inactive(true).accountId);
+  });
+
+  it('a desk customer whose email is hidden is not found by that email for a Jira administrator', async () => {
+    const desk = [...site.sim.state.serviceDesks.values()][0] as { id: string; customers: Set<string> };
+    const customer = site.sim.state.users.get([...desk.customers][0] as string) as {
+      accountId: string;
+      email: string;
+      emailVisible: boolean;
+    };
+    customer.emailVisible = false;
+    const ids = async (as: string) =>
+      (
+        await ok(call<DeskCustomersPage>(as, 'listDeskCustomers', { deskId: desk.id, query: customer.email }))
+      ).customers.map((c) => c.accountId);
+    expect(await ids(SITE_ADMIN)).toContain(customer.accountId);
+    expect(await ids(JIRA_ADMIN)).toEqual([]);
   });
 
   it('only a site administrator can widen it, audited; then Jira administrators see hidden emails, until narrowed again', async () => {

@@ -20,7 +20,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { looksLikeEmail } from '../../store/redact';
 import { AppFailure, invalidInput } from '../../invocation/app-error';
 import { READ_BACK_NOTE, writeWithReadBack } from '../../jira/read-back';
-import { searchAccountByEmail, withEmails, type EmailIndex } from '../people/directory';
+import { matchesQuery, searchAccountByEmail, withEmails, type EmailIndex } from '../people/directory';
 import type { HiddenEmailPolicy } from '../people/email-policy';
 
 export type CustomersJira = Pick<
@@ -90,7 +90,15 @@ export async function listDeskCustomers(
 ): Promise<DeskCustomersPage> {
   const desk = await requireDesk(jira, deskId);
   const page = await jira.listDeskCustomersPage(deskId, query, start, JSM_PAGE_MAX);
-  const rows = await withEmails(jira, await asUserRows(jira, page.items), policy);
+  // JSM's customer filter matches emails the owner hides too: for someone who may not see them, such a hit
+  // counts only if its name matches, so a guessed address confirms nothing (as in the user search).
+  const nameOnly = query.trim() && !(await policy.mayShowHidden()) ? query.trim() : undefined;
+  const items = nameOnly
+    ? page.items.filter(
+        (u) => u.emailAddress !== undefined || matchesQuery({ ...u, emailAddress: undefined }, nameOnly),
+      )
+    : page.items;
+  const rows = await withEmails(jira, await asUserRows(jira, items), policy);
   return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
 }
 

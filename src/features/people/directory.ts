@@ -71,7 +71,8 @@ const isCursor = (x: unknown): x is Cursor =>
   ((x as Cursor).t === undefined ||
     (Array.isArray((x as Cursor).t) && ((x as Cursor).t as unknown[]).every(Number.isInteger)));
 
-function matchesQuery(u: JiraUser, query: string): boolean {
+/** Whether a user's name (or visible email) starts with, or has a word starting with, the query. */
+export function matchesQuery(u: Pick<JiraUser, 'displayName' | 'emailAddress'>, query: string): boolean {
   const q = query.toLowerCase();
   const name = u.displayName.toLowerCase();
   return (
