@@ -36,6 +36,17 @@ export async function runHealthBench(): Promise<void> {
       `${kvsCalls} KVS calls, ${jiraRequests} Jira requests (${site.sim.meter.points()} points) ` +
       `(summary says ${last?.jiraRequests}), ${last?.findings} findings, ${last?.failed} failed`,
   );
+  console.info(
+    JSON.stringify({
+      accounts: last?.accounts,
+      seconds: Math.round(ms / 100) / 10,
+      kvsCalls,
+      jiraRequests,
+      jiraPoints: site.sim.meter.points(),
+      findings: last?.findings,
+      failed: last?.failed,
+    }),
+  );
   await site.close();
 }
 

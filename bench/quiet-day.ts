@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (state.phase !== 'done') throw new Error('crawl did not finish');
     return meter();
   };
-  await crawl(); // the first build
+  const build = await crawl(); // the first build
   const reconcile = await crawl();
 
   // A quiet day's changes made in Atlassian Administration, each a user event the runtime delivers to the app's trigger.
@@ -91,8 +91,12 @@ async function main(): Promise<void> {
   console.info(
     JSON.stringify({
       users: USERS,
+      buildRequests: build.requests,
+      buildPoints: build.points,
+      reconcileRequests: reconcile.requests,
       reconcilePoints: reconcile.points,
       eventsPoints: events.points,
+      eventsRequests: events.requests,
       events: EVENTS,
       triggerPoints: trigger.points,
       quietDayPoints: Math.round(day),
