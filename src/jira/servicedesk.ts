@@ -51,7 +51,7 @@ export async function getServiceDesk(deskId: string): Promise<JiraServiceDesk> {
   );
 }
 
-/** asUser. A page of a desk's customers, optionally filtered by name or email. Experimental. Scope: manage:servicedesk-customer. */
+/** asUser (or the administrator a bulk job acts as). A page of a desk's customers, optionally filtered by name or email. Experimental. Scope: manage:servicedesk-customer. */
 export async function listDeskCustomersPage(
   deskId: string,
   query: string,
@@ -61,7 +61,7 @@ export async function listDeskCustomersPage(
   const body = await execute<{ values: JsmUser[]; isLastPage: boolean }>(
     () =>
       api
-        .asUser()
+        .asUser(actingAs())
         .requestJira(
           route`/rest/servicedeskapi/servicedesk/${deskId}/customer?query=${query}&start=${start}&limit=${limit}`,
           {

@@ -5,6 +5,8 @@ import type {
   ProvisionResult,
   ServiceDeskPage,
   AuditPage,
+  BulkItemsPage,
+  BulkPreview,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
@@ -16,6 +18,11 @@ describe('Jira Service Management customers through the resolvers', () => {
   const call = <T>(key: string, payload: unknown = {}, as: string = ADMIN) =>
     invokeAs<Envelope<T>>(site, as, key, payload);
   const desk = (key: string) => [...site.sim.state.serviceDesks.values()].find((d) => d.projectKey === key);
+  /** The job once the queue has nothing left to deliver. */
+  const settled = async (job: BulkJobView) => {
+    await site.queue.idle();
+    return ok(call<BulkJobView>('getBulkJob', { jobId: job.jobId }));
+  };
   beforeAll(async () => {
     site = await startTestSite({ seed: { users: 600, groups: 12, serviceDesks: 3 } });
   });
@@ -116,7 +123,7 @@ describe('Jira Service Management customers through the resolvers', () => {
     let job = await ok(
       call<BulkJobView>('createBulkJob', { operation: 'add-customers-to-desk', accountIds: ids, deskId: hrs?.id }),
     );
-    while (job.status !== 'done') job = await ok(call<BulkJobView>('runBulkJob', { jobId: job.jobId }));
+    job = await settled(job);
     expect(job.counts).toEqual({ done: 120, already: 0, failed: 1 });
     expect(job.failures[0]).toMatchObject({
       accountId: '712020:no-such-account',
@@ -138,7 +145,7 @@ describe('Jira Service Management customers through the resolvers', () => {
         deskId: hrs?.id,
       }),
     );
-    while (job.status !== 'done') job = await ok(call<BulkJobView>('runBulkJob', { jobId: job.jobId }));
+    job = await settled(job);
     expect(job.counts.done).toBe(10);
     for (const id of leaving) {
       expect(hrs?.customers.has(id)).toBe(false);
@@ -153,11 +160,57 @@ describe('Jira Service Management customers through the resolvers', () => {
         deskId: fac?.id,
       }),
     );
-    while (job.status !== 'done') job = await ok(call<BulkJobView>('runBulkJob', { jobId: job.jobId }));
+    job = await settled(job);
     expect(job.counts.failed).toBe(2);
     expect(job.failures[0]?.message).toMatch(/closed access/);
     for (const id of onFac) expect(fac?.customers.has(id)).toBe(true);
   });
+
+  it.each([
+    // The desk's customer list is read up front (1 page; 6 items allow 1) …
+    ['a desk read up front', 'FAC', 5],
+    // … or, too large for 2 items (1 page of 50 allowed), each batch searches its people on the desk.
+    ['a desk searched person by person', 'HRS', 1],
+  ])(
+    'bulk add records a person already on the desk as "already so" in preview, result, counts and audit (%s)',
+    async (_label, key, fresh) => {
+      const target = desk(key);
+      if (!target) throw new Error(`no desk ${key}`);
+      const people = [...site.sim.state.users.values()].filter((u) => u.accountType !== 'app' && u.active);
+      if (fresh === 1) for (const u of people.slice(400, 470)) target.customers.add(u.accountId);
+      expect(target.customers.size > 50).toBe(fresh === 1);
+      const on = site.sim.state.users.get([...target.customers].at(-1) as string);
+      const newcomers = people.filter((u) => !target.customers.has(u.accountId)).slice(-fresh);
+      const ids = [on?.accountId as string, ...newcomers.map((u) => u.accountId)];
+      const payload = { operation: 'add-customers-to-desk', accountIds: ids, deskId: target.id };
+
+      const preview = await ok(call<BulkPreview>('previewBulkJob', payload));
+      expect(preview.alreadySo.map((r) => r.accountId)).toEqual([on?.accountId]);
+      expect(preview.willChange).toBe(fresh);
+
+      site.sim.meter.reset();
+      const job = await settled(await ok(call<BulkJobView>('createBulkJob', payload)));
+      // Read up front: one page of the desk's customers. Searched: that page (not the last), then one
+      // search per person.
+      const reads = site.sim.meter.requests.filter((r) => r.method === 'GET' && r.endpoint.endsWith('/customer'));
+      expect(reads).toHaveLength(fresh === 1 ? 3 : 1);
+      expect(job.counts).toEqual({ done: fresh, already: 1, failed: 0 });
+      const already = await ok(call<BulkItemsPage>('listBulkJobItems', { jobId: job.jobId, outcome: 'already' }));
+      expect(already.items).toEqual([expect.objectContaining({ accountId: on?.accountId, outcome: 'already' })]);
+      for (const u of newcomers) expect(target.customers.has(u.accountId)).toBe(true);
+
+      const audit = await ok(call<AuditPage>('listAudit', { action: 'servicedesk.customer.add', pageSize: 200 }));
+      const mine = audit.entries.filter((e) => e.jobId === job.jobId);
+      expect(mine).toHaveLength(ids.length);
+      expect(mine.find((e) => e.targetId === on?.accountId)).toMatchObject({
+        result: 'already',
+        detail: 'Already a customer of this desk.',
+      });
+      expect(mine.filter((e) => e.result === 'done').map((e) => e.targetId)).toEqual(
+        expect.arrayContaining(newcomers.map((u) => u.accountId)),
+      );
+    },
+  );
 
   it('audits every customer change', async () => {
     const audit = await ok(call<AuditPage>('listAudit', { pageSize: 200 }));

@@ -37,6 +37,7 @@ import { MEMBERSHIP_READ_BACK_NOTE } from '../../jira/read-back';
 import type { AccountChange } from '../directory-index/index-patches';
 import { isKeyConflict } from '../../store/kvs-conflict';
 import { beforeEachRequest } from '../../jira/transport/executor';
+import { customersAmong, deskCustomersWithin } from './desk-state';
 
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
@@ -73,14 +74,16 @@ interface Lease {
 export interface RunnerDeps {
   jira: BulkJira &
     MembershipJira &
-    Pick<JiraClient, 'listGroupMembersPage'> & {
+    Pick<JiraClient, 'listGroupMembersPage' | 'listDeskCustomersPage'> & {
       getMyGlobalPermissions(keys: Array<'ADMINISTER' | 'SYSTEM_ADMIN'>): Promise<Record<string, boolean>>;
       /** asApp: the creator's account as Jira has it (deleted ones are missing), for a stop reason in words. */
       getUsersBulkPage(
         accountIds: string[],
         startAt: number,
         identity: 'user' | 'app',
-      ): Promise<{ items: Array<{ accountId: string; active?: boolean }> }>;
+      ): Promise<{
+        items: Array<{ accountId: string; active?: boolean; displayName?: string; emailAddress?: string }>;
+      }>;
     };
   jobs: JobStore;
   audit: AuditStore;
@@ -244,10 +247,19 @@ async function readPreState(
   op: 'add' | 'remove',
   items: JobItem[],
   todo: number[],
+  desk: boolean,
 ): Promise<PreState> {
   const wanted = (isMember: boolean) => isMember === (op === 'add');
   const users = new Set(todo.map((i) => (items[i] as JobItem).a));
   const groups = new Set(todo.map((i) => (items[i] as JobItem).g));
+  if (desk) {
+    // A desk job has one desk; beyond the budget each batch searches its own people (applyToDesk).
+    const deskId = (items[todo[0] as number] as JobItem).g;
+    const budget = Math.max(1, Math.floor(todo.length * PRE_STATE_MAX_SHARE));
+    const customers = await deskCustomersWithin(jira, deskId, budget);
+    if (!customers) return { known: false, inTarget: [] };
+    return { known: true, inTarget: todo.filter((i) => wanted(customers.has((items[i] as JobItem).a))) };
+  }
   if (users.size === 1) {
     const ids = await jira.getUserGroupIds([...users][0] as string);
     return { known: true, inTarget: todo.filter((i) => wanted(ids.has((items[i] as JobItem).g))) };
@@ -339,6 +351,22 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       : header.operation === 'add-users-to-group' || header.operation === 'add-user-to-groups'
         ? 'add'
         : undefined;
+  const deskOp =
+    header.operation === 'add-customers-to-desk'
+      ? 'add'
+      : header.operation === 'remove-customers-from-desk'
+        ? 'remove'
+        : undefined;
+  /** Operations whose items may already be so: read before the slice writes, recorded "already so" unsent. */
+  const stateOp = membershipOp ?? deskOp;
+  const alreadyMessage =
+    deskOp === 'add'
+      ? 'Already a customer of this desk.'
+      : deskOp === 'remove'
+        ? 'Already not a customer of this desk.'
+        : membershipOp === 'add'
+          ? 'Already a member.'
+          : 'Already not a member.';
   const slice = (header.slices ??= {})[e.chunk] ?? { done: 0, already: 0, failed: 0, complete: false, gen: 0 };
   if ((e.gen ?? 0) < (slice.gen ?? 0) || header.stopped) return { kind: 'finished' };
   header.slices[e.chunk] = slice;
@@ -367,6 +395,8 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   let todo = items.map((_, i) => i).filter((i) => !outcomes[i]);
   let pause: number | undefined;
   let stop = false;
+  /** A desk job whose desk was too large to read up front: each batch searches its people (applyToDesk). */
+  let deskUnknown = false;
   // Membership: 50 items per batch (few pauses between batches; rights and cancel read before each).
   const batchSize = spec.batch > 1 ? spec.batch : 50;
 
@@ -424,8 +454,32 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     }
   };
 
+  /**
+   * A desk batch when the desk was too large to read up front: its people are searched on the desk first,
+   * and those already so are recorded as such, unsent. Items whose request may have left in an earlier
+   * delivery are not searched (this job may have put them there): they are sent again, as before.
+   */
+  const applyToDesk = async (indices: number[]): Promise<ChangeResult[]> => {
+    const batch = indices.map((i) => items[i] as JobItem);
+    const deskId = (batch[0] as JobItem).g;
+    const fresh = (k: number) => !uncertain.has(indices[k] as number);
+    const onDesk = await customersAmong(
+      deps.jira,
+      deskId,
+      batch.filter((_, k) => fresh(k)).map((item) => item.a),
+    );
+    const isAlready = (item: JobItem, k: number) => fresh(k) && onDesk.has(item.a) === (deskOp === 'add');
+    const send = batch.filter((item, k) => !isAlready(item, k));
+    const sent = send.length > 0 ? await spec.apply(deps.jira, send) : [];
+    let next = 0;
+    return batch.map((item, k) =>
+      isAlready(item, k) ? { outcome: 'already', message: alreadyMessage } : (sent[next++] as ChangeResult),
+    );
+  };
+
   /** One item (or one JSM batch): an in-flight one from a lost delivery is read back first. */
   const applyOne = async (indices: number[]): Promise<ChangeResult[]> => {
+    if (deskOp && deskUnknown) return applyToDesk(indices);
     const batch = indices.map((i) => items[i] as JobItem);
     if (membershipOp && indices.length === 1 && uncertain.has(indices[0] as number)) {
       const item = batch[0] as JobItem;
@@ -441,13 +495,16 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     return results;
   };
 
-  // Membership: what was already so before this slice wrote anything is recorded as such, unsent.
-  if (membershipOp && pause === undefined) {
+  // Membership and desks: what was already so before this slice wrote anything is recorded as such, unsent.
+  if (stateOp && pause === undefined) {
     let pre = await kvs.get<PreState>(preKey(e));
     if (!pre) {
       const untouched = todo.length === items.length && uncertain.size === 0;
       try {
-        pre = untouched ? await readPreState(deps.jira, membershipOp, items, todo) : { known: false, inTarget: [] };
+        pre =
+          untouched && todo.length > 0
+            ? await readPreState(deps.jira, stateOp, items, todo, deskOp !== undefined)
+            : { known: false, inTarget: [] };
       } catch (err) {
         if (!(err instanceof JiraApiError) || err.status !== 429) throw err;
         pre = undefined;
@@ -455,13 +512,13 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       }
       if (pre) await kvs.set(preKey(e), pre, await jobTtl());
     }
+    deskUnknown = pre?.known === false;
     const already = new Set(pre?.inTarget ?? []);
     const skip = todo.filter((i) => already.has(i));
     if (skip.length > 0) {
-      const message = membershipOp === 'add' ? 'Already a member.' : 'Already not a member.';
       await record(
         skip,
-        skip.map(() => ({ outcome: 'already', message })),
+        skip.map(() => ({ outcome: 'already', message: alreadyMessage })),
       );
       todo = todo.filter((i) => !already.has(i));
       slice.complete = outcomes.filter(Boolean).length >= items.length;
