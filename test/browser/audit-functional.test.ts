@@ -131,7 +131,9 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     // Edit: another functional account as owner is warned about; a person is saved.
     const otherFunc = func[1];
     if (!otherFunc) throw new Error('seed has one _Func_ account only');
-    await page.getByTestId(`functional-edit-${target.accountId}`).click();
+    await page.getByTestId(`functional-open-${target.accountId}`).click();
+    await page.getByTestId('account-details').waitFor({ timeout: 20_000 });
+    await page.getByTestId('account-edit').click();
     await page.getByTestId('functional-edit').waitFor();
     await choose('user-picker-functional-edit-owner', otherFunc.displayName, otherFunc.displayName);
     expect(await page.getByTestId('functional-edit-owner-warning').first().innerText({ timeout: 20_000 })).toMatch(
@@ -142,13 +144,12 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     await page.getByTestId('functional-edit-save').click();
     await page.getByText(`Saved ${target.displayName}.`).waitFor({ timeout: 20_000 });
     await page
-      .getByRole('row')
-      .filter({ hasText: target.displayName })
-      .filter({ hasText: newOwner.displayName })
+      .getByTestId('account-details')
+      .filter({ hasText: `Owner: ${newOwner.displayName}` })
       .waitFor();
 
     // Unregister, confirmed; the Jira account stays and the prompt offers it again.
-    await page.getByTestId(`functional-unregister-${target.accountId}`).click();
+    await page.getByTestId('account-unregister').click();
     await page.getByTestId('functional-unregister-confirm').click();
     await page
       .getByText(`Unregistered ${target.displayName}. The Jira account is unchanged.`)

@@ -66,9 +66,17 @@ describe('browser host in Chromium', () => {
     await page.getByTestId('health-check-now').click({ timeout: 20_000 });
     await page.getByTestId('last-check').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('last-check').innerText()).toMatch(/0 accounts, 0 findings/);
-    await page.getByTestId('role-name').waitFor();
-    await page.getByTestId('enrol-purpose').waitFor();
     await page.screenshot({ path: 'test-results/functional.png' });
+    // Adding an account and roles are views of their own; going back puts focus on the button that left.
+    await page.getByTestId('functional-show-roles').click();
+    await page.getByTestId('role-name').waitFor();
+    await page.getByTestId('back-to-registry').click();
+    await page.getByTestId('functional-show-add').click();
+    await page.getByTestId('enrol-purpose').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('back-to-registry');
+    await page.getByTestId('back-to-registry').click();
+    await page.getByTestId('functional-show-add').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('functional-show-add');
     expect(pageErrors).toEqual([]);
   });
 

@@ -47,7 +47,9 @@ describe('functional account flows in the UI Kit page', () => {
 
   it('leads with creating the account in Atlassian Administration, then registering it here', async () => {
     await page.tab(3);
-    expect(await page.text('enrol-steps')).toContain(`Reports_Func_${SITE_ID}`);
+    await page.click('functional-show-add');
+    // The site's id comes with the product context, a moment after the view opens.
+    await page.text('enrol-steps', (t) => t.includes(`Reports_Func_${SITE_ID}`));
     expect(await page.text('enrol-steps')).toContain('Atlassian Administration');
     expect((await page.one('enrol-submit')).children.map((c) => JSON.stringify(c)).join('')).toContain('Register');
     await page.pick('enrol-mode', {
@@ -64,10 +66,19 @@ describe('functional account flows in the UI Kit page', () => {
 
   it('defines a role, creates an account from it and registers another', async () => {
     await page.tab(3);
+    await page.click('back-to-registry');
+    // Roles are a view of their own; after a save the form is empty and its name field holds focus.
+    await page.click('functional-show-roles');
+    expect((await page.one('back-to-registry')).props.autoFocus).toBe(true);
     await page.type('role-name', 'Reporting bots');
     await pickGroup('role-group-picker', 'team-data');
     await page.click('role-add-group');
     await page.click('role-save');
+    expect(await page.text('role-notice')).toBe('Saved the role Reporting bots.');
+    expect((await page.one('role-name')).props.autoFocus).toBe(true);
+    await page.click('back-to-registry');
+    expect((await page.one('functional-show-roles')).props.autoFocus).toBe(true);
+    await page.click('functional-show-add');
     await page.options('enrol-role', (o) => o.some((x) => x.label === 'Reporting bots'));
 
     await page.pick('enrol-mode', {
@@ -105,18 +116,39 @@ describe('functional account flows in the UI Kit page', () => {
     expect(await page.text('enrol-result', (t) => t.startsWith('Registered'))).toBe(
       `Registered Backup_Func_${SITE_ID}.`,
     );
+    // The result holds focus (the emptied form's button is disabled), and goes when the form is edited again.
+    const open = await page.one('enrol-open');
+    expect(open.props.autoFocus).toBe(true);
+    await page.type('enrol-purpose', 'x');
+    await bridge.waitFor((doc) => (findAll(doc, (n) => n.props.testId === 'enrol-result').length ? undefined : true));
+    await page.type('enrol-purpose', '');
+    await page.click('back-to-registry');
+    expect((await page.one('functional-show-add')).props.autoFocus).toBe(true);
     const registry = await page.text('registry', (t) => t.includes('Backup_Func_') && t.includes('report.func'));
     expect(registry).toContain('Weekly reports');
   });
 
-  it('records a credential and a rotation', async () => {
-    const accounts = await page.options('credential-account', (o) => o.some((x) => x.label.startsWith('Backup_Func_')));
-    await page.pick('credential-account', accounts.find((o) => o.label.startsWith('Backup_Func_')) ?? null);
+  it("records a credential and a rotation in the account's own view", async () => {
+    const backupId = [...site.sim.state.users.values()].find(
+      (u) => u.displayName === `Backup_Func_${SITE_ID}`,
+    )?.accountId;
+    await page.click(`functional-open-${backupId}`);
+    expect((await page.one('back-to-registry')).props.autoFocus).toBe(true);
+    const details = await page.text('account-details');
+    expect(details).toContain('Purpose: Weekly reports');
+    expect(details).toContain('Integration: Reporting tool');
+    expect(details).not.toContain(backupId);
+    // Its history: the registration, by name and in words.
+    const history = await page.text('account-history', (t) => t.includes('Functional account registered'));
+    expect(history).not.toMatch(/functional\.|done/);
     await page.type('credential-label', 'nightly token');
     const picker = await page.one('credential-expires');
     expect(picker.type).toBe('DatePicker');
     await bridge.fire(picker, 'onChange', new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
     await page.click('credential-add');
+    expect(await page.text('credential-notice')).toBe('Recorded “nightly token”.');
+    // The emptied form's first field holds focus, ready for the next credential.
+    expect((await page.one('credential-label')).props.autoFocus).toBe(true);
     // Record rotation asks first, with the new credential's expiry: 365 days ahead by default, said in words.
     await page.click('rotate-nightly token');
     await page.one('rotate-confirm');
@@ -159,6 +191,11 @@ describe('functional account flows in the UI Kit page', () => {
   it('finds exactly the expected problems after the owner is deactivated', async () => {
     const jonas = site.sim.state.users.get(NAMED_USERS.jiraAdmin.accountId);
     if (jonas) jonas.active = false;
+    await page.click('back-to-registry');
+    const backupId = [...site.sim.state.users.values()].find(
+      (u) => u.displayName === `Backup_Func_${SITE_ID}`,
+    )?.accountId;
+    expect((await page.one(`functional-open-${backupId}`)).props.autoFocus).toBe(true);
     await page.click('health-check-now');
     await page.text('last-check', (t) => t.includes('2 accounts'));
     const registry = await page.text('registry', (t) => t.includes('Owner inactive'));
@@ -201,21 +238,29 @@ describe('functional account flows in the UI Kit page', () => {
     const backup = [...site.sim.state.users.values()].find((u) => u.displayName === `Backup_Func_${SITE_ID}`);
     const report = [...site.sim.state.users.values()].find((u) => u.email === 'report.func@example.com');
     await page.tab(3);
-    await page.click(`functional-edit-${backup?.accountId}`);
+    await page.click(`functional-open-${backup?.accountId}`);
+    expect(await page.text('account-findings')).toMatch(/Owner inactive/);
+    await page.click('account-edit');
     await pickUser('functional-edit-owner', NAMED_USERS.jiraAdmin.accountId);
     // Choosing an inactive owner warns before anything is saved.
     expect(await page.text('functional-edit-owner-warning')).toMatch(/inactive/);
     await pickUser('functional-edit-owner', NAMED_USERS.regular.accountId);
     await page.click('functional-edit-save');
-    expect(await page.text('functional-notice')).toBe(`Saved Backup_Func_${SITE_ID}.`);
+    expect(await page.text('account-notice')).toBe(`Saved Backup_Func_${SITE_ID}.`);
+    const regular = site.sim.state.users.get(NAMED_USERS.regular.accountId)?.displayName ?? '?';
+    await page.text('account-details', (t) => t.includes(`Owner: ${regular}`));
+    await page.click('back-to-registry');
     const registry = await page.text('registry', (t) => !t.includes('Owner inactive'));
-    expect(registry).toContain(site.sim.state.users.get(NAMED_USERS.regular.accountId)?.displayName);
+    expect(registry).toContain(regular);
 
-    await page.click(`functional-unregister-${report?.accountId}`);
+    await page.click(`functional-open-${report?.accountId}`);
+    await page.click('account-unregister');
     await page.click('functional-unregister-confirm');
     expect(await page.text('functional-notice', (t) => t.startsWith('Unregistered'))).toBe(
       'Unregistered report.func. The Jira account is unchanged.',
     );
+    // The message holds focus: the view acted in is gone.
+    expect((await page.one('functional-notice-dismiss')).props.autoFocus).toBe(true);
     await page.text('registry', (t) => !t.includes('report.func'));
     expect(site.sim.state.users.get(report?.accountId ?? '')?.active).toBe(true);
   });

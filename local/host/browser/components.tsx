@@ -172,8 +172,10 @@ export const COMPONENTS: Record<string, Renderer> = {
     </SectionMessage>
   ),
   Spinner: ({ label, size }) => <Spinner label={label as string} size={(size as 'medium') ?? 'medium'} />,
-  Button: ({ children, onClick, appearance, isDisabled, testId, type }) => (
+  // autoFocus: UI Kit's only focus control (Button, Textfield, Select take it on mount, as Atlaskit's do).
+  Button: ({ children, onClick, appearance, isDisabled, testId, type, autoFocus }) => (
     <Button
+      autoFocus={autoFocus as boolean}
       appearance={(appearance as 'default') ?? 'default'}
       isDisabled={isDisabled as boolean}
       testId={testId as string}
@@ -183,8 +185,9 @@ export const COMPONENTS: Record<string, Renderer> = {
       {children}
     </Button>
   ),
-  Textfield: ({ value, onChange, placeholder, id, testId, isDisabled, name, isReadOnly, isMonospaced }) => (
+  Textfield: ({ value, onChange, placeholder, id, testId, isDisabled, name, isReadOnly, isMonospaced, autoFocus }) => (
     <Textfield
+      autoFocus={autoFocus as boolean}
       id={id as string}
       isReadOnly={isReadOnly as boolean}
       isMonospaced={isMonospaced as boolean}
@@ -262,9 +265,21 @@ export const COMPONENTS: Record<string, Renderer> = {
       onChange={(e) => (onChange as (ev: unknown) => void)?.({ target: { checked: e.target.checked } })}
     />
   ),
-  Select: ({ options, value, onChange, onInputChange, placeholder, isMulti, isClearable, testId, inputId }) => (
+  Select: ({
+    options,
+    value,
+    onChange,
+    onInputChange,
+    placeholder,
+    isMulti,
+    isClearable,
+    testId,
+    inputId,
+    autoFocus,
+  }) => (
     <div style={{ minWidth: 220 }}>
       <Select
+        autoFocus={autoFocus as boolean}
         inputId={(inputId as string) ?? (testId ? `${testId as string}-input` : undefined)}
         options={options as never}
         value={value as never}
