@@ -132,6 +132,10 @@ describe('people and groups flows in the UI Kit page', () => {
     expect(outcomes).toContain(customer?.displayName);
     for (const p of people) expect(target?.members.has(p.accountId)).toBe(true);
     expect(await page.text('bulk-unresolved')).toContain('ghost@nowhere.example: No account has this email.');
+    // The job is over: the form is empty, so Start cannot run the same job again, and focus is on the outcomes.
+    expect((await page.one('bulk-users')).props.value).toBe('');
+    expect((await page.one('bulk-start')).props.isDisabled).toBe(true);
+    expect((await page.one('bulk-outcomes-filter')).props.autoFocus).toBe(true);
   });
 
   it('removes people from a group in bulk only after a confirmation dialog', async () => {
@@ -139,6 +143,8 @@ describe('people and groups flows in the UI Kit page', () => {
     const leaving = [...(target?.members ?? [])].slice(0, 2);
     await page.pick('bulk-operation', { label: 'Remove many users from one group', value: 'remove-users-from-group' });
     await page.type('bulk-users', leaving.join('\n'));
+    const opts = await page.options('bulk-group-picker', (o) => o.some((x) => x.label === 'team-data'));
+    await page.pick('bulk-group-picker', opts.find((o) => o.label === 'team-data') ?? null);
     await page.click('bulk-start');
     expect(await page.text('confirm-bulk-remove')).toContain('Remove 2 people from team-data?');
     for (const id of leaving) expect(target?.members.has(id)).toBe(true);
@@ -165,6 +171,46 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.click('bulk-preview');
     expect(await page.text('bulk-preview-summary')).toBe('1 change to make out of 1 item.');
     expect(group('team-data')?.members.has(outsider?.accountId ?? '')).toBe(false);
+  });
+
+  it('keeps a removed member’s row in place with Undo, and never drops focus', async () => {
+    const team = group('team-web');
+    await page.tab(1);
+    await page.type('group-search', 'team-web');
+    await page.click('open-group-team-web');
+    // Opening a group focuses the way back.
+    expect((await page.one('back-to-groups')).props.autoFocus).toBe(true);
+    // Rows name people with Jira's User component: a row is known by its account ID.
+    const order = async () => {
+      const table = await page.one('group-members');
+      const rows = table.children.find((c) => c.type === 'ContentWrapper' && c.props.name === 'rows');
+      return (rows?.children ?? []).map(
+        (r) => findAll(r, (n) => n.type === 'User')[0]?.props.accountId as string | undefined,
+      );
+    };
+    const shown = await order();
+    const last = shown.filter((id): id is string => !!id && !!site.sim.state.users.get(id)?.active).pop() as string;
+    const before = shown.indexOf(last);
+    await page.click(`remove-member-${last}`);
+    await page.click('confirm-remove-member-confirm');
+    // The row acted on says so, where it was, with Undo holding focus.
+    await page.text('members-removed');
+    expect(team?.members.has(last)).toBe(false);
+    expect((await order()).indexOf(last)).toBe(before);
+    const rows = page.rowsOf(await page.one('group-members'));
+    expect(rows[before]).toContain('Removed.');
+    expect((await page.one('members-undo')).props.autoFocus).toBe(true);
+    await page.click('members-undo');
+    expect(await page.text('members-row-note')).toBe('Back in team-web.');
+    expect(team?.members.has(last)).toBe(true);
+    expect((await page.one(`remove-member-${last}`)).props.autoFocus).toBe(true);
+    // Add keeps focus: pressed with nobody picked, it says so instead of being disabled.
+    expect((await page.one('add-member-button')).props.isDisabled).toBeFalsy();
+    await page.click('add-member-button');
+    expect(await page.text('members-notice')).toBe('Pick a person to add first.');
+    // Back to the list: focus on the group's Open button.
+    await page.click('back-to-groups');
+    expect((await page.one('open-group-team-web')).props.autoFocus).toBe(true);
   });
 
   it('shows every change in the Audit tab, filters it and exports CSV without emails', async () => {

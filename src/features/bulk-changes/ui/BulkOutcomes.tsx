@@ -25,7 +25,16 @@ function what(job: BulkJobView, row: BulkOutcomeRow): string {
   return `${target}: ${reason}${row.retryable ? ' (may work on a retry)' : ''}`;
 }
 
-export function BulkOutcomes({ job, testId = 'bulk-outcomes' }: { job: BulkJobView; testId?: string }) {
+export function BulkOutcomes({
+  job,
+  testId = 'bulk-outcomes',
+  autoFocus = false,
+}: {
+  job: BulkJobView;
+  testId?: string;
+  /** Focus the outcome filter when shown: the result of a job that just ended, where the admin's focus goes. */
+  autoFocus?: boolean;
+}) {
   const [filter, setFilter] = useState<ItemOutcome | undefined>(job.counts.failed > 0 ? 'failed' : undefined);
   const [startAt, setStartAt] = useState(0);
   const [result] = useResolver('listBulkJobItems', {
@@ -46,6 +55,7 @@ export function BulkOutcomes({ job, testId = 'bulk-outcomes' }: { job: BulkJobVi
         <Label labelFor={`${testId}-filter-input`}>Show outcomes</Label>
         <Select
           testId={`${testId}-filter`}
+          autoFocus={autoFocus}
           inputId={`${testId}-filter-input`}
           options={options}
           value={options.find((o) => o.value === (filter ?? ''))}

@@ -4,7 +4,8 @@
  * Jira will refuse, licences left), then start. The job shows a progress bar and, once finished, every
  * item's outcome by name; "Retry the failures" appears only when some failure could succeed on a retry.
  * Removing people is confirmed in a dialog first. Recent changes are listed with their outcomes; an
- * unfinished one can be resumed.
+ * unfinished one can be resumed. When a job ends the form starts empty (so Start is disabled and the same
+ * job is never one click from running twice) and focus goes to its result: the retry, or the outcomes.
  */
 import React, { useEffect, useState } from 'react';
 import {
@@ -133,6 +134,8 @@ export function BulkPanel() {
   const [viewing, setViewing] = useState<BulkJobView | undefined>();
   const [retryable, setRetryable] = useState(false);
   const [removal, setRemoval] = useState<Omit<CreateBulkJobPayload, 'confirmLicence'> | undefined>();
+  // Bumped when a job ends: the group picker (which keeps its own selection) starts empty again.
+  const [formKey, setFormKey] = useState(0);
   const action = useAction();
   const licence = useLicenceConfirmation(action);
   const { job, pump, running, cancel } = useBulkJob(action.run);
@@ -146,6 +149,13 @@ export function BulkPanel() {
   useEffect(() => {
     if (!ended || !job) return;
     loadRecent();
+    // The job is done: the form starts empty, so the same job is not one click from running twice.
+    setUsersText('');
+    setGroups([]);
+    setPicked(undefined);
+    setPreview(undefined);
+    licence.clear();
+    setFormKey((k) => k + 1);
     // Items never attempted (the job ended early) can always be retried.
     setRetryable((job.notAttempted ?? 0) > 0);
     if (job.counts.failed > 0)
@@ -198,8 +208,10 @@ export function BulkPanel() {
   };
 
   const unfinished = recent.find((j) => j.status !== 'done' && j.jobId !== job?.jobId);
+  // Editing the form: the last preview and the lines it could not resolve describe another input now.
   const changed = () => {
     setPreview(undefined);
+    setUnresolved([]);
     licence.clear();
   };
   const targetChosen = operation === 'add-user-to-groups' ? groups.length > 0 : !!picked;
@@ -234,6 +246,8 @@ export function BulkPanel() {
           : 'Users (emails, account IDs or usernames, one per line)'}
       </Label>
       <TextArea
+        key={`bulk-users-${formKey}`}
+        autoFocus={ended && job?.status !== 'done' && !retryable}
         id="bulk-users"
         testId="bulk-users"
         minimumRows={operation === 'add-user-to-groups' ? 1 : 8}
@@ -249,6 +263,7 @@ export function BulkPanel() {
       </Label>
       <Inline space="space.100" alignBlock="center">
         <GroupPicker
+          key={formKey}
           testId="bulk-group-picker"
           exclude={operation === 'add-user-to-groups' ? groups.map((g) => g.groupId) : undefined}
           onPick={(g) => {
@@ -313,10 +328,10 @@ export function BulkPanel() {
       <UnresolvedWarning entries={unresolved} testId="bulk-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} onCancel={() => void cancel()} /> : null}
-      {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} /> : null}
+      {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} autoFocus={!retryable} /> : null}
       {ended && retryable ? (
         <Inline space="space.100">
-          <Button onClick={() => void retry()} testId="bulk-retry">
+          <Button autoFocus onClick={() => void retry()} testId="bulk-retry">
             Retry the failures
           </Button>
         </Inline>

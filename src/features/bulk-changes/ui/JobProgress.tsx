@@ -1,10 +1,12 @@
 /**
  * A bulk job's progress: the bar, the counts (and the items not attempted when it ended early), what a
  * running job waits for, why it ended early (cancelled, stopped, failed) and, while it runs on the queue,
- * a Cancel button. Each item's outcome, by name, is BulkOutcomes' job.
+ * a Cancel button, which takes focus when it appears (the Start button or confirmation dialog that started
+ * the job is disabled or gone), left-aligned under the counts. Each item's outcome, by name, is
+ * BulkOutcomes' job.
  */
 import React from 'react';
-import { Button, ProgressBar, Stack, Text } from '@forge/react';
+import { Button, Inline, ProgressBar, Stack, Text } from '@forge/react';
 import type { BulkJobView } from '../../../contract';
 
 export function JobProgress({ job, onCancel }: { job: BulkJobView; onCancel?: () => void }) {
@@ -16,9 +18,11 @@ export function JobProgress({ job, onCancel }: { job: BulkJobView; onCancel?: ()
       {job.waiting ? <Text testId="bulk-waiting">{job.waiting}</Text> : null}
       {job.stopReason ? <Text testId="bulk-stop-reason">{job.stopReason}</Text> : null}
       {onCancel && job.status === 'running' ? (
-        <Button appearance="subtle" onClick={onCancel} testId="bulk-cancel">
-          Cancel the rest
-        </Button>
+        <Inline>
+          <Button appearance="subtle" autoFocus onClick={onCancel} testId="bulk-cancel">
+            Cancel the rest
+          </Button>
+        </Inline>
       ) : null}
     </Stack>
   );

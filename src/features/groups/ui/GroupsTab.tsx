@@ -2,8 +2,12 @@
  * The Groups tab: a paged, sortable list of groups (with the total Jira gives; member counts on request,
  * since Jira's group list has none and each costs a request); opening one shows its
  * members in place of the list, with a way back. Members are paged (inactive ones on request); each row has
- * its own Remove button, confirmed in a dialog that warns when a licence may go, and the notice after it
- * offers Undo. A member is added with the user picker, warned first only when a licence would be used.
+ * its own Remove button, confirmed in a dialog that warns when a licence may go. A removed member's row
+ * stays where it was, saying so with Undo (the admin's eyes and keyboard are on that row, however long the
+ * list). A member is added with the user picker, warned first only when a licence would be used; the
+ * result shows beside the Add button. Focus is never dropped: opening a group focuses "← All groups", going
+ * back focuses that group's Open button, a removal focuses Undo, Undo focuses the row's Remove button, and
+ * Add keeps focus (it is never disabled under the keyboard; pressed with nobody picked, it says so).
  * Bulk changes sit below.
  */
 import React, { useCallback, useEffect, useState } from 'react';
@@ -16,7 +20,6 @@ import {
   Inline,
   Label,
   Lozenge,
-  SectionMessage,
   Spinner,
   Stack,
   Text,
@@ -33,6 +36,7 @@ import { LicenceConfirm } from '../../../frontend/components/LicenceConfirm';
 import { OffsetPager } from '../../../frontend/components/OffsetPager';
 import { useAction } from '../../../frontend/hooks/useAction';
 import { useDebounced } from '../../../frontend/hooks/useDebounced';
+import { useFocusTarget } from '../../../frontend/hooks/useFocusTarget';
 import { useLicenceConfirmation } from '../../../frontend/hooks/useLicenceConfirmation';
 import { useResolver } from '../../../frontend/hooks/useResolver';
 import { count } from '../../../frontend/words';
@@ -52,15 +56,26 @@ interface Picked {
   name: string;
 }
 
-function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => void }) {
+/** A removed member's row, kept in place until the page changes: where they were and whether it is undone. */
+interface Removed {
+  user: UserRow;
+  index: number;
+}
+
+function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed: boolean) => void }) {
   const [startAt, setStartAt] = useState(0);
   const [inactive, setInactive] = useState(false);
   const [page, setPage] = useState<GroupMembersPage | undefined>();
   const [error, setError] = useState<AppError | undefined>();
   const [who, setWho] = useState<Picked | undefined>();
   const [pickerKey, setPickerKey] = useState(0);
-  const [notice, setNotice] = useState<{ text: string; undo?: UserRow } | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const [removed, setRemoved] = useState<Removed | undefined>();
+  /** A word beside one row's button after an action on it ("Back in team-web."). */
+  const [rowNote, setRowNote] = useState<{ accountId: string; text: string } | undefined>();
+  const [changed, setChanged] = useState(false);
   const [removing, setRemoving] = useState<UserRow | undefined>();
+  const focus = useFocusTarget<'add' | `remove-${string}` | `undo-${string}`>();
   const action = useAction();
   const licence = useLicenceConfirmation(action);
   const licensed = group.grantsProducts.length > 0;
@@ -76,18 +91,26 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => vo
     void load();
   }, [load]);
 
-  const add = async (target: Picked, confirmLicence: boolean) => {
+  const add = async (target: Picked | undefined, confirmLicence: boolean) => {
+    if (action.busy) return;
     setNotice(undefined);
+    setRowNote(undefined);
+    if (!target) {
+      setNotice('Pick a person to add first.');
+      return;
+    }
     const res = await licence.attempt(() =>
       call('addGroupMember', { groupId: group.groupId, accountId: target.id, confirmLicence }),
     );
+    // Focus comes back to Add (the licence question's button, if that was pressed, is gone).
+    if (confirmLicence) focus.focus('add');
     if (res?.ok) {
-      setNotice({
-        text:
-          res.data.outcome === 'already'
-            ? `${target.name} is already a member of ${group.name}.`
-            : `${target.name} added to ${group.name}.`,
-      });
+      setNotice(
+        res.data.outcome === 'already'
+          ? `${target.name} is already a member of ${group.name}.`
+          : `${target.name} added to ${group.name}.`,
+      );
+      if (res.data.outcome !== 'already') setChanged(true);
       setWho(undefined);
       setPickerKey((k) => k + 1);
       await load();
@@ -95,32 +118,49 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => vo
   };
   const remove = async (u: UserRow) => {
     setNotice(undefined);
+    setRowNote(undefined);
+    const index = page?.members.findIndex((m) => m.accountId === u.accountId) ?? 0;
     const res = await action.run(() => call('removeGroupMember', { groupId: group.groupId, accountId: u.accountId }));
     setRemoving(undefined);
     if (res.ok) {
-      setNotice(
-        res.data.outcome === 'already'
-          ? { text: `${u.displayName} was not a member of ${group.name}.` }
-          : { text: `${u.displayName} removed from ${group.name}.`, undo: u },
-      );
+      if (res.data.outcome === 'already') {
+        setRowNote({ accountId: u.accountId, text: `Was not a member of ${group.name}.` });
+        focus.focus(`remove-${u.accountId}`);
+      } else {
+        setChanged(true);
+        setRemoved({ user: u, index: Math.max(index, 0) });
+        focus.focus(`undo-${u.accountId}`);
+      }
       await load();
     }
   };
   const undo = async (u: UserRow) => {
+    if (action.busy) return;
     // They were a member a moment ago: putting them back is what the administrator already had.
     const res = await action.run(() =>
       call('addGroupMember', { groupId: group.groupId, accountId: u.accountId, confirmLicence: true }),
     );
     if (res.ok) {
-      setNotice({ text: `${u.displayName} is back in ${group.name}.` });
+      setRemoved(undefined);
+      setRowNote({ accountId: u.accountId, text: `Back in ${group.name}.` });
+      focus.focus(`remove-${u.accountId}`);
       await load();
     }
+  };
+  // The removed member's row stays where it was on this page, until the page or filter changes.
+  const rows = page ? [...page.members] : [];
+  if (removed && !rows.some((m) => m.accountId === removed.user.accountId))
+    rows.splice(Math.min(removed.index, rows.length), 0, removed.user);
+  const move = (start: number) => {
+    setRemoved(undefined);
+    setRowNote(undefined);
+    setStartAt(start);
   };
 
   return (
     <Stack space="space.150">
       <Inline space="space.100" alignBlock="center">
-        <Button appearance="subtle" onClick={onBack} testId="back-to-groups">
+        <Button appearance="subtle" autoFocus onClick={() => onBack(changed)} testId="back-to-groups">
           ← All groups
         </Button>
       </Inline>
@@ -132,26 +172,9 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => vo
         {group.grantsAdmin ? <Lozenge appearance="removed">Grants administration rights</Lozenge> : null}
         {page ? <Text testId="members-total">{count(page.total, 'member')}</Text> : null}
       </Inline>
-      {notice ? (
-        <SectionMessage appearance="success">
-          <Inline space="space.100" alignBlock="center">
-            <Text testId="members-notice">{notice.text}</Text>
-            {notice.undo ? (
-              <Button
-                appearance="subtle"
-                onClick={() => notice.undo && void undo(notice.undo)}
-                isDisabled={action.busy}
-                testId="members-undo"
-              >
-                Undo
-              </Button>
-            ) : null}
-          </Inline>
-        </SectionMessage>
-      ) : null}
       {error ? <ErrorBanner error={error} /> : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
-      <Inline space="space.100" alignBlock="end">
+      <Inline space="space.100" alignBlock="end" shouldWrap>
         <UserPicker
           key={`picker-${pickerKey}`}
           label="Add a member"
@@ -164,13 +187,15 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => vo
           }}
         />
         <Button
+          key={focus.key('add')}
+          autoFocus={focus.auto('add')}
           appearance="primary"
-          isDisabled={!who || action.busy}
-          onClick={() => who && void add(who, false)}
+          onClick={() => void add(who, false)}
           testId="add-member-button"
         >
           Add
         </Button>
+        {notice ? <Text testId="members-notice">{notice}</Text> : null}
       </Inline>
       {licence.message && who ? (
         <LicenceConfirm
@@ -185,34 +210,53 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: () => vo
         label="Include inactive users"
         isChecked={inactive}
         onChange={(e: FieldEvent) => {
-          setStartAt(0);
+          move(0);
           setInactive(checkedOf(e));
         }}
       />
       {page ? (
         <>
           <UserTable
-            users={page.members}
+            users={rows}
             nameAs="user"
             testId="group-members"
             label={`Members of ${group.name}`}
-            actions={(u) => (
-              <Button
-                appearance="subtle"
-                onClick={() => setRemoving(u)}
-                isDisabled={action.busy}
-                testId={`remove-member-${u.accountId}`}
-              >
-                Remove
-              </Button>
-            )}
+            actions={(u) =>
+              removed?.user.accountId === u.accountId ? (
+                <Inline space="space.050" alignBlock="center" shouldWrap>
+                  <Text testId="members-removed">Removed.</Text>
+                  <Button
+                    key={focus.key(`undo-${u.accountId}`)}
+                    autoFocus={focus.auto(`undo-${u.accountId}`)}
+                    appearance="subtle"
+                    onClick={() => void undo(u)}
+                    testId="members-undo"
+                  >
+                    Undo
+                  </Button>
+                </Inline>
+              ) : (
+                <Inline space="space.050" alignBlock="center" shouldWrap>
+                  {rowNote?.accountId === u.accountId ? <Text testId="members-row-note">{rowNote.text}</Text> : null}
+                  <Button
+                    key={focus.key(`remove-${u.accountId}`)}
+                    autoFocus={focus.auto(`remove-${u.accountId}`)}
+                    appearance="subtle"
+                    onClick={() => setRemoving(u)}
+                    testId={`remove-member-${u.accountId}`}
+                  >
+                    Remove
+                  </Button>
+                </Inline>
+              )
+            }
           />
           <OffsetPager
             start={startAt}
             shown={page.members.length}
             isLast={page.isLast}
             total={page.total}
-            onMove={setStartAt}
+            onMove={move}
             testId="members"
             noun={['member', 'members']}
           />
@@ -247,6 +291,7 @@ export function GroupsTab() {
   const groups = result.status === 'ready' ? result.data : undefined;
   const [open, setOpen] = useState<GroupSummary | undefined>();
   const [counts, setCounts] = useState<Record<string, number>>({});
+  const focus = useFocusTarget<`open-${string}`>();
   const counting = useAction();
   const countMembers = async () => {
     if (!groups) return;
@@ -255,7 +300,19 @@ export function GroupsTab() {
   };
   const uncounted = groups?.groups.some((g) => counts[g.groupId] === undefined) ?? false;
 
-  if (open) return <GroupMembers key={open.groupId} group={open} onBack={() => setOpen(undefined)} />;
+  if (open)
+    return (
+      <GroupMembers
+        key={open.groupId}
+        group={open}
+        onBack={(changed) => {
+          // A count taken before the admin changed the membership is no longer true: it is asked again.
+          if (changed) setCounts((c) => Object.fromEntries(Object.entries(c).filter(([id]) => id !== open.groupId)));
+          setOpen(undefined);
+          focus.focus(`open-${open.groupId}`);
+        }}
+      />
+    );
   return (
     <Stack space="space.200">
       <Label labelFor="group-search">Search groups</Label>
@@ -299,7 +356,12 @@ export function GroupsTab() {
                 {
                   key: `open-${g.groupId}`,
                   content: (
-                    <Button onClick={() => setOpen(g)} testId={`open-group-${g.name}`}>
+                    <Button
+                      key={focus.key(`open-${g.groupId}`)}
+                      autoFocus={focus.auto(`open-${g.groupId}`)}
+                      onClick={() => setOpen(g)}
+                      testId={`open-group-${g.name}`}
+                    >
                       Open
                     </Button>
                   ),
