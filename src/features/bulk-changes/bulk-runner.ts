@@ -24,12 +24,12 @@
 import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { randomUUID } from 'node:crypto';
-import type { ChangeResult, ItemOutcome } from '../../contract';
+import type { ChangeResult } from '../../contract';
 import type { JiraClient } from '../../jira';
 import { runActingAs } from '../../jira/acting-as';
 import { forgeProxyRefused, JiraApiError } from '../../jira/errors';
 import type { AuditStore } from '../audit/audit-store';
-import { JOB_CHUNK, jobTtl, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
+import { JOB_CHUNK, jobTtl, retally, type JobHeader, type JobItem, type JobOutcome, type JobStore } from './job-store';
 import { BULK_OPERATIONS, type BulkJira } from './bulk-operations';
 import { isRetryable } from './bulk-outcomes';
 import { membershipLanded, RateLimitedFailure, SITE_ADMIN_MESSAGE, type MembershipJira } from '../groups/membership';
@@ -196,19 +196,6 @@ export async function isCancelled(jobId: string): Promise<boolean> {
 }
 
 /** Sums the per-slice tallies into the header's totals. */
-function retally(header: JobHeader): void {
-  const counts: Record<ItemOutcome, number> = { done: 0, already: 0, failed: 0 };
-  let processed = 0;
-  for (const s of Object.values(header.slices ?? {})) {
-    counts.done += s.done;
-    counts.already += s.already;
-    counts.failed += s.failed;
-    processed += s.done + s.already + s.failed;
-  }
-  header.counts = counts;
-  header.processed = processed;
-}
-
 /**
  * Takes the slice's lease. Free (or expired) → taken. Held by an earlier delivery of this same event →
  * taken over: Forge redelivers an event only after that delivery ended (it failed, timed out or was
@@ -372,7 +359,12 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
   header.slices[e.chunk] = slice;
   const checkpoint = async () => {
     header.heartbeat = new Date().toISOString();
-    await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    // Merged with the other slices' tallies as stored (this slice's own object stays `slice`).
+    const saved = await deps.jobs.checkpoint(header, e.chunk, outcomes);
+    header.slices = { ...saved.slices, [e.chunk]: slice };
+    header.counts = saved.counts;
+    header.processed = saved.processed;
+    if (saved.stopped) header.stopped = saved.stopped;
   };
   const stopJob = async (reason: string): Promise<SliceResult> => {
     header.stopped = reason;

@@ -3,13 +3,16 @@
  * (`job:<id>`), the items in chunks of 500 (`job:<id>:items:<n>`), their outcomes in matching chunks
  * (`job:<id>:out:<n>`), a newest-first index (`jobs:<time>:<id>`), and the Forge queue jobs its first events
  * went out in (`job:<id>:pushed`, for the watchdog). A checkpoint writes the outcome
- * chunk and the header in one transaction, so progress and outcomes never disagree. Every key of a job, here
+ * chunk and the header in one transaction, so progress and outcomes never disagree. The header is shared by
+ * the job's slices, so a checkpoint is a read-modify-write under the job's record lock (store/record-lock.ts):
+ * it re-reads the header and replaces only its own slice's tally, so a slice never overwrites another's. Every key of a job, here
  * and in the runner and watchdog, carries a TTL of the job retention period (default 90 days), renewed by
  * each write: nothing is kept for good.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { BulkOperation, ItemOutcome } from '../../contract';
 import { redactDeep } from '../../store/redact';
+import { withRecordLock } from '../../store/record-lock';
 import { recentSettings, ttlDays } from '../../store/settings';
 
 /** Every key of a job expires (KVS TTL) the retention period after its last write (store/settings.ts). */
@@ -62,6 +65,37 @@ export interface JobHeader {
   waiting?: { until: string; reason: string };
 }
 
+/** Sets `processed` and `counts` from the per-slice tallies. */
+export function retally(header: JobHeader): void {
+  const counts: Record<ItemOutcome, number> = { done: 0, already: 0, failed: 0 };
+  let processed = 0;
+  for (const s of Object.values(header.slices ?? {})) {
+    counts.done += s.done;
+    counts.already += s.already;
+    counts.failed += s.failed;
+    processed += s.done + s.already + s.failed;
+  }
+  header.counts = counts;
+  header.processed = processed;
+}
+
+/**
+ * The header as stored (`current`) with one slice's news from `mine`: that slice's tally, the heartbeat,
+ * what the job waits for (the latest writer says it), and the first reason the job stopped. Every other
+ * slice's tally stays as stored.
+ */
+export function withSlice(current: JobHeader, mine: JobHeader, chunk: number): JobHeader {
+  const slice = mine.slices?.[chunk];
+  const merged: JobHeader = { ...current, slices: { ...current.slices, ...(slice ? { [chunk]: slice } : {}) } };
+  if (mine.heartbeat) merged.heartbeat = mine.heartbeat;
+  const stopped = current.stopped ?? mine.stopped;
+  if (stopped) merged.stopped = stopped;
+  if (mine.waiting) merged.waiting = mine.waiting;
+  else delete merged.waiting;
+  retally(merged);
+  return merged;
+}
+
 const headerKey = (id: string) => `job:${id}`;
 const itemsKey = (id: string, chunk: number) => `job:${id}:items:${chunk}`;
 const outKey = (id: string, chunk: number) => `job:${id}:out:${chunk}`;
@@ -74,7 +108,11 @@ export interface JobStore {
   header(jobId: string): Promise<JobHeader | undefined>;
   items(jobId: string, chunk: number): Promise<JobItem[]>;
   outcomes(jobId: string, chunk: number): Promise<Array<JobOutcome | null>>;
-  checkpoint(header: JobHeader, chunk: number, outcomes: Array<JobOutcome | null>): Promise<void>;
+  /**
+   * Saves slice `chunk`'s outcomes and its tally in the header (merged into the header as stored, under the
+   * job's record lock); answers the header as saved.
+   */
+  checkpoint(header: JobHeader, chunk: number, outcomes: Array<JobOutcome | null>): Promise<JobHeader>;
   recent(limit: number): Promise<string[]>;
   /** Forge queue jobs of the job's first events, per slice (written once, after the push). */
   pushed(jobId: string): Promise<Record<number, string> | undefined>;
@@ -102,11 +140,20 @@ export const jobStore: JobStore = {
   async checkpoint(header, chunk, outcomes) {
     // Jira's reasons and group names can hold emails: nothing persisted may.
     const ttl = await jobTtl();
-    await kvs
-      .transact()
-      .set(outKey(header.jobId, chunk), redactDeep(outcomes), undefined, ttl)
-      .set(headerKey(header.jobId), redactDeep(header), undefined, ttl)
-      .execute();
+    return withRecordLock(
+      headerKey(header.jobId),
+      async () => {
+        const current = await kvs.get<JobHeader>(headerKey(header.jobId));
+        const merged = current ? withSlice(current, header, chunk) : header;
+        await kvs
+          .transact()
+          .set(outKey(header.jobId, chunk), redactDeep(outcomes), undefined, ttl)
+          .set(headerKey(header.jobId), redactDeep(merged), undefined, ttl)
+          .execute();
+        return merged;
+      },
+      { what: 'this bulk job' },
+    );
   },
   pushed: (jobId) => kvs.get<Record<number, string>>(pushedKey(jobId)),
   setPushed: async (jobId, byChunk) => kvs.set(pushedKey(jobId), byChunk, await jobTtl()),

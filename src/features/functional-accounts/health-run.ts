@@ -26,6 +26,7 @@ import {
   RUN_LOCK_HOURS,
 } from './health-run-store';
 import { AppFailure } from '../../invocation/app-error';
+import { withRecordLock } from '../../store/record-lock';
 import { type HealthJira, type UserFact, checkOne, count, isCheckable, readJiraFacts } from './functional-health';
 
 export const HEALTH_QUEUE = 'functional-health';
@@ -272,8 +273,12 @@ export async function checkSlice(deps: HealthRunDeps, runId: string, prep: strin
 }
 
 /**
- * Writes the run's one summary and one audit entry; repeating it rewrites the same two values. `ended` (the
- * watchdog ending a stuck run) says why some accounts could not be checked.
+ * Writes the run's one summary and one audit entry, once: under the run's record lock
+ * (store/record-lock.ts) it re-reads the header, and a run already done (the last slice and the watchdog
+ * finishing it at once, or a redelivery) is left as it is, so the summary, the audit entry and the header
+ * always tell the same story. A finish interrupted before the header says done is repeated in full and
+ * rewrites the same values. `ended` (the watchdog ending a stuck run) says why some accounts could not be
+ * checked.
  */
 export async function finishRun(
   deps: HealthRunDeps,
@@ -281,6 +286,26 @@ export async function finishRun(
   plan: RunPlan,
   results: Map<number, SliceResult>,
   ended?: string,
+): Promise<void> {
+  await withRecordLock(
+    `fa-health:run:${header.runId}`,
+    async () => {
+      const current = await deps.runs.header(header.runId);
+      if (current?.status !== 'done') await writeFinish(deps, current ?? header, plan, results, ended);
+    },
+    { what: 'this health check' },
+  );
+  // Both idempotent: a finish that was interrupted after the header said done completes here.
+  await deps.runs.unlock(header.runId);
+  await deps.runs.clearSlices(header.runId);
+}
+
+async function writeFinish(
+  deps: HealthRunDeps,
+  header: RunHeader,
+  plan: RunPlan,
+  results: Map<number, SliceResult>,
+  ended: string | undefined,
 ): Promise<void> {
   const sum = (k: 'checked' | 'findings' | 'failed') => [...results.values()].reduce((n, r) => n + r[k], 0);
   const failed = sum('failed') + plan.unreadable;
@@ -312,8 +337,6 @@ export async function finishRun(
     { at: new Date(header.at), id: `functional-health-${header.runId}` },
   );
   await deps.runs.putHeader({ ...header, status: 'done', summary });
-  await deps.runs.unlock(header.runId);
-  await deps.runs.clearSlices(header.runId);
 }
 
 /** The queue consumer's entry: one event of a run. */
