@@ -58,7 +58,7 @@ async function main(): Promise<void> {
         ? '13.7 s, 1,467 KVS calls, 105 Jira requests; points not recorded (e9b66a5, 1 point an object)'
         : 'not recorded at this size',
       `${fmt(h.seconds)} s, ${fmt(h.kvsCalls)} KVS calls, ${fmt(h.jiraRequests)} Jira requests, ${fmt(h.jiraPoints)} points (${pct(Number(h.jiraPoints) / 65_000)} of a Tier-1 hour)`,
-      'points priced as published (2 per user or group returned); the run starts from a fresh pool hour; its steps run in the background lane, held by the governor above 40 % only',
+      "points priced as published (2 per user or group returned); requests and KVS calls as before; the wall time depends on the machine's load (shared by several engineers' test runs) and on where in the pool's hour the run falls (its steps are background work, held by the governor's line)",
     ],
     [
       `first build of the directory index, ${fmt(USERS)} users`,
