@@ -103,6 +103,7 @@ export interface ResolverContract {
   listBulkJobs: { payload: Empty; result: BulkJobView[] };
   retryBulkFailures: { payload: { jobId: string }; result: BulkJobView };
   listBulkJobItems: { payload: BulkItemsPayload; result: BulkItemsPage };
+  /** Active members of each group (inactive ones are not counted, as on the group's member page by default). */
   countGroupMembers: { payload: { groupIds: string[] }; result: Record<string, number> };
   previewBulkJob: { payload: CreateBulkJobPayload; result: BulkPreview };
   listAudit: { payload: AuditQueryPayload; result: AuditPage };

@@ -109,12 +109,14 @@ export const groupsResolvers: ResolverDefinitions<
   countGroupMembers: {
     access: 'cached',
     run: async ({ payload }) => {
-      // On request only (a button): one `group/member` request per group, 50 groups at most, inactive members counted.
+      // On request only (a button): one `group/member` request per group, 50 groups at most. Active members
+      // only (`includeInactiveUsers` false), as the group's member page counts them unless asked for inactive
+      // ones too, and as licences count people: the list and the page show the same figure.
       const groupIds = [...new Set(field.ids(asPayload(payload), 'groupIds', 'group', GROUP_PAGE))];
       const totals = await Promise.all(
         groupIds.map(async (id) => {
           try {
-            const page = await jira.listGroupMembersPage(id, 0, 1, true);
+            const page = await jira.listGroupMembersPage(id, 0, 1, false);
             return [id, page.total ?? page.items.length] as const;
           } catch (err) {
             // A group deleted meanwhile has no count; anything else is a real failure.

@@ -9,6 +9,8 @@
  * back focuses that group's Open button, a removal focuses Undo, Undo focuses the row's Remove button, and
  * Add keeps focus (it is never disabled under the keyboard; pressed with nobody picked, it says so).
  * Bulk changes sit below.
+ * The list and a group's page count the same people, active members (inactive ones on the page only when
+ * asked, and then said so); after a change the list shows the page's new figure, or asks again.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
@@ -62,7 +64,20 @@ interface Removed {
   index: number;
 }
 
-function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed: boolean) => void }) {
+/** A group's active members, in words ("64 active members"). */
+const activeMembers = (n: number) => count(n, 'active member');
+
+/**
+ * A group's members. `onBack` says whether the admin changed the membership here and, when this page last
+ * read the active members after the last change, how many there are (the list shows that figure).
+ */
+function GroupMembers({
+  group,
+  onBack,
+}: {
+  group: GroupSummary;
+  onBack: (changed: boolean, activeTotal: number | undefined) => void;
+}) {
   const [startAt, setStartAt] = useState(0);
   const [inactive, setInactive] = useState(false);
   const [page, setPage] = useState<GroupMembersPage | undefined>();
@@ -74,6 +89,8 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
   /** A word beside one row's button after an action on it ("Back in team-web."). */
   const [rowNote, setRowNote] = useState<{ accountId: string; text: string } | undefined>();
   const [changed, setChanged] = useState(false);
+  /** Active members as last read (undefined while inactive ones are shown, or a change is not read yet). */
+  const [activeTotal, setActiveTotal] = useState<number | undefined>();
   const [removing, setRemoving] = useState<UserRow | undefined>();
   const focus = useFocusTarget<'add' | `remove-${string}` | `undo-${string}`>();
   const action = useAction();
@@ -84,6 +101,7 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
     const res = await call('listGroupMembers', { groupId: group.groupId, startAt, includeInactive: inactive });
     if (res.ok) {
       setPage(res.data);
+      setActiveTotal(inactive ? undefined : res.data.total);
       setError(undefined);
     } else setError(res.error);
   }, [group.groupId, startAt, inactive]);
@@ -110,7 +128,10 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
           ? `${target.name} is already a member of ${group.name}.`
           : `${target.name} added to ${group.name}.`,
       );
-      if (res.data.outcome !== 'already') setChanged(true);
+      if (res.data.outcome !== 'already') {
+        setChanged(true);
+        setActiveTotal(undefined);
+      }
       setWho(undefined);
       setPickerKey((k) => k + 1);
       await load();
@@ -128,6 +149,7 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
         focus.focus(`remove-${u.accountId}`);
       } else {
         setChanged(true);
+        setActiveTotal(undefined);
         setRemoved({ user: u, index: Math.max(index, 0) });
         focus.focus(`undo-${u.accountId}`);
       }
@@ -141,6 +163,7 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
       call('addGroupMember', { groupId: group.groupId, accountId: u.accountId, confirmLicence: true }),
     );
     if (res.ok) {
+      setActiveTotal(undefined);
       setRemoved(undefined);
       setRowNote({ accountId: u.accountId, text: `Back in ${group.name}.` });
       focus.focus(`remove-${u.accountId}`);
@@ -160,7 +183,7 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
   return (
     <Stack space="space.150">
       <Inline space="space.100" alignBlock="center">
-        <Button appearance="subtle" autoFocus onClick={() => onBack(changed)} testId="back-to-groups">
+        <Button appearance="subtle" autoFocus onClick={() => onBack(changed, activeTotal)} testId="back-to-groups">
           ← All groups
         </Button>
       </Inline>
@@ -170,7 +193,11 @@ function GroupMembers({ group, onBack }: { group: GroupSummary; onBack: (changed
           <Text>{`Membership grants ${group.grantsProducts.join(', ')}: each member uses a licence.`}</Text>
         ) : null}
         {group.grantsAdmin ? <Lozenge appearance="removed">Grants administration rights</Lozenge> : null}
-        {page ? <Text testId="members-total">{count(page.total, 'member')}</Text> : null}
+        {page ? (
+          <Text testId="members-total">
+            {inactive ? `${count(page.total, 'member')}, active and inactive` : activeMembers(page.total)}
+          </Text>
+        ) : null}
       </Inline>
       {error ? <ErrorBanner error={error} /> : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
@@ -305,9 +332,12 @@ export function GroupsTab() {
       <GroupMembers
         key={open.groupId}
         group={open}
-        onBack={(changed) => {
-          // A count taken before the admin changed the membership is no longer true: it is asked again.
-          if (changed) setCounts((c) => Object.fromEntries(Object.entries(c).filter(([id]) => id !== open.groupId)));
+        onBack={(changed, activeTotal) => {
+          // The page's own figure after the change is the list's count (both count active members); without
+          // one, a count taken before the admin changed the membership is no longer true: it is asked again.
+          if (activeTotal !== undefined) setCounts((c) => ({ ...c, [open.groupId]: activeTotal }));
+          else if (changed)
+            setCounts((c) => Object.fromEntries(Object.entries(c).filter(([id]) => id !== open.groupId)));
           setOpen(undefined);
           focus.focus(`open-${open.groupId}`);
         }}
@@ -340,7 +370,7 @@ export function GroupsTab() {
               cells: [
                 { key: 'name', content: 'Group', isSortable: true, width: 38 },
                 { key: 'grants', content: 'Membership grants', isSortable: true, width: 34 },
-                { key: 'count', content: 'Members', isSortable: true, width: 14 },
+                { key: 'count', content: 'Active members', isSortable: true, width: 14 },
                 { key: 'open', content: '', width: 14 },
               ],
             }}
@@ -351,7 +381,7 @@ export function GroupsTab() {
                 { key: grantsWords(g), content: grantsWords(g) },
                 {
                   key: counts[g.groupId] ?? -1,
-                  content: counts[g.groupId] === undefined ? '—' : count(counts[g.groupId] as number, 'member'),
+                  content: counts[g.groupId] === undefined ? '—' : activeMembers(counts[g.groupId] as number),
                 },
                 {
                   key: `open-${g.groupId}`,
@@ -376,7 +406,7 @@ export function GroupsTab() {
           <Button onClick={() => void countMembers()} isDisabled={counting.busy} testId="count-members">
             Count members
           </Button>
-          <Text>{`Asks Jira once per group on this page (${count(groups.groups.length, 'request')}).`}</Text>
+          <Text>{`Counts active members, as each group's page does; asks Jira once per group on this page (${count(groups.groups.length, 'request')}).`}</Text>
         </Inline>
       ) : null}
       {counting.error ? <ErrorBanner error={counting.error} /> : null}
