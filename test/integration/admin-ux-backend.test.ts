@@ -56,18 +56,27 @@ describe('admin UX backend: licences, group pages, previews and named outcomes',
     expect(names.size).toBe(site.sim.state.groups.size);
   });
 
-  it('counts members of the groups on a page, one request per group, on request only', async () => {
-    const some = [...site.sim.state.groups.values()].slice(0, 5);
+  it('counts active members of the groups on a page, one request per group, on request only', async () => {
+    const users = site.sim.state.users;
+    const active = (ids: Set<string>) => [...ids].filter((id) => users.get(id)?.active).length;
+    const groups = [...site.sim.state.groups.values()];
+    // Four groups, and one with inactive members: they are not counted, as on the group's member page.
+    const withInactive = groups.find((g) => [...g.members].some((id) => users.get(id)?.active === false));
+    if (!withInactive) throw new Error('the seed has no group with inactive members');
+    const some = [...groups.filter((g) => g !== withInactive).slice(0, 4), withInactive];
     site.sim.meter.reset();
     const counts = await ok(
       call<Record<string, number>>('countGroupMembers', { groupIds: some.map((g) => g.groupId) }),
     );
-    expect(counts).toEqual(Object.fromEntries(some.map((g) => [g.groupId, g.members.size])));
+    expect(counts).toEqual(Object.fromEntries(some.map((g) => [g.groupId, active(g.members)])));
     // The directory crawl may read groups in the background as the app: only the caller's requests count here.
     const mine = site.sim.meter.requests.filter(
       (r) => r.endpoint === '/rest/api/3/group/member' && r.principal !== 'app',
     );
     expect(mine).toHaveLength(5);
+    // The group's member page (inactive members not asked for) shows the same figure.
+    const page = await ok(call<{ total: number }>('listGroupMembers', { groupId: withInactive.groupId }));
+    expect(counts[withInactive.groupId]).toBe(page.total);
   });
 
   it('resolves emails whatever their case, even two spellings of one address', async () => {
