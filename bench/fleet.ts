@@ -15,7 +15,8 @@
  * once its initial build is done.
  *
  * Prints a table per tier and, as its LAST line, one JSON object; writes the figures into README.md between
- * `<!-- fleet:begin -->` and `<!-- fleet:end -->` (FLEET_README=0 to skip). FLEET_SITES, FLEET_SEED.
+ * `<!-- fleet:begin -->` and `<!-- fleet:end -->` (FLEET_README=0 to skip). FLEET_SITES, FLEET_SEED; FLEET_OTHER_SEEDS
+ * (default 1..8, `none` to skip) re-runs Tier 1 with other fleets and prints each one's slowest fresh index.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,10 +104,10 @@ function memoryStore(map: Map<string, PoolView>): PoolViewStore {
   };
 }
 
-async function simulate(tier: 1 | 2): Promise<TierResult> {
-  const sites = makeFleet(SITES, SEED, NEW_INSTALLS);
-  const random = rng(SEED * 7);
-  const jitter = rng(SEED * 11 + tier);
+async function simulate(tier: 1 | 2, seed = SEED): Promise<TierResult> {
+  const sites = makeFleet(SITES, seed, NEW_INSTALLS);
+  const random = rng(seed * 7);
+  const jitter = rng(seed * 11 + tier);
   let now = EPOCH;
   const clock = () => now;
   const bank = new PointsBank(clock);
@@ -334,7 +335,18 @@ async function main(): Promise<void> {
   const t1 = await simulate(1);
   const t2 = await simulate(2);
   const header = `bench:fleet: ${SITES} installations (seed ${SEED}; 3 of 100,000 users, the rest 50–100,000 log-uniform), ${NEW_INSTALLS} installed during day 1 (one of 100,000), ${DAYS} simulated days in ${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const body = [header, '', table(t1), '', table(t2)].join('\n');
+  // The same at Tier 1 for other fleets (other seeds): how much the headline depends on this one fleet.
+  const otherSeeds =
+    process.env.FLEET_OTHER_SEEDS === 'none'
+      ? []
+      : (process.env.FLEET_OTHER_SEEDS ?? '1,2,3,4,5,6,7,8').split(',').map(Number).filter(Number.isFinite);
+  const others: Array<{ seed: number; r: TierResult }> = [];
+  for (const seed of otherSeeds) others.push({ seed, r: await simulate(1, seed) });
+  const sweep =
+    others.length === 0
+      ? ''
+      : `\n\nOther fleets at Tier 1 (seeds ${otherSeeds.join(', ')}): slowest fresh index ${others.map((o) => `${o.r.maxHoursToFreshIndex} h`).join(', ')}; people's actions refused for the pool ${others.map((o) => o.r.interactiveDeniedByQuota).join(', ')}; reconciliations finished ${others.map((o) => `${o.r.reconciliations.finished}/${o.r.reconciliations.started}`).join(', ')}.`;
+  const body = [header, '', table(t1), '', table(t2)].join('\n') + sweep;
   const summary = {
     installations: t1.installations,
     interactiveDeniedByQuota: t1.interactiveDeniedByQuota,
@@ -343,6 +355,7 @@ async function main(): Promise<void> {
     maxHoursToFreshIndex: t1.maxHoursToFreshIndex,
     poolUsedShare: t1.poolUsedShare,
     reconciliationsFinished: `${t1.reconciliations.finished}/${t1.reconciliations.started}`,
+    otherSeedsMaxHoursToFreshIndex: Math.max(0, ...others.map((o) => o.r.maxHoursToFreshIndex)),
     tier2: {
       interactiveDeniedByQuota: t2.interactiveDeniedByQuota,
       backgroundDeniedByQuota: t2.backgroundDeniedByQuota,
