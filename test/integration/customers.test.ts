@@ -191,8 +191,11 @@ describe('Jira Service Management customers through the resolvers', () => {
       site.sim.meter.reset();
       const job = await settled(await ok(call<BulkJobView>('createBulkJob', payload)));
       // Read up front: one page of the desk's customers. Searched: that page (not the last), then one
-      // search per person.
-      const reads = site.sim.meter.requests.filter((r) => r.method === 'GET' && r.endpoint.endsWith('/customer'));
+      // search per person. Jira's burst limit on this list (5 a second) may refuse one and the app retries
+      // it: the reads counted are the ones Jira answered.
+      const reads = site.sim.meter.requests.filter(
+        (r) => r.method === 'GET' && r.endpoint.endsWith('/customer') && r.status !== 429,
+      );
       expect(reads).toHaveLength(fresh === 1 ? 3 : 1);
       expect(job.counts).toEqual({ done: fresh, already: 1, failed: 0 });
       const already = await ok(call<BulkItemsPage>('listBulkJobItems', { jobId: job.jobId, outcome: 'already' }));
