@@ -9,6 +9,7 @@
  *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
  *   function `apply-user-event`      → `index.applyUserEvent`      trigger user-events (Jira's user events)
  *   function `watch-background-work` → `index.watchBackgroundWork` scheduledTrigger background-watchdog (every 5 min)
+ *   function `run-escalation-step`   → `index.runEscalationStep`   consumer functional-escalation-consumer (queue functional-escalation)
  * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
  * Queue consumers run as background work (`inBackground`): their Jira requests spend points only while the
  * pool is above the reserve kept for people (src/jira/transport/governor.ts). Scheduled triggers only
@@ -17,6 +18,7 @@
 import { applyUserEvent as userEvent } from './background/apply-user-event';
 import { crawlDirectory as crawl } from './background/crawl-directory';
 import { runBulkSlice as bulkSlice } from './background/run-bulk-slice';
+import { runEscalationStep as escalationStep } from './background/run-escalation-step';
 import { runHealthCheckStep as healthStep } from './background/run-health-check-step';
 import { startDirectoryCrawl as startCrawl } from './background/start-directory-crawl';
 import { startHealthCheckDaily as startHealth } from './background/start-health-check';
@@ -32,3 +34,4 @@ export const crawlDirectory = forInstallation(inBackground(crawl), undefined);
 export const runBulkSlice = forInstallation(inBackground(bulkSlice), undefined);
 export const applyUserEvent = forInstallation(userEvent, undefined);
 export const watchBackgroundWork = forInstallation(watchWork, { statusCode: 400 });
+export const runEscalationStep = forInstallation(inBackground(escalationStep), undefined);

@@ -9,11 +9,13 @@
  * handler takes only the account id from a created/updated event and reads the account from Jira now
  * (asApp: a trigger has no user; one request, plus the email lookup when Jira hides it), recording it at
  * the time of that answer; a deletion is final. A repeated or late event thus records the current state
- * again (idempotent), never an older one (record-changes.ts, index-patches.ts).
+ * again (idempotent), never an older one (record-changes.ts, index-patches.ts). An update or deletion also
+ * pushes the functional-account hand-over step for that person (features/functional-accounts/escalation).
  */
 import * as users from '../jira/users';
 import { applyJiraUserEvent } from '../features/directory-index/record-changes';
 import { directoryStore } from '../features/directory-index/directory-store';
+import { pushEscalationEvents } from '../features/functional-accounts/escalation/escalation';
 
 export const USER_EVENTS = ['avi:jira:created:user', 'avi:jira:updated:user', 'avi:jira:deleted:user'] as const;
 
@@ -31,4 +33,12 @@ export async function applyUserEvent(event: unknown): Promise<void> {
     },
   );
   if (outcome === 'ignored') console.warn('user event ignored: not a Jira user event this app reads, or no index yet');
+  // An owner deactivated or deleted: their functional accounts go to their backups (the escalation queue's
+  // departed step reads the person and the registry itself, and does nothing for the active or for
+  // someone who owns no account).
+  if (
+    (e.eventType === 'avi:jira:updated:user' || e.eventType === 'avi:jira:deleted:user') &&
+    typeof user.accountId === 'string'
+  )
+    await pushEscalationEvents([{ step: 'departed', personId: user.accountId, source: 'event' }]);
 }

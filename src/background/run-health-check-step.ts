@@ -6,6 +6,7 @@
  * (src/index.ts): while the points pool is at its reserve for people (src/jira/transport/governor.ts), or
  * Jira asks for a longer wait than the step may sleep, the step is pushed back on the queue with a delay
  * (≤ 900 s, again until the reset) instead of failing and spending Forge's few redeliveries.
+ * A finished run pushes the day's escalation plan (src/features/functional-accounts/escalation).
  */
 import { Queue } from '@forge/events';
 import { jira } from '../jira';
@@ -16,12 +17,23 @@ import { HEALTH_QUEUE, SLICE_CONCURRENCY, handleHealthEvent } from '../features/
 import { auditStore } from '../features/audit/audit-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
 import { healthRunStore } from '../features/functional-accounts/health-run-store';
+import { pushEscalationEvents } from '../features/functional-accounts/escalation/escalation';
 
 export async function runHealthCheckStep(event: { body?: unknown } | undefined): Promise<void> {
   const admission = await admitBackground();
   if (!admission.admitted) return waitOnQueue(event?.body, admission.delaySeconds);
   try {
-    await handleHealthEvent({ jira, store: functionalStore, runs: healthRunStore, audit: auditStore }, event?.body);
+    await handleHealthEvent(
+      {
+        jira,
+        store: functionalStore,
+        runs: healthRunStore,
+        audit: auditStore,
+        // A finished run starts the day's expiry reminders and hand-overs on their own queue.
+        afterRun: (runId) => pushEscalationEvents([{ step: 'plan', runId }]),
+      },
+      event?.body,
+    );
   } catch (err) {
     if (!(err instanceof JiraWaitRequired)) throw err;
     await waitOnQueue(event?.body, err.retryAfterSeconds);

@@ -1,6 +1,7 @@
 /**
  * Contract types for functional (non-human) accounts: roles, the registry, credentials and health.
  */
+import type { BackupOwnerView, EscalationStatusView, HandoverMark } from './escalation';
 export interface RoleView {
   roleId: string;
   name: string;
@@ -68,11 +69,19 @@ export interface FunctionalAccountView {
   nextExpiry?: string;
   findings: FindingView[];
   checkedAt?: string;
+  /** Up to three people told with the owner, who take over when the owner leaves. */
+  backupOwners: BackupOwnerView[];
+  /** Set when the owner left and the account was handed to a backup or its owning group. */
+  handoverMark?: HandoverMark;
+  /** The account's expiry reminders in Jira (its newest tracking issue), when there are any. */
+  escalation?: EscalationStatusView;
 }
 
 export interface RegisterPayload {
   accountId: string;
   ownerAccountId: string;
+  /** Up to three backup owners (people); absent keeps them as they are on edit, none on register. */
+  backupOwnerAccountIds?: string[];
   owningGroupId: string;
   purpose: string;
   integration: string;
@@ -117,11 +126,20 @@ export interface RotatePayload {
 export interface RegistryFilter {
   finding?: 'expiring' | 'orphaned' | 'any';
   owningGroupId?: string;
+  /** Accounts this person owns. */
+  ownerAccountId?: string;
+  /** Accounts where this person is a backup owner. */
+  backupAccountId?: string;
   cursor?: string;
 }
 
 export interface RegistryPage {
   accounts: FunctionalAccountView[];
+  /**
+   * Whether anyone is told about expiring credentials: false when no Jira project is chosen for
+   * reminders (they show on this page only), with the sentence the registry shows.
+   */
+  reminders?: { told: boolean; message: string };
   nextCursor?: string;
   lastCheck?: HealthRun;
   /** The health check under way, if any. */

@@ -38,6 +38,16 @@ import type {
   SaveRolePayload,
 } from './functional';
 import type {
+  EscalationSettingsView,
+  HandOverPayload,
+  HandOverView,
+  IssueTypeOption,
+  IssueTypesPayload,
+  ListProjectsPayload,
+  ProjectOption,
+  SaveEscalationPayload,
+} from './escalation';
+import type {
   GroupMembersPage,
   GroupMembersPayload,
   GroupSummary,
@@ -54,6 +64,7 @@ export * from './changes';
 export * from './customers';
 export * from './functional';
 export * from './settings';
+export * from './escalation';
 
 export interface SiteSummary {
   caller: { accountId: string; displayName: string };
@@ -133,6 +144,12 @@ export interface ResolverContract {
   rotateCredential: { payload: RotatePayload; result: FunctionalAccountView };
   runHealthCheck: { payload: Empty; result: HealthCheckProgress };
   getHealthCheck: { payload: { runId: string }; result: HealthCheckProgress };
+  getEscalationSettings: { payload: Empty; result: EscalationSettingsView };
+  listEscalationProjects: { payload: ListProjectsPayload; result: ProjectOption[] };
+  listEscalationIssueTypes: { payload: IssueTypesPayload; result: IssueTypeOption[] };
+  saveEscalationSettings: { payload: SaveEscalationPayload; result: EscalationSettingsView };
+  checkEscalationSettings: { payload: Empty; result: EscalationSettingsView };
+  handOverAccounts: { payload: HandOverPayload; result: HandOverView };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -180,4 +197,10 @@ export const RESOLVER_KEYS: readonly ResolverKey[] = [
   'rotateCredential',
   'runHealthCheck',
   'getHealthCheck',
+  'getEscalationSettings',
+  'listEscalationProjects',
+  'listEscalationIssueTypes',
+  'saveEscalationSettings',
+  'checkEscalationSettings',
+  'handOverAccounts',
 ] as const;

@@ -5,6 +5,7 @@
  */
 import * as cached from './cache/cached';
 import * as groups from './groups';
+import * as issues from './issues';
 import * as permissions from './permissions';
 import * as servicedesk from './servicedesk';
 import * as users from './users';
@@ -35,6 +36,17 @@ export const jira = {
   createCustomer: servicedesk.createCustomer,
   addCustomersToDesk: servicedesk.addCustomersToDesk,
   removeCustomersFromDesk: servicedesk.removeCustomersFromDesk,
+  listProjectsPage: issues.listProjectsPage,
+  listCreatableIssueTypes: issues.listCreatableIssueTypes,
+  getAppProjectPermissions: issues.getAppProjectPermissions,
+  createIssue: issues.createIssue,
+  searchIssues: issues.searchIssues,
+  getIssue: issues.getIssue,
+  listComments: issues.listComments,
+  addComment: issues.addComment,
+  listTransitions: issues.listTransitions,
+  transitionIssue: issues.transitionIssue,
+  notifyIssue: issues.notifyIssue,
 };
 
 export type JiraClient = typeof jira;

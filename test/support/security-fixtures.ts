@@ -70,6 +70,9 @@ export function payloadFor(key: string, f: Fixtures): unknown {
     createFunctional: { name: 'MatrixBot', roleId: f.roleId, email: 'matrix.bot@example.com', ...registration },
     addCredential: { accountId: f.functionalId, type: 'other', label: 'Matrix key' },
     rotateCredential: { accountId: f.functionalId, credentialId: f.credentialId },
+    listEscalationIssueTypes: { projectId: '10100' },
+    saveEscalationSettings: { projectId: '10100', issueTypeId: '10001', thresholds: [30, 7, 1, 0] },
+    handOverAccounts: { fromAccountId: NAMED_USERS.regular.accountId, toAccountId: NAMED_USERS.jiraAdmin.accountId },
   };
   return payloads[key] ?? {};
 }

@@ -31,6 +31,9 @@ import {
   MAX_CURRENT_CREDENTIALS,
 } from './functional-store';
 import type { HealthRunStore } from './health-run-store';
+import { type PersonFact, backupViews, factOfUser, validBackups } from './backup-owners';
+import type { EscalationStore } from './escalation/escalation-store';
+import type { EscalationStatusView } from '../../contract';
 import { creationIntentStore, type CreationIntentStore } from './creation-intents';
 import { looksLikeEmail, redactEmails } from '../../store/redact';
 import { AppFailure, invalidInput } from '../../invocation/app-error';
@@ -63,6 +66,13 @@ export interface FunctionalDeps {
   runs?: Pick<HealthRunStore, 'lastSummary'>;
   /** Creations in progress (resumable after a lost answer); the KVS store when absent. */
   intents?: CreationIntentStore;
+  /** Escalation settings and per-account status, for the registry's reminder lines (none when absent). */
+  esc?: Pick<EscalationStore, 'settings' | 'statuses'>;
+  /**
+   * Tells escalation that an account's credentials changed or it left the registry (pushes its step on
+   * the queue, so its issue moves to done at once rather than at the next daily check).
+   */
+  escalate?: (accountId: string) => Promise<void>;
   now?: () => Date;
 }
 
@@ -192,17 +202,33 @@ export function toView(
   now: Date,
   names: Map<string, string> = new Map(),
   check?: CheckRecord,
+  extra: { people?: Map<string, PersonFact>; registered?: Set<string>; escalation?: EscalationStatusView } = {},
 ): FunctionalAccountView {
   const credentials = r.credentials.map((c) => withStatus(c, now));
-  const { archived, findings, checkedAt, ...rest } = r;
+  const { archived, findings, checkedAt, backupOwnerIds, handover, ...rest } = r;
+  const people = extra.people ?? new Map<string, PersonFact>();
+  for (const [id, name] of names)
+    if (!people.has(id)) people.set(id, { displayName: name, active: true, accountType: 'atlassian' });
   return {
     ...rest,
-    ownerName: names.get(r.ownerAccountId),
+    ownerName: names.get(r.ownerAccountId) ?? people.get(r.ownerAccountId)?.displayName,
     credentials,
     archivedCredentials: Math.min(archived ?? 0, ARCHIVE_KEEP),
     nextExpiry: nextExpiry(credentials),
     findings: check?.findings ?? findings ?? [],
     checkedAt: check?.checkedAt ?? checkedAt,
+    backupOwners: backupViews(backupOwnerIds, r.ownerAccountId, people, extra.registered ?? new Set()),
+    ...(handover
+      ? {
+          handoverMark: {
+            ...(handover.fromName ? { fromName: handover.fromName } : {}),
+            at: handover.at,
+            source: handover.source,
+            ...(handover.toId ? { toName: people.get(handover.toId)?.displayName ?? 'a backup owner' } : {}),
+          },
+        }
+      : {}),
+    ...(extra.escalation ? { escalation: extra.escalation } : {}),
   };
 }
 
@@ -230,6 +256,8 @@ export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter)
   const now = nowOf(deps);
   const keep = (v: FunctionalAccountView) =>
     (!filter.owningGroupId || v.owningGroupId === filter.owningGroupId) &&
+    (!filter.ownerAccountId || v.ownerAccountId === filter.ownerAccountId) &&
+    (!filter.backupAccountId || v.backupOwners.some((b) => b.accountId === filter.backupAccountId)) &&
     (!filter.finding ||
       (filter.finding === 'any' && v.findings.length > 0) ||
       (filter.finding === 'expiring' && v.findings.some((f) => f.kind.startsWith('credential-'))) ||
@@ -237,18 +265,56 @@ export async function listRegistry(deps: FunctionalDeps, filter: RegistryFilter)
   const stored = await deps.store.page(filter.cursor, 100);
   // A record that cannot be read is left out here (the health check counts it as failed).
   const page = { ...stored, items: stored.items.filter(isCheckable) };
-  const checks = await deps.store.checks(page.items.map((r) => r.accountId));
-  const owners = [...new Set(page.items.map((r) => r.ownerAccountId))];
+  const ids = page.items.map((r) => r.accountId);
+  const [checks, statuses] = await Promise.all([
+    deps.store.checks(ids),
+    deps.esc?.statuses(ids) ?? Promise.resolve(new Map<string, EscalationStatusView>()),
+  ]);
+  const backupIds = [...new Set(page.items.flatMap((r) => r.backupOwnerIds ?? []))];
+  const people = [
+    ...new Set([
+      ...page.items.map((r) => r.ownerAccountId),
+      ...backupIds,
+      ...page.items.flatMap((r) => (r.handover?.toId ? [r.handover.toId] : [])),
+    ]),
+  ];
   const names = new Map<string, string>();
-  for (let i = 0; i < owners.length; i += 100) {
-    (await deps.jira.getUsersBulkPage(owners.slice(i, i + 100), 0)).items.forEach((u) =>
-      names.set(u.accountId, u.displayName),
-    );
+  const facts = new Map<string, PersonFact>();
+  for (let i = 0; i < people.length; i += 100) {
+    (await deps.jira.getUsersBulkPage(people.slice(i, i + 100), 0)).items.forEach((u) => {
+      names.set(u.accountId, u.displayName);
+      facts.set(u.accountId, factOfUser(u));
+    });
   }
+  const registered = new Set((await deps.store.getMany(backupIds)).map((r) => r.accountId));
+  const settings = await deps.esc?.settings();
+  const told = !!settings?.projectId && !!settings.issueTypeId;
   return {
-    accounts: page.items.map((r) => toView(r, now, names, checks.get(r.accountId))).filter(keep),
+    accounts: page.items
+      .map((r) =>
+        toView(r, now, names, checks.get(r.accountId), {
+          people: facts,
+          registered,
+          escalation: statuses.get(r.accountId),
+        }),
+      )
+      .filter(keep),
     nextCursor: page.nextCursor,
     lastCheck: await deps.runs?.lastSummary(),
+    ...(settings
+      ? {
+          reminders: told
+            ? {
+                told: true,
+                message: `Owners and backups are told in Jira (${settings.projectName ?? 'the chosen project'}) as credentials near expiry.`,
+              }
+            : {
+                told: false,
+                message:
+                  'Nobody is being told about expiring credentials: no Jira project is chosen for reminders, so they show on this page only.',
+              },
+        }
+      : {}),
   };
 }
 
@@ -288,11 +354,16 @@ export async function register(
   const { account, owner, group } = await verifyPeopleAndGroup(deps, p.accountId, p.ownerAccountId, p.owningGroupId);
   if (account.accountType === 'customer')
     throw invalidInput('A customer (portal-only) account cannot be a functional account.');
+  const backups = await validBackups(
+    p.backupOwnerAccountIds,
+    async (ids) => (await deps.jira.getUsersBulkPage(ids, 0)).items,
+  );
   const record: FunctionalRecord = {
     accountId: account.accountId,
     // Jira names accounts created from an email after the email: nothing persisted may hold one.
     displayName: redactEmails(account.displayName),
     ownerAccountId: p.ownerAccountId,
+    ...(backups.ids.length > 0 ? { backupOwnerIds: backups.ids } : {}),
     owningGroupId: group.groupId,
     owningGroupName: redactEmails(group.name),
     purpose,
@@ -315,9 +386,13 @@ export async function register(
     objectId: group.groupId,
     objectLabel: group.name,
     result: 'done',
-    detail: `Owner ${owner.displayName}; integration ${integration}.`,
+    detail: `Owner ${owner.displayName}${backups.ids.length > 0 ? `; backups ${backups.ids.map((id) => backups.people.get(id)?.displayName ?? 'a former user').join(', ')}` : ''}; integration ${integration}.`,
   });
-  return toView(record, nowOf(deps));
+  const registered = new Set((await deps.store.getMany(backups.ids)).map((r) => r.accountId));
+  return toView(record, nowOf(deps), new Map([[owner.accountId, owner.displayName]]), undefined, {
+    people: backups.people,
+    registered,
+  });
 }
 
 export async function unregister(deps: FunctionalDeps, actor: string, accountId: string): Promise<void> {
@@ -336,6 +411,7 @@ async function unregisterUnlocked(deps: FunctionalDeps, actor: string, accountId
     result: 'done',
     detail: 'Removed from the registry; the Jira account is unchanged.',
   });
+  await deps.escalate?.(accountId);
 }
 
 // ---- credentials -------------------------------------------------------------------------------
@@ -469,6 +545,7 @@ async function rotateUnlocked(deps: FunctionalDeps, actor: string, p: RotatePayl
     result: 'done',
     detail: `"${previous.label}" expired at rotation; new credential "${fresh.label}".`,
   });
+  await deps.escalate?.(record.accountId);
   return toView(updated, now, undefined, (await deps.store.checks([record.accountId])).get(record.accountId));
 }
 

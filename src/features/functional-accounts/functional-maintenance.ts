@@ -22,6 +22,7 @@ import {
   verifyPeopleAndGroup,
 } from './functional-accounts';
 import { looksFunctional } from '../../contract/naming';
+import { validBackups } from './backup-owners';
 
 /** Accounts the "unregistered" prompt lists at most (one user search page). */
 export const UNREGISTERED_LIMIT = 100;
@@ -45,8 +46,19 @@ async function updateUnlocked(
   const integration = text(p.integration, 'Integration', 200);
   if (p.roleId && !(await deps.store.role(p.roleId))) throw new AppFailure('NOT_FOUND', 'No such role.');
   const { owner, group } = await verifyPeopleAndGroup(deps, p.accountId, p.ownerAccountId, p.owningGroupId);
+  // Absent: the backups stay as they are (an older page that does not know them changes nothing).
+  const backups =
+    p.backupOwnerAccountIds === undefined
+      ? undefined
+      : await validBackups(p.backupOwnerAccountIds, async (ids) => (await deps.jira.getUsersBulkPage(ids, 0)).items);
   const changes: string[] = [];
   if (record.ownerAccountId !== owner.accountId) changes.push(`owner ${owner.displayName}`);
+  if (backups && backups.ids.join(',') !== (record.backupOwnerIds ?? []).join(','))
+    changes.push(
+      backups.ids.length > 0
+        ? `backups ${backups.ids.map((id) => backups.people.get(id)?.displayName ?? 'a former user').join(', ')}`
+        : 'no backups',
+    );
   if (record.owningGroupId !== group.groupId) changes.push(`owning group ${group.name}`);
   if (record.purpose !== purpose) changes.push('purpose');
   if (record.integration !== integration) changes.push(`integration ${integration}`);
@@ -54,8 +66,11 @@ async function updateUnlocked(
   // A finding about the previous owner no longer holds once an active person owns the account; the next
   // health check re-examines everything else.
   const ownerFixed = record.ownerAccountId !== owner.accountId && owner.active;
+  const { handover, ...unmarked } = record;
   const updated = {
-    ...record,
+    // A new owner chosen by hand settles a hand-over: the registry's mark goes.
+    ...(record.ownerAccountId !== owner.accountId ? unmarked : { ...unmarked, ...(handover ? { handover } : {}) }),
+    ...(backups ? { backupOwnerIds: backups.ids } : {}),
     ownerAccountId: owner.accountId,
     owningGroupId: group.groupId,
     owningGroupName: group.name,
@@ -85,7 +100,9 @@ async function updateUnlocked(
     result: changes.length > 0 ? 'done' : 'already',
     detail: changes.length > 0 ? `Changed ${changes.join(', ')}.` : 'Nothing changed.',
   });
-  return toView(updated, nowOf(deps), new Map([[owner.accountId, owner.displayName]]), check);
+  const people = backups?.people ?? new Map();
+  const registered = new Set((await deps.store.getMany(updated.backupOwnerIds ?? [])).map((r) => r.accountId));
+  return toView(updated, nowOf(deps), new Map([[owner.accountId, owner.displayName]]), check, { people, registered });
 }
 
 /** Warnings about making `accountId` an owner; an unknown account is a NOT_FOUND error. */

@@ -19,6 +19,10 @@ export interface FunctionalRecord {
   accountId: string;
   displayName: string;
   ownerAccountId: string;
+  /** Up to three backup owners (account ids): told with the owner, and take over when the owner leaves. */
+  backupOwnerIds?: string[];
+  /** Set when the owner left and the account went to a backup (toId) or stays with its owning group. */
+  handover?: { fromId: string; fromName?: string; at: string; source: 'event' | 'daily-check'; toId?: string };
   owningGroupId: string;
   owningGroupName: string;
   purpose: string;

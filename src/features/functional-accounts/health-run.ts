@@ -49,6 +49,8 @@ export interface HealthRunDeps {
   audit: AuditStore;
   /** Pushes events to the health queue; defaults to @forge/events. */
   push?: (events: HealthEvent[]) => Promise<void>;
+  /** Called once the run's summary is written (again on a repeat): starts the day's expiry escalation. */
+  afterRun?: (runId: string) => Promise<void>;
   now?: () => Date;
 }
 
@@ -336,6 +338,8 @@ async function writeFinish(
     },
     { at: new Date(header.at), id: `functional-health-${header.runId}` },
   );
+  // Before the run counts as done, so a delivery killed here repeats it (the escalation plan is idempotent).
+  await deps.afterRun?.(header.runId);
   await deps.runs.putHeader({ ...header, status: 'done', summary });
 }
 

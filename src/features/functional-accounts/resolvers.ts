@@ -24,8 +24,27 @@ import { functionalStore } from './functional-store';
 import { healthProgress, runningHealthCheck, startHealthCheck } from './health-run';
 import { watchedHealthRun } from './health-run-watchdog';
 import { healthRunStore } from './health-run-store';
+import { pushEscalationEvents } from './escalation/escalation';
+import { escalationStore } from './escalation/escalation-store';
+import { escalationResolvers } from './escalation/resolvers';
 
-const functional = { jira, store: functionalStore, audit: auditStore, runs: healthRunStore };
+const functional = {
+  jira,
+  store: functionalStore,
+  audit: auditStore,
+  runs: healthRunStore,
+  esc: escalationStore,
+  // A rotation or unregistering moves the account's open reminder issue to done at once (on the queue). Only
+  // an account with an open issue is pushed, and a refused push never fails the change: the next daily plan
+  // closes the issue anyway.
+  escalate: async (accountId: string) => {
+    const status = (await escalationStore.statuses([accountId])).get(accountId);
+    if (!status?.issueKey || status.closed) return;
+    await pushEscalationEvents([{ step: 'account', accountId }]).catch(() => {
+      console.warn('escalation: could not queue the account step; the daily check will close its issue');
+    });
+  },
+};
 const CREDENTIAL_TYPES = ['api-token', 'oauth-client', 'other'] as const;
 
 /** Which accounts the registry holds: the Users tab's badge and "functional" filter. */
@@ -39,6 +58,8 @@ function registration(p: Payload) {
   return {
     accountId: field.accountId(p),
     ownerAccountId: field.accountId(p, 'ownerAccountId'),
+    backupOwnerAccountIds:
+      p.backupOwnerAccountIds === undefined ? undefined : field.ids(p, 'backupOwnerAccountIds', 'account', 3),
     owningGroupId: field.groupId(p, 'owningGroupId'),
     purpose: field.string(p, 'purpose', 500),
     integration: field.string(p, 'integration', 200),
@@ -46,7 +67,7 @@ function registration(p: Payload) {
   };
 }
 
-export const functionalAccountsResolvers: ResolverDefinitions<
+const registryResolvers: ResolverDefinitions<
   | 'listRoles'
   | 'saveRole'
   | 'deleteRole'
@@ -88,6 +109,8 @@ export const functionalAccountsResolvers: ResolverDefinitions<
       const filter = {
         finding: field.oneOf(p, 'finding', ['expiring', 'orphaned', 'any'] as const),
         owningGroupId: p.owningGroupId === undefined ? undefined : field.groupId(p, 'owningGroupId'),
+        ownerAccountId: p.ownerAccountId === undefined ? undefined : field.accountId(p, 'ownerAccountId'),
+        backupAccountId: p.backupAccountId === undefined ? undefined : field.accountId(p, 'backupAccountId'),
         cursor: field.optionalString(p, 'cursor', 2000),
       };
       const [page, running] = await Promise.all([
@@ -173,3 +196,6 @@ export const functionalAccountsResolvers: ResolverDefinitions<
     },
   },
 };
+
+/** Every functional-accounts key: the registry's, then expiry reminders' and hand-over's. */
+export const functionalAccountsResolvers = { ...registryResolvers, ...escalationResolvers };

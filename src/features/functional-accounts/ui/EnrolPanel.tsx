@@ -79,6 +79,7 @@ export function Enrol({
     ownerAccountId: fields.ownerAccountId as string,
     owningGroupId: fields.owningGroup?.groupId as string,
     purpose: fields.purpose,
+    ...(fields.backupOwnerAccountIds ? { backupOwnerAccountIds: fields.backupOwnerAccountIds } : {}),
     integration: fields.integration,
   });
   const submit = async () => {

@@ -29,6 +29,7 @@ function payloadOf(accountId: string, v: FunctionalFieldValues) {
     purpose: v.purpose,
     integration: v.integration,
     ...(v.roleId ? { roleId: v.roleId } : {}),
+    ...(v.backupOwnerAccountIds ? { backupOwnerAccountIds: v.backupOwnerAccountIds } : {}),
   };
 }
 
@@ -41,6 +42,7 @@ function FormDialog({
   roles,
   initialOwner,
   initialGroup,
+  initialBackups,
   busy,
   error,
   onSubmit,
@@ -54,6 +56,7 @@ function FormDialog({
   roles: RoleView[];
   initialOwner?: string;
   initialGroup?: FunctionalFieldValues['owningGroup'];
+  initialBackups?: string[];
   busy: boolean;
   error: ReturnType<typeof useAction>['error'];
   onSubmit: () => void;
@@ -75,6 +78,7 @@ function FormDialog({
               roles={roles}
               initialOwner={initialOwner}
               initialGroup={initialGroup}
+              initialBackups={initialBackups}
             />
             {hint ? <Text testId={`${testId}-hint`}>{hint}</Text> : null}
             {error ? <ErrorBanner error={error} /> : null}
@@ -116,6 +120,7 @@ export function EditFunctionalDialog({
     purpose: account.purpose,
     integration: account.integration,
     roleId: account.roleId,
+    backupOwnerAccountIds: account.backupOwners.map((b) => b.accountId),
   });
   const action = useAction();
   const save = async () => {
@@ -132,6 +137,7 @@ export function EditFunctionalDialog({
       roles={roles}
       initialOwner={account.ownerAccountId}
       initialGroup={initialGroup}
+      initialBackups={account.backupOwners.map((b) => b.accountId)}
       busy={action.busy}
       error={action.error}
       onSubmit={() => void save()}

@@ -10,9 +10,12 @@ import type { GroupSummary, RoleView } from '../../../contract';
 import { call } from '../../../frontend/api';
 import { type FieldEvent, valueOf } from '../../../frontend/events';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
+import { BackupOwnersField } from './BackupOwnersField';
 
 export interface FunctionalFieldValues {
   ownerAccountId?: string;
+  /** Up to three backup owners (BackupOwnersField); undefined leaves them as they are on edit. */
+  backupOwnerAccountIds?: string[];
   owningGroup?: GroupSummary;
   purpose: string;
   integration: string;
@@ -67,6 +70,7 @@ export function FunctionalFields({
   roleLabel = 'Role (optional)',
   initialOwner,
   initialGroup,
+  initialBackups,
 }: {
   idPrefix: string;
   value: FunctionalFieldValues;
@@ -76,6 +80,8 @@ export function FunctionalFields({
   /** The owner's account ID to show first (edit). */
   initialOwner?: string;
   initialGroup?: GroupSummary;
+  /** The backups' account IDs to show first (edit). */
+  initialBackups?: string[];
 }) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const set = (patch: Partial<FunctionalFieldValues>) => onChange({ ...value, ...patch });
@@ -108,6 +114,12 @@ export function FunctionalFields({
           </Stack>
         </SectionMessage>
       ) : null}
+      <BackupOwnersField
+        idPrefix={idPrefix}
+        ownerAccountId={value.ownerAccountId}
+        initial={initialBackups}
+        onChange={(backupOwnerAccountIds) => set({ backupOwnerAccountIds })}
+      />
       <Stack space="space.050">
         <Label labelFor={`${idPrefix}-owning-group-input`}>
           Owning group (keeps the account owned when people leave)

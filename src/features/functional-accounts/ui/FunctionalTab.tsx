@@ -31,6 +31,9 @@ import { findingAppearance } from './findings';
 import { RegisterFoundDialog } from './FunctionalDialogs';
 import { HealthRunStatus, useHealthRun } from './HealthRunStatus';
 import { Roles } from './RolesPanel';
+import { EscalationSettings } from './EscalationSettings';
+import { HandOverPanel } from './HandOverPanel';
+import { OwnerCell, PeopleFilters, RemindersLine } from './RegistryExtras';
 
 const FILTERS = [
   { label: 'All accounts', value: '' },
@@ -112,8 +115,12 @@ function Registry({
   onChanged: () => void;
 }) {
   const viewer = useViewer();
+  // The owner/backup filter lives with its pickers (which keep their own selection), so it starts empty
+  // whenever the registry is shown again.
+  const [people, setPeople] = useState<Pick<RegistryFilter, 'ownerAccountId' | 'backupAccountId'>>({});
   const [result] = useResolver('listFunctional', {
     ...query.filter,
+    ...people,
     ...(query.owningGroup ? { owningGroupId: query.owningGroup.groupId } : {}),
     version,
   } as RegistryFilter);
@@ -152,6 +159,7 @@ function Registry({
             onPick={(g) => setQuery({ ...query, owningGroup: g })}
           />
         </Stack>
+        <PeopleFilters onChange={setPeople} />
         <Button onClick={() => void checkNow()} testId="health-check-now">
           Check now
         </Button>
@@ -178,6 +186,7 @@ function Registry({
         <Text>No health check has run yet.</Text>
       )}
       <HealthRunStatus run={health.current} />
+      {page?.reminders ? <RemindersLine reminders={page.reminders} /> : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {page && page.accounts.length === 0 ? <Text testId="registry">No functional accounts match.</Text> : null}
@@ -201,7 +210,7 @@ function Registry({
             key: a.accountId,
             cells: [
               { key: 'account', content: a.displayName },
-              { key: 'owner', content: a.ownerName ?? 'Unknown account (deleted?)' },
+              { key: 'owner', content: <OwnerCell account={a} /> },
               { key: 'group', content: a.owningGroupName },
               { key: 'purpose', content: `${a.purpose} (${a.integration})` },
               {
@@ -209,7 +218,12 @@ function Registry({
                 content: `${a.credentials.filter((c) => c.status === 'active').length} active of ${a.credentials.length}`,
               },
               // One line: the date never wraps in its column, whatever the page width.
-              { key: 'expiry', content: <Text>{formatDate(a.nextExpiry, viewer).replace(/ /g, '\u00a0')}</Text> },
+              {
+                key: 'expiry',
+                content: (
+                  <Text>{`${formatDate(a.nextExpiry, viewer).replace(/ /g, '\u00a0')}${a.escalation?.issueKey ? ` · ${a.escalation.issueKey}${a.escalation.closed ? ' (done)' : ''}` : ''}`}</Text>
+                ),
+              },
               {
                 key: 'findings',
                 content:
@@ -355,6 +369,8 @@ export function FunctionalTab() {
         onShow={(kind) => show({ kind })}
         onChanged={reload}
       />
+      <HandOverPanel onDone={reload} />
+      <EscalationSettings />
     </Stack>
   );
 }
