@@ -31,9 +31,9 @@ import { findingAppearance } from './findings';
 import { RegisterFoundDialog } from './FunctionalDialogs';
 import { HealthRunStatus, useHealthRun } from './HealthRunStatus';
 import { Roles } from './RolesPanel';
-import { EscalationSettings } from './EscalationSettings';
-import { HandOverPanel } from './HandOverPanel';
-import { OwnerCell, PeopleFilters, RemindersLine } from './RegistryExtras';
+import { EscalationSettings } from './escalation/EscalationSettings';
+import { HandOverPanel } from './escalation/HandOverPanel';
+import { OwnerCell, PeopleFilters, RemindersLine } from './escalation/RegistryExtras';
 
 const FILTERS = [
   { label: 'All accounts', value: '' },

@@ -5,7 +5,7 @@
  */
 import React, { useState } from 'react';
 import { Lozenge, SectionMessage, Stack, Text, UserPicker } from '@forge/react';
-import type { FunctionalAccountView, RegistryFilter } from '../../../contract';
+import type { FunctionalAccountView, RegistryFilter } from '../../../../contract';
 
 export function OwnerCell({ account: a }: { account: FunctionalAccountView }) {
   const warned = a.backupOwners.filter((b) => b.warnings.length > 0);

@@ -4,7 +4,7 @@
  */
 import React, { useState } from 'react';
 import { Button, Heading, SectionMessage, Stack, Text, UserPicker } from '@forge/react';
-import { call } from '../../../frontend/api';
+import { call } from '../../../../frontend/api';
 
 interface PickedUser {
   id: string;

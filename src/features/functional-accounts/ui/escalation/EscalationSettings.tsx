@@ -5,9 +5,9 @@
  */
 import React, { useEffect, useState } from 'react';
 import { Button, Heading, Inline, Label, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
-import type { EscalationSettingsView, IssueTypeOption, ProjectOption } from '../../../contract';
-import { call } from '../../../frontend/api';
-import { type FieldEvent, valueOf } from '../../../frontend/events';
+import type { EscalationSettingsView, IssueTypeOption, ProjectOption } from '../../../../contract';
+import { call } from '../../../../frontend/api';
+import { type FieldEvent, valueOf } from '../../../../frontend/events';
 
 interface Option {
   label: string;
