@@ -23,7 +23,7 @@ export const jira = {
   deleteUser: users.deleteUser,
   getUserGroupIds: users.getUserGroupIds,
   createUser: users.createUser,
-  listGroupsPage: groups.listGroupsPage,
+  listGroupsPage: cached.listGroupsPage,
   getGroupsById: cached.getGroupsById,
   findGroups: cached.findGroups,
   listGroupMembersPage: groups.listGroupMembersPage,

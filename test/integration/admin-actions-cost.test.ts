@@ -74,6 +74,52 @@ describe('request hygiene of the main admin actions', () => {
     expect(page.requests).toBeLessThanOrEqual(2);
   });
 
+  /** Every request the action made, permission checks and 429s included (issue 18). */
+  const everything = async (run: () => Promise<unknown>) => {
+    site.sim.meter.reset();
+    await run();
+    return site.sim.meter.requests.map((r) => r.endpoint);
+  };
+
+  it('group member page opened from the Groups tab (no search text): the member page and hidden emails only', async () => {
+    const listed = await call<{ groups: Array<{ groupId: string }> }>('searchGroups', {});
+    const groupId = listed.groups.find((g) => (site.sim.state.groups.get(g.groupId)?.members.size ?? 0) > 0)?.groupId;
+    const endpoints = await everything(() => call<GroupMembersPage>('listGroupMembers', { groupId }));
+    expect(endpoints[0]).toBe('/rest/api/3/group/member');
+    expect(endpoints.slice(1).every((e) => e === '/rest/api/3/user/email/bulk')).toBe(true);
+    expect(endpoints.length).toBeLessThanOrEqual(2);
+  });
+
+  it('desk-add preview: only the pasted people’s lookups, never the desk’s customer list', async () => {
+    const deskId = [...site.sim.state.serviceDesks.values()][1]?.id;
+    const people = [...site.sim.state.users.values()].filter((u) => u.accountType !== 'app').slice(0, 150);
+    let preview: { total: number; willChange: number; note?: string } | undefined;
+    const endpoints = await everything(async () => {
+      preview = await call('previewBulkJob', {
+        operation: 'add-customers-to-desk',
+        deskId,
+        accountIds: people.map((u) => u.accountId),
+      });
+    });
+    expect(endpoints).toEqual(['/rest/api/3/user/bulk', '/rest/api/3/user/bulk']);
+    expect(preview).toMatchObject({ total: 150, willChange: 150, note: expect.stringMatching(/already a customer/) });
+  });
+
+  it('customers page once the directory index exists: account types from the index, no user/bulk', async () => {
+    await call('refreshSiteSummary');
+    await site.queue.idle();
+    const deskId = [...site.sim.state.serviceDesks.values()][0]?.id;
+    let page: DeskCustomersPage | undefined;
+    const endpoints = await everything(async () => {
+      page = await call<DeskCustomersPage>('listDeskCustomers', { deskId });
+    });
+    expect(endpoints[0]).toBe('/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer');
+    expect(endpoints.slice(1).every((e) => e === '/rest/api/3/user/email/bulk')).toBe(true);
+    expect(page?.customers.length).toBeGreaterThan(0);
+    for (const c of page?.customers ?? [])
+      expect(c.accountType).toBe(site.sim.state.users.get(c.accountId)?.accountType);
+  });
+
   it('reading the same roles and groups again within minutes costs nothing', async () => {
     const cost = await measure(async () => {
       await call('listProducts');

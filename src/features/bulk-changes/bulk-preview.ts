@@ -1,23 +1,21 @@
 /**
  * Dry run of a bulk change: what it would do, worked out from Jira without changing anything. Who the
- * people are (`user/bulk`, one request per 100), which items are already so (the group's or desk's
- * members, or the one user's groups), and which Jira will refuse (deleted accounts, customer accounts in
- * groups). Reading a very large group costs many requests, so membership is checked the cheaper way:
- * the whole member list (50 a request) or each person's groups (one request each), up to a budget;
- * beyond it the preview says its counts are upper bounds. All reads are asUser.
+ * people are (`user/bulk`, one request per 100), which items are already so (the group's members, or the
+ * one user's groups), and which Jira will refuse (deleted accounts, customer accounts in groups). Reading a
+ * very large group costs many requests, so membership is checked the cheaper way: the whole member list
+ * (50 a request) or each person's groups (one request each), up to a budget; beyond it the preview says its
+ * counts are upper bounds. A desk's customers are never read: JSM lists them 50 a request at 5 requests a
+ * second and cannot be asked about given accounts, so a desk preview costs only the people's lookups
+ * (issue 18) and says that who is already a customer shows when the job runs. All reads are asUser.
  */
 import type { BulkPreview, CreateBulkJobPayload } from '../../contract';
 import type { JiraClient } from '../../jira';
 import { collect } from '../../jira/transport/pagination';
 import { GROUP_MEMBER_PAGE_MAX } from '../../jira/groups';
-import { JSM_PAGE_MAX } from '../../jira/servicedesk';
 import type { JiraUser } from '../../jira/types';
 import { expandItems } from './bulk-jobs';
 
-export type PreviewJira = Pick<
-  JiraClient,
-  'getUsersBulkPage' | 'listGroupMembersPage' | 'getUser' | 'listDeskCustomersPage'
->;
+export type PreviewJira = Pick<JiraClient, 'getUsersBulkPage' | 'listGroupMembersPage' | 'getUser'>;
 
 /** Jira requests a preview may spend finding out who is already a member. */
 export const PREVIEW_BUDGET = 40;
@@ -72,23 +70,21 @@ export async function previewBulk(
     const only = items[0]?.a as string;
     const groups = users.has(only) ? ((await jira.getUser(only)).groups?.items ?? []) : [];
     for (const i of items) inTarget.set(i.g, new Set(groups.some((g) => g.groupId === i.g) ? [only] : []));
+  } else if (toDesk) {
+    const target = items[0]?.g as string;
+    note = adding
+      ? `Who is already a customer of ${labels[target] ?? 'the desk'} shows when the change runs (adding them again changes nothing): the counts below are upper bounds.`
+      : `Who is not a customer of ${labels[target] ?? 'the desk'} shows when the change runs: the counts below are upper bounds.`;
   } else {
     const target = items[0]?.g as string;
-    const members = toDesk
-      ? await membersWithin(
-          (n) => jira.listDeskCustomersPage(target, '', 0, n),
-          (o, n) => jira.listDeskCustomersPage(target, '', o, n),
-          JSM_PAGE_MAX,
-          PREVIEW_BUDGET,
-        )
-      : await membersWithin(
-          (n) => jira.listGroupMembersPage(target, 0, n, true),
-          (o, n) => jira.listGroupMembersPage(target, o, n, true),
-          GROUP_MEMBER_PAGE_MAX,
-          PREVIEW_BUDGET,
-        );
+    const members = await membersWithin(
+      (n) => jira.listGroupMembersPage(target, 0, n, true),
+      (o, n) => jira.listGroupMembersPage(target, o, n, true),
+      GROUP_MEMBER_PAGE_MAX,
+      PREVIEW_BUDGET,
+    );
     if (members) inTarget.set(target, members);
-    else if (!toDesk && users.size <= PREVIEW_BUDGET) {
+    else if (users.size <= PREVIEW_BUDGET) {
       const ids = new Set<string>();
       for (const id of users.keys()) {
         const groups = (await jira.getUser(id)).groups?.items ?? [];

@@ -58,18 +58,22 @@ export async function requireDesk(jira: Pick<JiraClient, 'getServiceDesk'>, desk
   }
 }
 
-/** JSM's user objects carry no account type: it comes from `user/bulk` (one request for the page). */
-async function asUserRows(jira: CustomersJira, users: JsmUser[]) {
-  const types = new Map<string, JiraUser['accountType']>();
-  if (users.length > 0) {
-    const page = await collect(
-      (o) =>
-        jira.getUsersBulkPage(
-          users.map((u) => u.accountId),
-          o,
-        ),
-      100,
-    );
+/** Account types by id without asking Jira (the directory index); undefined while it has none. */
+export interface AccountTypeIndex {
+  types(ids: string[]): Promise<Map<string, JiraUser['accountType']> | undefined>;
+}
+
+/**
+ * JSM's user objects carry no account type: it comes from the directory index (KVS reads, no Jira request),
+ * and only for accounts the index does not know (none built yet, or added since) from `user/bulk` (one
+ * request for the page). So a customers page costs Jira its listing plus the hidden emails' lookup.
+ */
+async function asUserRows(jira: CustomersJira, users: JsmUser[], typeIndex?: AccountTypeIndex) {
+  const ids = users.map((u) => u.accountId);
+  const types = new Map<string, JiraUser['accountType']>((ids.length > 0 && (await typeIndex?.types(ids))) || []);
+  const unknown = ids.filter((id) => !types.has(id));
+  if (unknown.length > 0) {
+    const page = await collect((o) => jira.getUsersBulkPage(unknown, o), 100);
     for (const u of page.items) types.set(u.accountId, u.accountType);
   }
   return users.map((u) => ({
@@ -87,6 +91,7 @@ export async function listDeskCustomers(
   query: string,
   start: number,
   policy: HiddenEmailPolicy,
+  typeIndex?: AccountTypeIndex,
 ): Promise<DeskCustomersPage> {
   const desk = await requireDesk(jira, deskId);
   const page = await jira.listDeskCustomersPage(deskId, query, start, JSM_PAGE_MAX);
@@ -98,7 +103,7 @@ export async function listDeskCustomers(
         (u) => u.emailAddress !== undefined || matchesQuery({ ...u, emailAddress: undefined }, nameOnly),
       )
     : page.items;
-  const rows = await withEmails(jira, await asUserRows(jira, items), policy);
+  const rows = await withEmails(jira, await asUserRows(jira, items, typeIndex), policy);
   return { desk: deskView(desk), customers: rows, start, isLast: page.isLast };
 }
 

@@ -7,7 +7,7 @@ import { invalidInput } from '../../invocation/app-error';
 import type { ResolverDefinitions } from '../../invocation/define';
 import { asPayload, field, type Payload } from '../../invocation/validate';
 import { auditStore } from '../audit/audit-store';
-import { emailIndex, recordCustomerCreated } from '../directory-index/resolvers';
+import { accountTypeIndex, emailIndex, recordCustomerCreated } from '../directory-index/resolvers';
 import { listDeskCustomers, listDesks, provisionCustomer } from './customers';
 import { hiddenEmailPolicy } from '../people/email-policy';
 
@@ -35,6 +35,7 @@ export const customersResolvers: ResolverDefinitions<'listServiceDesks' | 'listD
         field.optionalString(p, 'query', 100) ?? '',
         field.optionalInt(p, 'start', 0, 10_000_000) ?? 0,
         hiddenEmailPolicy(jira),
+        accountTypeIndex,
       );
     },
   },

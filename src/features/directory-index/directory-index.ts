@@ -428,5 +428,12 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
   return handOver(0);
 }
 
-export { indexServes, pageFromIndex, lookupEmails, searchIndexByName, type IndexPage } from './index-reads';
+export {
+  accountTypesFromIndex,
+  indexServes,
+  pageFromIndex,
+  lookupEmails,
+  searchIndexByName,
+  type IndexPage,
+} from './index-reads';
 export { recordAccountChange, recordChanges } from './record-changes';

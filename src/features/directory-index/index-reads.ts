@@ -11,13 +11,15 @@ import {
   bucketKey,
   bucketOf,
   emailHasher,
+  idKey,
   listKey,
   LIST_CHUNK,
   type DirectoryStore,
+  type IdEntry,
   type IndexManifest,
   type IndexRow,
 } from './directory-store';
-import { rowOfPatch, TYPE_NAME, type PatchRecord } from './index-patches';
+import { idBucketOf, rowOfPatch, TYPE_NAME, type PatchRecord } from './index-patches';
 
 /** Where a filter's listing stands: `p` in the accounts patched into it, then `o` in the published list. */
 export interface IndexPosition {
@@ -195,6 +197,30 @@ export async function lookupEmails(store: DirectoryStore, emails: string[]): Pro
   for (const [email, h] of hashes) {
     const id = patched.get(h) ?? buckets.get(bucketKey(manifest.gen, bucketOf(h, manifest.buckets)))?.[h];
     if (id) out.set(email, id);
+  }
+  return out;
+}
+
+/**
+ * Account types by id (KVS reads only: the accounts' id buckets and the patches, for accounts added since the
+ * crawl). An account's type never changes. Ids the index does not know are left out; undefined while no
+ * index by id exists.
+ */
+export async function accountTypesFromIndex(
+  store: DirectoryStore,
+  ids: string[],
+): Promise<Map<string, 'atlassian' | 'app' | 'customer'> | undefined> {
+  const manifest = await store.manifest();
+  if (!manifest?.byId) return undefined;
+  const keyOf = (id: string) => idKey(manifest.gen, idBucketOf(id, manifest.buckets));
+  const [buckets, patches] = await Promise.all([
+    store.getMany<Record<string, IdEntry>>([...new Set(ids.map(keyOf))]),
+    store.patches(),
+  ]);
+  const out = new Map<string, 'atlassian' | 'app' | 'customer'>();
+  for (const id of ids) {
+    const code = patches.get(id)?.t ?? buckets.get(keyOf(id))?.[id]?.[1];
+    if (code) out.set(id, TYPE_NAME[code]);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { jira } from '../../jira';
 import type { ResolverDefinitions } from '../../invocation/define';
 import { requestCrawl } from './crawl-queue';
 import { directoryStore } from './directory-store';
-import { lookupEmails } from './directory-index';
+import { accountTypesFromIndex, lookupEmails } from './directory-index';
 import { observed, recordChanges } from './record-changes';
 import type { AccountChange } from './index-patches';
 import { getSiteSummary } from './site-summary';
@@ -15,6 +15,9 @@ const snapshots = { store: directoryStore, requestCrawl };
 
 /** Email → account lookups through the index's keyed hashes, for features that resolve pasted emails. */
 export const emailIndex = { lookup: (emails: string[]) => lookupEmails(directoryStore, emails) };
+
+/** Account types by id from the index (no Jira request), for pages whose listing carries none (JSM's). */
+export const accountTypeIndex = { types: (ids: string[]) => accountTypesFromIndex(directoryStore, ids) };
 
 /** The app's own changes, recorded in the index as they land (other features call these). */
 export const indexChanges = { record: (changes: AccountChange[]) => recordChanges(directoryStore, changes) };

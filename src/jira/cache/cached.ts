@@ -1,7 +1,8 @@
 /**
  * The cached forms of the Jira calls whose answers rarely change: application roles (products and their
  * groups), groups by id (names), and service desks. Each is reused for `RARELY_CHANGING_TTL_MS` per
- * installation; a desk listing also seeds the single-desk lookups so opening a desk costs nothing extra.
+ * installation; a desk listing also seeds the single-desk lookups so opening a desk costs nothing extra, and a
+ * group listing or search seeds the group lookups likewise.
  */
 import * as applicationRoles from '../application-roles';
 import { createTtlCache } from './cache';
@@ -43,6 +44,17 @@ export async function findGroups(
   const found = await groups.findGroups(query, maxResults, identity);
   for (const g of found.groups) cache.put(`group:${g.groupId}`, g);
   return found;
+}
+
+/** A page of all groups; the groups it lists seed the by-id lookups (opening one costs no `group/bulk`). */
+export async function listGroupsPage(
+  startAt: number,
+  maxResults: number,
+  identity: 'user' | 'app' = 'user',
+): Promise<Page<JiraGroup>> {
+  const page = await groups.listGroupsPage(startAt, maxResults, identity);
+  for (const g of page.items) cache.put(`group:${g.groupId}`, g);
+  return page;
 }
 
 export async function listServiceDesksPage(start: number, limit: number): Promise<Page<JiraServiceDesk>> {
