@@ -86,13 +86,22 @@ describe('bulk jobs on the queue', () => {
     expect(entries.every((e) => e.actor === ADMIN)).toBe(true);
     expect(entries.filter((e) => e.result === 'done')).toHaveLength(job.counts.done);
     expect(entries.filter((e) => e.result === 'already')).toHaveLength(job.counts.already);
-    // The 4,900 the app added are all "done"; the 100 already there are "already": the slice read the group
-    // before writing, so they are never sent, and no read-back after a lost answer can count them as done.
-    expect(job.counts).toEqual({ done: 4900, already: 100, failed: 0 });
+    // The 4,900 the app added are all "done". The 100 already there are sent too (issue 18: a slice no longer
+    // re-reads the group's member list; Jira's answer to an add of an existing member says "already a member"),
+    // so they are "already", except where that answer was lost (a killed consumer, a 5xx or reset): reading
+    // Jira back then cannot tell this job's write from the earlier one, and the item is "done" with the note
+    // that says so (membership.ts), never silently.
+    expect(job.counts.done + job.counts.already).toBe(5000);
     const pre = new Set(users.slice(0, 100));
     const byUser = new Map(entries.map((e) => [e.targetId, e]));
     expect(users.slice(100).every((a) => byUser.get(a)?.result === 'done')).toBe(true);
-    expect([...pre].every((a) => byUser.get(a)?.result === 'already')).toBe(true);
+    for (const a of pre) {
+      const e = byUser.get(a);
+      if (e?.result === 'done') expect(e.detail).toMatch(/answer was lost/);
+      else expect(e).toMatchObject({ result: 'already', detail: 'Already a member.' });
+    }
+    expect(job.counts.already).toBe([...pre].filter((a) => byUser.get(a)?.result === 'already').length);
+    expect(job.counts.already).toBeGreaterThan(0);
     // Faults and duplicates really happened.
     expect(site.queue.deliveries.some((d) => d.duplicate)).toBe(true);
     expect(site.queue.deliveries.some((d) => d.outcome === 'killed')).toBe(true);
@@ -105,13 +114,12 @@ describe('bulk jobs on the queue', () => {
     const throttled = posts.filter((r) => r.status === 429).length;
     const lost = posts.filter((r) => r.status >= 500 || r.status === 0).length;
     console.info(
-      `5,000-item job: ${posts.length} POSTs (${posts.filter((r) => r.status === 201).length} applied, ${throttled} 429, ${lost} 5xx/reset, ${posts.length - 4900} beyond one per item); ` +
+      `5,000-item job: ${posts.length} POSTs (${posts.filter((r) => r.status === 201).length} applied, ${throttled} 429, ${lost} 5xx/reset, ${posts.length - 5000} beyond one per item); ` +
         `deliveries ${site.queue.deliveries.length} ` +
         `(duplicates ${site.queue.deliveries.filter((d) => d.duplicate).length}, killed ${site.queue.deliveries.filter((d) => d.outcome === 'killed').length})`,
     );
     // Every POST beyond one per item answers a 429, 5xx or reset (a repeat only where Jira refused or the answer was lost).
-    expect([...pre].some((a) => perUser.has(a))).toBe(false);
-    expect(posts.length - 4900).toBeLessThanOrEqual(throttled + lost + 20);
+    expect(posts.length - 5000).toBeLessThanOrEqual(throttled + lost + 20);
     // Mostly waiting on Jira's Retry-After and scaled redeliveries: over two minutes on a loaded machine.
   }, 300_000);
 
