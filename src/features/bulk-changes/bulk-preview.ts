@@ -4,18 +4,45 @@
  * one user's groups), and which Jira will refuse (deleted accounts, customer accounts in groups). Reading a
  * very large group costs many requests, so membership is checked the cheaper way: the whole member list
  * (50 a request) or each person's groups (one request each), up to a budget; beyond it the preview says its
- * counts are upper bounds. A desk's customers are never read: JSM lists them 50 a request at 5 requests a
- * second and cannot be asked about given accounts, so a desk preview costs only the people's lookups
- * (issue 18) and says that who is already a customer shows when the job runs. All reads are asUser.
+ * counts are upper bounds. A desk's customer list is never read (issue 18: JSM lists it 50 a request at 5
+ * requests a second): up to DESK_PREVIEW_SEARCHES pasted people are each searched on the desk (one
+ * request each, by email or name, as desk-state.ts does for a job); beyond that the preview costs only the
+ * people's lookups and says that who is already a customer shows when the job runs. All reads are asUser.
  */
 import type { BulkPreview, CreateBulkJobPayload } from '../../contract';
 import type { JiraClient } from '../../jira';
 import { collect } from '../../jira/transport/pagination';
 import { GROUP_MEMBER_PAGE_MAX } from '../../jira/groups';
 import type { JiraUser } from '../../jira/types';
+import { JSM_PAGE_MAX } from '../../jira/servicedesk';
 import { expandItems } from './bulk-jobs';
+import { DESK_SEARCH_PAGES } from './desk-state';
 
-export type PreviewJira = Pick<JiraClient, 'getUsersBulkPage' | 'listGroupMembersPage' | 'getUser'>;
+/** The pasted people who are customers of the desk: each searched by email or name (see desk-state.ts). */
+async function searchDesk(jira: PreviewJira, deskId: string, people: JiraUser[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const person of people) {
+    const query = person.emailAddress || person.displayName;
+    if (!query) continue;
+    for (let page = 0; page < DESK_SEARCH_PAGES; page += 1) {
+      const got = await jira.listDeskCustomersPage(deskId, query, page * JSM_PAGE_MAX, JSM_PAGE_MAX);
+      if (got.items.some((u) => u.accountId === person.accountId)) {
+        found.add(person.accountId);
+        break;
+      }
+      if (got.isLast || got.items.length === 0) break;
+    }
+  }
+  return found;
+}
+
+export type PreviewJira = Pick<
+  JiraClient,
+  'getUsersBulkPage' | 'listGroupMembersPage' | 'getUser' | 'listDeskCustomersPage'
+>;
+
+/** A desk preview searches the desk for each pasted person up to this many people (one request each). */
+export const DESK_PREVIEW_SEARCHES = 10;
 
 /** Jira requests a preview may spend finding out who is already a member. */
 export const PREVIEW_BUDGET = 40;
@@ -70,6 +97,9 @@ export async function previewBulk(
     const only = items[0]?.a as string;
     const groups = users.has(only) ? ((await jira.getUser(only)).groups?.items ?? []) : [];
     for (const i of items) inTarget.set(i.g, new Set(groups.some((g) => g.groupId === i.g) ? [only] : []));
+  } else if (toDesk && users.size <= DESK_PREVIEW_SEARCHES) {
+    const target = items[0]?.g as string;
+    inTarget.set(target, await searchDesk(jira, target, [...users.values()]));
   } else if (toDesk) {
     const target = items[0]?.g as string;
     note = adding
