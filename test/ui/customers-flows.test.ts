@@ -1,3 +1,5 @@
+import type { FakeBridge } from '../../local/host/fake-bridge';
+import { findAll } from '../../local/host/forge-doc';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS } from '../support/site';
 import { openUiPage, type UiDriver } from '../support/ui';
@@ -10,10 +12,11 @@ describe('customers flows in the UI Kit page', () => {
   let site: LocalSite;
   let close: () => Promise<void>;
   let page: UiDriver;
+  let bridge: FakeBridge;
   const desk = (key: string) => [...site.sim.state.serviceDesks.values()].find((d) => d.projectKey === key);
 
   beforeAll(async () => {
-    ({ site, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
+    ({ site, page, close, bridge } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
       seed: { users: 400, groups: 12, serviceDesks: 3 },
     }));
   });
@@ -27,6 +30,9 @@ describe('customers flows in the UI Kit page', () => {
     await page.check('provision-desk-HRS', true);
     await page.click('provision-submit');
     expect(await page.text('provision-result')).toBe('Created customer Pat Client.');
+    // The form starts empty for the next customer, with focus in its first field.
+    expect((await page.one('provision-email')).props.value).toBe('');
+    expect((await page.one('provision-email')).props.autoFocus).toBe(true);
     const pat = [...site.sim.state.users.values()].find((u) => u.email === 'pat.client@clients.example.org');
     expect(pat?.accountType).toBe('customer');
     expect(desk('ITH')?.customers.has(pat?.accountId ?? '')).toBe(true);
@@ -55,6 +61,23 @@ describe('customers flows in the UI Kit page', () => {
     expect(desk('HRS')?.customers.has(pat?.accountId ?? '')).toBe(false);
     expect(desk('ITH')?.customers.has(pat?.accountId ?? '')).toBe(true);
     expect(site.sim.state.users.get(pat?.accountId ?? '')?.active).toBe(true);
+    // The job is over: its form is empty (Start cannot run it twice) and focus is on the outcomes.
+    expect((await page.one('bulk-customers')).props.value).toBe('');
+    expect((await page.one('customers-outcomes-filter')).props.autoFocus).toBe(true);
+  });
+
+  it('drops "No account has this email" once that customer is created', async () => {
+    await page.type('bulk-customers', 'sam.new@clients.example.org');
+    await page.click('customers-preview-add');
+    expect(await page.text('customers-unresolved')).toContain('sam.new@clients.example.org');
+    await page.type('provision-email', 'sam.new@clients.example.org');
+    await page.type('provision-name', 'Sam New');
+    await page.check('provision-desk-ITH', true);
+    await page.click('provision-submit');
+    await page.text('provision-result', (t) => t.includes('Sam New'));
+    await bridge.waitFor((doc) =>
+      findAll(doc, (n) => n.props.testId === 'customers-unresolved').length === 0 ? true : undefined,
+    );
   });
 
   it('links an existing account instead of failing, and says so', async () => {

@@ -3,8 +3,12 @@
  * and add them to one or more desks in one step (an email that already has an account is linked, and the
  * page says so); add or remove customers in bulk (preview first if wanted; removals confirmed) with progress
  * and per-item outcomes by name. Removing a customer from a desk never deactivates their account.
+ * After "Create and add" the form starts empty with focus in its email field and the result beside it;
+ * the desk's list is read again and the bulk form's "no account" lines are dropped, since they may no
+ * longer be true. When a bulk job ends its form starts empty (the same job is never one click from
+ * running twice) and focus goes to the outcomes.
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -24,6 +28,7 @@ import { call } from '../../../frontend/api';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
 import { type FieldEvent, checkedOf, valueOf } from '../../../frontend/events';
 import { useAction } from '../../../frontend/hooks/useAction';
+import { useFocusTarget } from '../../../frontend/hooks/useFocusTarget';
 import { useBulkJob } from '../../bulk-changes/ui/useBulkJob';
 import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
@@ -36,11 +41,14 @@ import { OffsetPager } from '../../../frontend/components/OffsetPager';
 import { UnresolvedWarning } from '../../../frontend/components/UnresolvedWarning';
 import { UserTable } from '../../../frontend/components/UserTable';
 
-function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
+function DeskCustomers({ desk, version }: { desk: ServiceDeskView; version: number }) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
   const [start, setStart] = useState(0);
-  const [result] = useResolver('listDeskCustomers', { deskId: desk.id, query, start });
+  const [result, reload] = useResolver('listDeskCustomers', { deskId: desk.id, query, start });
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
   const page = result.status === 'ready' ? result.data : undefined;
   return (
     <Stack space="space.100">
@@ -71,22 +79,41 @@ function DeskCustomers({ desk }: { desk: ServiceDeskView }) {
   );
 }
 
-function Provision({ desks }: { desks: ServiceDeskView[] }) {
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
+function Provision({ desks, onProvisioned }: { desks: ServiceDeskView[]; onProvisioned: () => void }) {
+  const [email, setEmailText] = useState('');
+  const [name, setNameText] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [result, setResult] = useState<ProvisionResult | undefined>();
+  const focus = useFocusTarget<'email'>();
   const action = useAction();
+  // Typing another customer: the last result describes someone else.
+  const setEmail = (v: string) => {
+    setResult(undefined);
+    setEmailText(v);
+  };
+  const setName = (v: string) => {
+    setResult(undefined);
+    setNameText(v);
+  };
   const submit = async () => {
+    if (action.busy) return;
     setResult(undefined);
     const res = await action.run(() => call('provisionCustomer', { email, displayName: name, deskIds: chosen }));
-    if (res.ok) setResult(res.data);
+    if (res.ok) {
+      setResult(res.data);
+      setEmailText('');
+      setNameText('');
+      focus.focus('email');
+      onProvisioned();
+    }
   };
   return (
     <Stack space="space.100">
       <Heading size="small">Create a customer and add them to desks</Heading>
       <Label labelFor="provision-email">Email</Label>
       <Textfield
+        key={focus.key('email')}
+        autoFocus={focus.auto('email')}
         id="provision-email"
         testId="provision-email"
         value={email}
@@ -113,7 +140,7 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
       <Inline space="space.100">
         <Button
           appearance="primary"
-          isDisabled={action.busy || !email || !name || chosen.length === 0}
+          isDisabled={!email || !name || chosen.length === 0}
           onClick={() => void submit()}
           testId="provision-submit"
         >
@@ -144,13 +171,23 @@ function Provision({ desks }: { desks: ServiceDeskView[] }) {
 
 type DeskOperation = 'add-customers-to-desk' | 'remove-customers-from-desk';
 
-function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
+function BulkCustomers({ desk, version }: { desk: ServiceDeskView; version: number }) {
   const [text, setText] = useState('');
   const [unresolved, setUnresolved] = useState<string[]>([]);
   const [preview, setPreview] = useState<BulkPreview | undefined>();
   const [removing, setRemoving] = useState<string[] | undefined>();
   const action = useAction();
   const { job, pump, running, cancel } = useBulkJob(action.run);
+  // A customer was created since: "No account has this email" and the preview may no longer be true.
+  useEffect(() => {
+    setUnresolved([]);
+    setPreview(undefined);
+  }, [version]);
+  const ended = !!job && job.status !== 'running' && job.status !== 'cancelling';
+  // The job is over: the form starts empty, so the same job is not one click from running twice.
+  useEffect(() => {
+    if (ended) setText('');
+  }, [ended, job?.jobId]);
   /** The pasted people's account ids (the unresolved ones are listed); undefined when none resolved. */
   const resolve = async (): Promise<string[] | undefined> => {
     const resolved = await action.run(() => call('resolveIdentifiers', { text }));
@@ -192,6 +229,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
         value={text}
         onChange={(e: FieldEvent) => {
           setPreview(undefined);
+          setUnresolved([]);
           setText(valueOf(e));
         }}
       />
@@ -230,7 +268,9 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
       <UnresolvedWarning entries={unresolved} testId="customers-unresolved" />
       {action.error ? <ErrorBanner error={action.error} /> : null}
       {job ? <JobProgress job={job} onCancel={() => void cancel()} /> : null}
-      {job && job.status === 'done' ? <BulkOutcomes key={job.jobId} job={job} testId="customers-outcomes" /> : null}
+      {job && job.status === 'done' ? (
+        <BulkOutcomes key={job.jobId} job={job} testId="customers-outcomes" autoFocus />
+      ) : null}
       <ConfirmModal
         isOpen={!!removing}
         title={`Remove ${count(removing?.length ?? 0, 'customer')} from ${desk.projectName}?`}
@@ -247,6 +287,7 @@ function BulkCustomers({ desk }: { desk: ServiceDeskView }) {
 
 export function CustomersTab() {
   const [start, setStart] = useState(0);
+  const [version, setVersion] = useState(0);
   const [result] = useResolver('listServiceDesks', { start });
   const [desk, setDesk] = useState<ServiceDeskView | undefined>();
   if (result.status === 'loading') return <Spinner label="Loading service desks" />;
@@ -266,9 +307,13 @@ export function CustomersTab() {
         {start > 0 ? <Button onClick={() => setStart(Math.max(start - 50, 0))}>Previous desks</Button> : null}
         {!result.data.isLast ? <Button onClick={() => setStart(start + desks.length)}>More desks</Button> : null}
       </Inline>
-      {desk ? <DeskCustomers key={desk.id} desk={desk} /> : <Text>Choose a service desk to see its customers.</Text>}
-      <Provision desks={desks} />
-      {desk ? <BulkCustomers key={`bulk-${desk.id}`} desk={desk} /> : null}
+      {desk ? (
+        <DeskCustomers key={desk.id} desk={desk} version={version} />
+      ) : (
+        <Text>Choose a service desk to see its customers.</Text>
+      )}
+      <Provision desks={desks} onProvisioned={() => setVersion((v) => v + 1)} />
+      {desk ? <BulkCustomers key={`bulk-${desk.id}`} desk={desk} version={version} /> : null}
     </Stack>
   );
 }
