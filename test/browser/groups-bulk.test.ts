@@ -62,6 +62,9 @@ describe('Groups tab and bulk changes in Chromium', () => {
     const team = group('team-web');
     const member = [...(team?.members ?? [])].find((id) => site.sim.state.users.get(id)?.active) as string;
     await openGroup('team-web');
+    // Opening a group puts focus on the way back, not on the page body.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    expect(await focused()).toBe('back-to-groups');
     await page.getByTestId(`remove-member-${member}`).click({ timeout: 20_000 });
     const dialog = page.getByTestId('confirm-remove-member');
     await dialog.waitFor();
@@ -75,12 +78,15 @@ describe('Groups tab and bulk changes in Chromium', () => {
 
     await page.getByTestId(`remove-member-${member}`).click();
     await page.getByTestId('confirm-remove-member-confirm').click();
-    await page
-      .getByTestId('members-notice')
-      .getByText(`${nameOf(member)} removed from team-web.`)
-      .waitFor();
+    // The row acted on says so, in place, with Undo holding focus.
+    await page.getByTestId('members-removed').waitFor();
     expect(team?.members.has(member)).toBe(false);
     await page.getByTestId(`remove-member-${member}`).waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'members-undo');
+    await page.getByTestId('members-undo').click();
+    await page.getByTestId('members-row-note').getByText('Back in team-web.').waitFor({ timeout: 20_000 });
+    expect(team?.members.has(member)).toBe(true);
+    expect(await focused()).toBe(`remove-member-${member}`);
     expect(await unlabelledFields()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
@@ -128,6 +134,9 @@ describe('Groups tab and bulk changes in Chromium', () => {
       .getByTestId('bulk-status')
       .getByText(/finished/)
       .waitFor({ timeout: 30_000 });
+    // The job is over: the form is empty and Start is disabled, so it cannot run twice by one more click.
+    expect(await page.getByTestId('bulk-users').inputValue()).toBe('');
+    expect(await page.getByTestId('bulk-start').isDisabled()).toBe(true);
     // Failures are shown first; the customer is named with Jira's reason, and no retry is offered for it.
     // Atlaskit's DynamicTable puts `--table` after the test id.
     const outcomes = page.getByTestId('bulk-outcomes--table');

@@ -42,6 +42,11 @@ describe('people and groups flows in the UI Kit page', () => {
     await page.pick('filter-status', { label: 'Inactive', value: 'inactive' });
     const inactive = await page.text('user-table', (t) => t.includes('Inactive') && !t.includes('Active'));
     expect(inactive).not.toMatch(/\bActive\b/);
+    expect((await page.one('filter-status')).props.value).toEqual({ label: 'Inactive', value: 'inactive' });
+    // Set back to any, the filter reads as it did before it was set: "Any status", never a bare "Any".
+    await page.pick('filter-status', { label: 'Any status', value: '' });
+    expect((await page.one('filter-status')).props.value).toEqual({ label: 'Any status', value: '' });
+    expect((await page.one('filter-status')).props.options).toContainEqual({ label: 'Any status', value: '' });
     await page.pick('filter-status', null);
   });
 
@@ -230,12 +235,17 @@ describe('people and groups flows in the UI Kit page', () => {
     expect(csv.props.isReadOnly).toBe(true);
     expect(String(csv.props.value).split('\n')[0]).toMatch(/^"?When \(UTC\)"?,/);
     expect(String(csv.props.value)).toContain('Cannot add user. Customer accounts');
+    // The box to copy from holds focus; the button was never disabled under the keyboard.
+    expect(csv.props.autoFocus).toBe(true);
+    expect((await page.one('audit-export')).props.isDisabled).toBeFalsy();
     // "Changed by" narrows to one administrator's changes; nobody else changed anything here.
     const changedBy = await bridge.waitFor(
       (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === 'audit-actor')[0],
     );
     await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.regular.accountId, name: 'Rita Regular' });
     expect(await page.text('audit-table', (t) => t === 'No changes match.')).toBe('No changes match.');
+    // The CSV described the rows before the filter changed: its message is gone.
+    await bridge.waitFor((doc) => (findAll(doc, byTestId('audit-csv-info')).length === 0 ? true : undefined));
     await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.siteAdmin.accountId, name: 'Ada Admin' });
     expect(await page.text('audit-table', (t) => t.includes('Failed'))).toContain('Ada Admin');
     const entries = site.kvs

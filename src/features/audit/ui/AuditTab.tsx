@@ -2,9 +2,10 @@
  * The Audit tab: every change the app made (when, who, what, to whom or what, result), filtered and paged,
  * with people shown by name. The filtered log is copied as CSV with one button (UI Kit has no file
  * download); when the browser refuses the clipboard, the CSV appears in a small read-only box to copy by
- * hand. Entries never hold emails.
+ * hand, and holds focus. A CSV message goes as soon as the filters change (it described other rows); the
+ * button keeps focus while the export runs. Entries never hold emails.
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   Button,
   DynamicTable,
@@ -70,6 +71,7 @@ function CsvResult({ csv, onClose }: { csv: CsvState; onClose: () => void }) {
         <Text testId="audit-csv-info">{`The browser did not allow copying. Select all in the box (Ctrl+A or ⌘A) and copy it: ${rows}.${more}`}</Text>
         <Label labelFor="audit-csv-text">CSV</Label>
         <TextArea
+          autoFocus
           id="audit-csv-text"
           testId="audit-csv-text"
           value={csv.csv}
@@ -102,7 +104,12 @@ export function AuditTab() {
   const [result] = useResolver('listAudit', { ...query, cursor: pages.cursor });
   const page = result.status === 'ready' ? result.data : undefined;
 
+  // A CSV made for other filters no longer describes what the page shows.
+  useEffect(() => setCsv(undefined), [key]);
+
   const exportCsv = async () => {
+    // The button stays enabled while the export runs (a disabled button drops keyboard focus).
+    if (exporting) return;
     setExporting(true);
     setExported(0);
     setError(undefined);
@@ -171,7 +178,7 @@ export function AuditTab() {
             onChange={(e: FieldEvent) => setTextInput(valueOf(e))}
           />
         </Stack>
-        <Button onClick={() => void exportCsv()} isDisabled={exporting} testId="audit-export">
+        <Button onClick={() => void exportCsv()} testId="audit-export">
           {exporting ? `Preparing CSV…${exported > 0 ? ` ${exported.toLocaleString('en')} rows` : ''}` : 'Copy as CSV'}
         </Button>
       </Inline>

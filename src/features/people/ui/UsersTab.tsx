@@ -29,10 +29,11 @@ import { UserPanel } from './UserPanel';
 import { UserTable } from '../../../frontend/components/UserTable';
 import { count } from '../../../frontend/words';
 
-const ANY = { label: 'Any', value: '' };
-const STATUS = [ANY, { label: 'Active', value: 'active' }, { label: 'Inactive', value: 'inactive' }];
+/** "Any status", "Any type": a filter set back to any reads as it did before it was ever set. */
+const any = (what: string) => ({ label: `Any ${what}`, value: '' });
+const STATUS = [any('status'), { label: 'Active', value: 'active' }, { label: 'Inactive', value: 'inactive' }];
 const TYPES = [
-  ANY,
+  any('type'),
   { label: 'Person', value: 'atlassian' },
   { label: 'App', value: 'app' },
   { label: 'Customer', value: 'customer' },
@@ -52,7 +53,7 @@ export function UsersTab() {
 
   const set = (patch: Partial<UserFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const productOptions = [
-    ANY,
+    any('product'),
     ...(products.status === 'ready' ? products.data.map((p) => ({ label: p.name, value: p.key })) : []),
   ];
 
@@ -74,6 +75,7 @@ export function UsersTab() {
             inputId="filter-status-input"
             placeholder="Any status"
             options={STATUS}
+            value={STATUS.find((o) => o.value === (filters.status ?? ''))}
             onChange={(o: { value: string } | null) =>
               set({ status: (o?.value || undefined) as UserFilters['status'] })
             }
@@ -86,6 +88,7 @@ export function UsersTab() {
             inputId="filter-type-input"
             placeholder="Any type"
             options={TYPES}
+            value={TYPES.find((o) => o.value === (filters.accountType ?? ''))}
             onChange={(o: { value: string } | null) =>
               set({ accountType: (o?.value || undefined) as UserFilters['accountType'] })
             }
@@ -98,6 +101,7 @@ export function UsersTab() {
             inputId="filter-product-input"
             placeholder="Any product"
             options={productOptions}
+            value={productOptions.find((o) => o.value === (filters.product ?? ''))}
             onChange={(o: { value: string } | null) => set({ product: o?.value || undefined })}
           />
         </Stack>
