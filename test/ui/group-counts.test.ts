@@ -61,4 +61,24 @@ describe('group member counts in the UI Kit page', () => {
     // Patched from the page's figure, not counted again.
     expect(bridge.invocations.filter((i) => i.functionKey === 'countGroupMembers')).toHaveLength(counted);
   });
+
+  it('drops the counts a bulk change made stale, so they are asked again', async () => {
+    const users = site.sim.state.users;
+    // A group that grants nothing (no licence question on the way).
+    const target = [...site.sim.state.groups.values()].find((g) => g.name === 'jira-users-inactive');
+    if (!target) throw new Error('the seed has no jira-users-inactive group');
+    const joining = [...users.values()].find(
+      (u) => u.accountType === 'atlassian' && u.active && !target.members.has(u.accountId),
+    );
+    const row = () => page.one('group-table').then((t) => page.rowsOf(t).find((r) => r.startsWith(target.name)) ?? '');
+    expect(await row()).toMatch(/\d+ active members?Open$/);
+    await page.type('bulk-users', joining?.email ?? '');
+    const opts = await page.options('bulk-group-picker', (o) => o.some((x) => x.label === target.name));
+    await page.pick('bulk-group-picker', opts.find((o) => o.label === target.name) ?? null);
+    await page.click('bulk-start');
+    await page.text('bulk-status', (t) => t.includes('finished'));
+    expect(target.members.has(joining?.accountId ?? '')).toBe(true);
+    expect(await row()).toBe(`${target.name}——Open`);
+    await page.one('count-members');
+  });
 });

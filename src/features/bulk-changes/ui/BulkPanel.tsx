@@ -122,7 +122,8 @@ function RecentJobs({ jobs, onShow }: { jobs: BulkJobView[]; onShow: (j: BulkJob
   );
 }
 
-export function BulkPanel() {
+/** `onEnded`: a job ended having changed something (the Groups tab drops member counts it made stale). */
+export function BulkPanel({ onEnded }: { onEnded?: (job: BulkJobView) => void } = {}) {
   const viewer = useViewer();
   const [operation, setOperation] = useState<BulkOperation>('add-users-to-group');
   const [usersText, setUsersText] = useState('');
@@ -149,6 +150,7 @@ export function BulkPanel() {
   useEffect(() => {
     if (!ended || !job) return;
     loadRecent();
+    if (job.counts.done > 0) onEnded?.(job);
     // The job is done: the form starts empty, so the same job is not one click from running twice.
     setUsersText('');
     setGroups([]);

@@ -422,7 +422,8 @@ export function GroupsTab() {
           noun={['group', 'groups']}
         />
       ) : null}
-      <BulkPanel />
+      {/* A bulk change makes the counts it touched stale: they are asked again (Count members). */}
+      <BulkPanel onEnded={() => setCounts({})} />
     </Stack>
   );
 }
