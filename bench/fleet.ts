@@ -217,6 +217,7 @@ async function simulate(tier: 1 | 2, seed = SEED): Promise<TierResult> {
         const admission = await inst.consumer.admitBackground(
           inst.key,
           job.kind === 'reconcile' ? 'deferrable' : 'normal',
+          job.work[job.next] as number, // its points, as the app's executor passes expectedPoints
         );
         if (!admission.admitted) {
           result.held += 1;
@@ -346,7 +347,11 @@ async function main(): Promise<void> {
     others.length === 0
       ? ''
       : `\n\nOther fleets at Tier 1 (seeds ${otherSeeds.join(', ')}): slowest fresh index ${others.map((o) => `${o.r.maxHoursToFreshIndex} h`).join(', ')}; people's actions refused for the pool ${others.map((o) => o.r.interactiveDeniedByQuota).join(', ')}; reconciliations finished ${others.map((o) => `${o.r.reconciliations.finished}/${o.r.reconciliations.started}`).join(', ')}.`;
-  const body = [header, '', table(t1), '', table(t2)].join('\n') + sweep;
+  const before =
+    SEED === 18 && SITES === 50
+      ? '\n\nBefore (36189e0: a reconciliation on the same line as first builds, requests admitted without their points): Tier 1 slowest fresh index 30.7 h, pool used on day 1 61.6 %, 11,208 holds; Tier 2 slowest 0.3 h.'
+      : '';
+  const body = [header, '', table(t1), '', table(t2)].join('\n') + before + sweep;
   const summary = {
     installations: t1.installations,
     interactiveDeniedByQuota: t1.interactiveDeniedByQuota,

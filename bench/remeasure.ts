@@ -1,10 +1,11 @@
 /**
  * `npm run bench:remeasure` (issue 17 item 10): the README's figures that were never re-measured under the
  * true model (Jira's published points, 2 per user; the Tier-1 pool shared by all installations; the points
- * governor) — the 10,000-account health check, the 100,000-user crawl and a quiet day, the fleet — run again,
+ * governor) — the 10,000-account health check, the 100,000-user crawl and a quiet day — run again,
  * old beside new, with what changed and why. Each bench runs once as its own process (its last line is a JSON
  * object); the table is written into README.md between `<!-- remeasure:begin -->` and `<!-- remeasure:end -->`
  * (REMEASURE_README=0 to only print). The OLD figures are constants, each cited to the commit that recorded it.
+ * bench:fleet writes its own figures, its old ones beside them.
  * REMEASURE_USERS (default 100,000) and REMEASURE_HEALTH_ACCOUNTS (default 10,000) for quicker runs.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,14 +43,9 @@ async function main(): Promise<void> {
   console.info(`quiet day (build, reconciliation, events) at ${fmt(USERS)} users…`);
   const quiet = run('bench/quiet-day.ts', { QUIET_DAY_USERS: String(USERS) });
   console.info(JSON.stringify(quiet.json));
-  console.info('fleet…');
-  const fleet = run('bench/fleet.ts', { FLEET_README: '0' });
-  console.info(JSON.stringify(fleet.json));
 
   const h = health.json;
   const q = quiet.json;
-  const f = fleet.json;
-  const t2 = (f.tier2 ?? {}) as Record<string, unknown>;
   const buildPoints = Number(q.buildPoints);
   const rows: Array<[string, string, string, string]> = [
     [
@@ -82,24 +78,6 @@ async function main(): Promise<void> {
       `${fmt(q.quietDayPoints)} points, ${pct(Number(q.tier1DailyShare))} of the Tier-1 day (events: ${fmt(q.eventsRequests)} requests, ${fmt(q.eventsPoints)} points)`,
       "issue 18's goal is under 5 %; the reconciliation is most of it",
     ],
-    [
-      'bench:fleet, Tier 1: slowest new site to a fresh index (a 100k site among them)',
-      '30.7 h (36189e0)',
-      `${fmt(f.maxHoursToFreshIndex)} h; ${fmt(f.interactiveDeniedByQuota)} people's actions refused for the pool; reconciliations finished in two days ${String(f.reconciliationsFinished)}`,
-      "a routine reconciliation now follows a line 20 % above normal work's, so it no longer takes half of what a new site's first build needs",
-    ],
-    [
-      'bench:fleet, Tier 1: pool used on day 1',
-      '61.6 % (36189e0)',
-      `${(Number(f.poolUsedShare) * 100).toFixed(1)} %`,
-      'reconciliations wait for first builds instead of running beside them',
-    ],
-    [
-      'bench:fleet, Tier 2: slowest new site to a fresh index',
-      '0.3 h (36189e0)',
-      `${fmt(t2.maxHoursToFreshIndex)} h`,
-      'a pool per site: nothing competes',
-    ],
   ];
   const table = [
     '| figure | old | new (true model) | what changed and why |',
@@ -109,7 +87,7 @@ async function main(): Promise<void> {
   const block = [
     '<!-- remeasure:begin -->',
     '',
-    `\`npm run bench:remeasure\` (written by the script; health ${health.seconds.toFixed(0)} s, quiet day ${quiet.seconds.toFixed(0)} s, fleet ${fleet.seconds.toFixed(0)} s of wall time on a shared 2-core machine):`,
+    `\`npm run bench:remeasure\` (written by the script; health ${health.seconds.toFixed(0)} s, quiet day ${quiet.seconds.toFixed(0)} s of wall time on a shared 2-core machine):`,
     '',
     table,
     '',

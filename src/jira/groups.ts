@@ -77,7 +77,7 @@ export async function listGroupMembersPage(
         route`/rest/api/3/group/member?groupId=${groupId}&startAt=${startAt}&maxResults=${maxResults}&includeInactiveUsers=${String(includeInactive)}`,
         { headers: ACCEPT_JSON },
       ),
-    { operation: 'List group members', idempotent: true },
+    { operation: 'List group members', idempotent: true, expectedPoints: 1 + 2 * maxResults },
   );
   return fromPageBean(body);
 }

@@ -29,7 +29,7 @@ export async function listUsersPage(
         route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`,
         { headers: ACCEPT_JSON },
       ),
-    { operation: 'List users', idempotent: true },
+    { operation: 'List users', idempotent: true, expectedPoints: 1 + 2 * maxResults },
   );
   return fromArray(body, maxResults);
 }
@@ -103,10 +103,11 @@ export const EMAIL_BULK_CHUNK = 100;
 export async function getEmailsBulk(accountIds: string[]): Promise<Array<{ accountId: string; email: string }>> {
   const out: Array<{ accountId: string; email: string }> = [];
   for (let i = 0; i < accountIds.length; i += EMAIL_BULK_CHUNK) {
-    const ids = accountIdQuery(accountIds.slice(i, i + EMAIL_BULK_CHUNK));
+    const chunk = accountIds.slice(i, i + EMAIL_BULK_CHUNK);
+    const ids = accountIdQuery(chunk);
     const body = await execute<Array<{ accountId: string; email: string }> | { accountId: string; email: string }>(
       () => api.asApp().requestJira(route`/rest/api/3/user/email/bulk?${ids}`, { headers: ACCEPT_JSON }),
-      { operation: 'Get emails', idempotent: true },
+      { operation: 'Get emails', idempotent: true, expectedPoints: 1 + chunk.length },
     );
     // The spec types one object; the live API answers an array.
     out.push(...(Array.isArray(body) ? body : [body]));

@@ -188,6 +188,18 @@ describe('the governor', () => {
     });
   });
 
+  it('admits a request for its expected points: a big page waits until the line has room for it, a small one goes', () => {
+    // Half the hour left, normal line at 50 %; the pool at 52 %.
+    const v = view(33_800, 65000, T0 + 1_800_000);
+    expect(decide(v, T0, 0.4, 0, 0, 101).admitted).toBe(true); // a member page of 50 (0.2 %)
+    const big = decide(v, T0, 0.4, 0, 0, 2001); // a users page of 1,000 (3.1 %): 48.9 % would be left
+    expect(big).toMatchObject({ admitted: false });
+    // It waits until the line has fallen to what the page would leave, not for the reset.
+    expect(big.admitted ? 0 : big.waitMs).toBeLessThan(1_800_000);
+    // Never too big to be admitted: counted as at most 10 % of the pool (a small pool).
+    expect(decide(view(2_000, 2_000, T0 + 3_600_000), T0, 0.4, 0, 0, 2001).admitted).toBe(true);
+  });
+
   it('a quota 429 (Retry-After) holds background work until then; a burst 429 does not', async () => {
     const store = sharedStore();
     const g = new Governor({ store, now: () => T0, random: () => 0 });

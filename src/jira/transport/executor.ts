@@ -39,6 +39,11 @@ export interface ExecuteOptions {
   governor?: Governor;
   /** Background work held by the governor's reserve, and how urgent (default: the invocation's lane). */
   background?: Priority | false;
+  /**
+   * The points the request will cost at most (1 + 2 per user or group it may return, Atlassian's published
+   * price), so the governor admits it only when it fits above its line (governor.ts, MAX_COST_SHARE).
+   */
+  expectedPoints?: number;
 }
 
 /** A governor wait this short is slept inside the invocation (when it has the time) rather than requeued. */
@@ -104,7 +109,7 @@ export async function execute<T>(send: () => Promise<APIResponse>, options: Exec
     // Background work: sent only while the governor admits it. A wait the invocation can afford (the line
     // moves on within seconds) is slept; a longer one (until the reset) goes back to the consumer.
     while (background) {
-      const admission = await governor.admitBackground(installation, background);
+      const admission = await governor.admitBackground(installation, background, options.expectedPoints ?? 0);
       if (admission.admitted) break;
       if (admission.waitMs > Math.min(maxWait(), SHORT_RESERVE_WAIT_MS))
         throw new JiraWaitRequired(options.operation, admission.waitMs, 'reserve');

@@ -53,6 +53,14 @@ export const DEFERRABLE_EXTRA_SHARE = 0.2;
 export type Priority = 'normal' | 'deferrable';
 /** Background work may be this far (a share of the pool) ahead of the line. */
 export const LINE_HEADSTART = 0.2;
+/**
+ * A request is admitted for its expected points, not as a request: it must fit above the line. Otherwise,
+ * with the line nearly reached, a 2,001-point users page of one site and a 101-point member page of another
+ * are admitted alike, and the big pages take most of the line (bench:fleet: a 100k site's first build, in its
+ * member pages, got a sixth of what a newer 68k site's build in its user pages got). Counted as at most this
+ * share of the pool, so no request is ever too big to be admitted (a small pool in a test).
+ */
+export const MAX_COST_SHARE = 0.1;
 /** The longest `delayInSeconds` Forge's queue accepts. */
 export const MAX_QUEUE_DELAY_SECONDS = 900;
 /** A container re-reads the shared record at most this often (when it has no fresher answer of its own). */
@@ -130,7 +138,7 @@ export function threshold(view: PoolView, now: number, reserve: number, extra = 
 
 /**
  * The reserve decision (pure): background work may spend while the pool's remaining share is above the
- * threshold (never below `reserve` + `extra`); an unknown pool (no view yet, or its window has reset)
+ * threshold (never below `reserve` + `extra`) once the request's expected points (`cost`) are spent; an unknown pool (no view yet, or its window has reset)
  * admits, and the first answer tells. A refusal says how long to wait: until the line reaches the pool's
  * share, or, at the floor, until the reset (plus `wakeJitterMs`, so waiters do not all wake in the same
  * second).
@@ -141,15 +149,19 @@ export function decide(
   reserve: number,
   wakeJitterMs = 0,
   extra = 0,
+  cost = 0,
 ): Admission {
   if (!view || now >= view.resetAt) return { admitted: true, share: 1, ...(view ? { view } : {}) };
   const share = shareOf(view);
-  if (share > threshold(view, now, reserve, extra)) return { admitted: true, share, view };
+  // What the pool would keep after this request (its expected points, see MAX_COST_SHARE).
+  const quota = view.quota ?? (view.tier === 1 || view.tier === undefined ? 65_000 : undefined);
+  const after = share - (quota && cost > 0 ? Math.min(cost / quota, MAX_COST_SHARE) : 0);
+  if (after > threshold(view, now, reserve, extra)) return { admitted: true, share, view };
   const windowMs = (view.windowSeconds ?? 3600) * 1000;
-  // The line falls to `share` when (resetAt − t) / window = (share − extra − reserve + headstart) / (1 − reserve).
+  // The line falls to `after` when (resetAt − t) / window = (after − extra − reserve + headstart) / (1 − reserve).
   const floor = reserve + extra;
   const lineMeets =
-    share > floor ? view.resetAt - (windowMs * (share - floor + LINE_HEADSTART)) / (1 - reserve) : Infinity;
+    after > floor ? view.resetAt - (windowMs * (after - floor + LINE_HEADSTART)) / (1 - reserve) : Infinity;
   const waitMs = Number.isFinite(lineMeets) ? Math.max(lineMeets - now, 1000) : view.resetAt - now + wakeJitterMs;
   const delaySeconds = Math.min(Math.max(Math.ceil(waitMs / 1000), 1), MAX_QUEUE_DELAY_SECONDS);
   return { admitted: false, share, waitMs, delaySeconds, resetAt: view.resetAt, view };
@@ -247,15 +259,16 @@ export class Governor {
   /**
    * May background work of `installation` spend points now? Reads the shared record when this container's
    * copy is older than REFRESH_MS. When not admitted, wait `delaySeconds` on the queue and ask again.
-   * Deferrable work follows a line DEFERRABLE_EXTRA_SHARE higher (it goes after normal work).
+   * Deferrable work follows a line DEFERRABLE_EXTRA_SHARE higher (it goes after normal work). `cost`: the
+   * request's expected points (0 when unknown, e.g. before a whole slice).
    */
-  async admitBackground(installation: string, priority: Priority = 'normal'): Promise<Admission> {
+  async admitBackground(installation: string, priority: Priority = 'normal', cost = 0): Promise<Admission> {
     const h = this.entry(installation);
     const extra = priority === 'deferrable' ? Math.min(DEFERRABLE_EXTRA_SHARE, 0.9 - this.reserve) : 0;
     const t = this.now();
     if (t - h.syncedAt >= REFRESH_MS && (!h.view || t - h.view.observedAt >= REFRESH_MS))
       await this.sync(installation, h);
-    return decide(h.view, this.now(), this.reserve, this.random() * WAKE_SPREAD_MS, extra);
+    return decide(h.view, this.now(), this.reserve, this.random() * WAKE_SPREAD_MS, extra, cost);
   }
 
   /** The tier Jira's headers last named for this installation (memory, else the shared record), if any. */
