@@ -94,7 +94,10 @@ export const AUDIT_ACTIONS = [
   { action: 'functional.role.update', label: 'Role changed' },
   { action: 'functional.role.delete', label: 'Role deleted' },
   { action: 'functional.health-check', label: 'Health check run' },
+  { action: 'functional.escalation.settings', label: 'Expiry escalation settings changed' },
+  { action: 'functional.handover', label: 'Functional accounts handed over' },
   { action: 'directory.reconcile', label: 'Directory index reconciled' },
+  { action: 'settings.update', label: 'App settings changed' },
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]['action'];
