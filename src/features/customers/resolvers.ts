@@ -27,14 +27,14 @@ export const customersResolvers: ResolverDefinitions<'listServiceDesks' | 'listD
   },
   listDeskCustomers: {
     access: 'cached',
-    run: ({ payload }) => {
+    run: ({ payload, accountId, siteId }) => {
       const p = asPayload(payload);
       return listDeskCustomers(
         jira,
         deskId(p),
         field.optionalString(p, 'query', 100) ?? '',
         field.optionalInt(p, 'start', 0, 10_000_000) ?? 0,
-        hiddenEmailPolicy(jira),
+        hiddenEmailPolicy(jira, `${siteId}\n${accountId}`),
         accountTypeIndex,
       );
     },

@@ -86,7 +86,7 @@ export const groupsResolvers: ResolverDefinitions<
   },
   listGroupMembers: {
     access: 'cached',
-    run: async ({ payload }) => {
+    run: async ({ payload, accountId, siteId }) => {
       const p = asPayload(payload);
       const groupId = field.groupId(p);
       const startAt = field.optionalInt(p, 'startAt', 0, 10_000_000) ?? 0;
@@ -99,7 +99,7 @@ export const groupsResolvers: ResolverDefinitions<
       if (!group) throw new AppFailure('NOT_FOUND', 'That group no longer exists.');
       return {
         group: access.describe(group),
-        members: await withEmails(jira, page.items, hiddenEmailPolicy(jira)),
+        members: await withEmails(jira, page.items, hiddenEmailPolicy(jira, `${siteId}\n${accountId}`)),
         startAt,
         total: page.total ?? page.items.length,
         isLast: page.isLast,

@@ -19,15 +19,41 @@ export interface HiddenEmailPolicy {
 export const NOT_VISIBLE_EMAIL =
   'No account shows this email to you: none has it, or its owner hides it (site administrators can resolve hidden emails).';
 
-/** The policy for the invoking administrator (asUser for the site-admin check). */
-export function hiddenEmailPolicy(jira: Pick<JiraClient, 'getMyGlobalPermissions'>): HiddenEmailPolicy {
+/** How long one container reuses a caller's SYSTEM_ADMIN answer for reads (as authorization.ts does). */
+export const SITE_ADMIN_ANSWER_TTL_MS = 60_000;
+const SITE_ADMIN_ANSWERS_MAX = 5_000;
+const siteAdminAnswers = new Map<string, { allowed: boolean; until: number }>();
+
+/**
+ * The policy for the invoking administrator (asUser for the site-admin check). With `caller` (site and
+ * account), the container reuses the SYSTEM_ADMIN answer for up to 60 s, as resolvers' read authorization
+ * does (issue 18: otherwise every page showing a hidden email costs a permission request more than its
+ * minimum); the setting itself is read every time.
+ */
+export function hiddenEmailPolicy(
+  jira: Pick<JiraClient, 'getMyGlobalPermissions'>,
+  caller?: string,
+  now: () => number = Date.now,
+): HiddenEmailPolicy {
   let answer: Promise<boolean> | undefined;
+  const siteAdmin = async () => {
+    const cached = caller === undefined ? undefined : siteAdminAnswers.get(caller);
+    if (cached && cached.until > now()) return cached.allowed;
+    const allowed = (await jira.getMyGlobalPermissions(['SYSTEM_ADMIN'])).SYSTEM_ADMIN === true;
+    if (caller !== undefined) {
+      siteAdminAnswers.delete(caller);
+      siteAdminAnswers.set(caller, { allowed, until: now() + SITE_ADMIN_ANSWER_TTL_MS });
+      if (siteAdminAnswers.size > SITE_ADMIN_ANSWERS_MAX)
+        siteAdminAnswers.delete(siteAdminAnswers.keys().next().value as string);
+    }
+    return allowed;
+  };
   return {
     mayShowHidden: () =>
       (answer ??= (async () => {
         const { hiddenEmails } = await readSettings();
         if (hiddenEmails === 'jira-admins') return true; // every caller here already holds ADMINISTER
-        return (await jira.getMyGlobalPermissions(['SYSTEM_ADMIN'])).SYSTEM_ADMIN;
+        return siteAdmin();
       })()),
   };
 }

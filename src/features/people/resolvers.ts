@@ -35,7 +35,7 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
   return {
     listUsers: {
       access: 'cached',
-      run: ({ payload }) => {
+      run: ({ payload, accountId, siteId }) => {
         const p = asPayload(payload);
         return listUsers(
           jira,
@@ -45,7 +45,7 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
             cursor: field.optionalString(p, 'cursor', 500),
             pageSize: field.optionalInt(p, 'pageSize', 1, 100),
           },
-          hiddenEmailPolicy(jira),
+          hiddenEmailPolicy(jira, `${siteId}\n${accountId}`),
           registry,
           directoryStore,
           emailIndex,
@@ -54,15 +54,16 @@ export function peopleResolvers(registry: FunctionalRegistry): ResolverDefinitio
     },
     getUserDetails: {
       access: 'cached',
-      run: ({ payload }) => getUserDetails(jira, field.accountId(asPayload(payload)), hiddenEmailPolicy(jira)),
+      run: ({ payload, accountId, siteId }) =>
+        getUserDetails(jira, field.accountId(asPayload(payload)), hiddenEmailPolicy(jira, `${siteId}\n${accountId}`)),
     },
     resolveIdentifiers: {
       access: 'cached',
-      run: ({ payload }) =>
+      run: ({ payload, accountId, siteId }) =>
         resolveIdentifiers(
           jira,
           field.string(asPayload(payload), 'text', 100_000),
-          hiddenEmailPolicy(jira),
+          hiddenEmailPolicy(jira, `${siteId}\n${accountId}`),
           emailIndex,
         ),
     },
