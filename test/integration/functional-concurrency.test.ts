@@ -1,4 +1,11 @@
-import type { AuditEntryView, CredentialView, Envelope, FunctionalAccountView } from '../../src/contract';
+import type {
+  AuditEntryView,
+  CreateFunctionalResult,
+  CredentialView,
+  Envelope,
+  FunctionalAccountView,
+  RoleView,
+} from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import type { FunctionalRecord } from '../../src/features/functional-accounts/functional-store';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
@@ -183,5 +190,43 @@ describe('concurrent changes to one functional account', () => {
     const won = answers.find((a) => a.ok) as { ok: true; data: FunctionalAccountView };
     expect(stored(account).purpose).toBe(won.data.purpose);
     expect(audited('functional.register', account)).toHaveLength(1);
+  });
+});
+
+describe('two creations of a functional account for one email at once', () => {
+  let site: LocalSite;
+  const call = <T>(key: string, payload: unknown = {}) => invokeAs<Envelope<T>>(site, ADMIN, key, payload);
+  const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name)?.groupId;
+  beforeAll(async () => {
+    site = await startTestSite({ seed: { users: 40, groups: 20 }, kvsLatencyMs: 3, allowForgeUserCreation: true });
+  });
+  afterAll(() => site.close());
+
+  it('one creates and registers; the other waits for it, asks Jira nothing and audits nothing', async () => {
+    const role = await ok(call<RoleView>('saveRole', { name: 'Sync', groupIds: [group('team-data')] }));
+    const create = (purpose: string) =>
+      call<CreateFunctionalResult>('createFunctional', {
+        name: 'Twin',
+        roleId: role.roleId,
+        email: 'twin.func@example.com',
+        ownerAccountId: NAMED_USERS.regular.accountId,
+        owningGroupId: group('team-web'),
+        purpose,
+        integration: 'Tool',
+      });
+    site.sim.meter.reset();
+    const answers = await Promise.all([create('First'), create('Second')]);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok).map((a) => (a.ok ? '' : a.error.code))).toEqual(['CONFLICT']);
+    // Jira was asked to create the account once, and one creation is audited (nothing 'failed').
+    expect(site.sim.meter.writes().filter((w) => w.endpoint === '/rest/api/3/user')).toHaveLength(1);
+    const creations = site.kvs
+      .keys()
+      .filter((k) => k.startsWith('audit:'))
+      .map((k) => site.kvs.peek(k) as AuditEntryView)
+      .filter((e) => e.action === 'functional.create');
+    expect(creations.map((e) => e.result)).toEqual(['done']);
+    // The creation finished: its intent and its lock are gone.
+    expect(site.kvs.keys().filter((k) => k.startsWith('fa-create:') || k.startsWith('lock:'))).toEqual([]);
   });
 });

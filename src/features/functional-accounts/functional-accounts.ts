@@ -27,6 +27,7 @@ import {
   type CheckRecord,
   type FunctionalRecord,
   type FunctionalStore,
+  type RoleRecord,
   ARCHIVE_KEEP,
   MAX_CURRENT_CREDENTIALS,
 } from './functional-store';
@@ -34,13 +35,13 @@ import type { HealthRunStore } from './health-run-store';
 import { type PersonFact, backupViews, factOfUser, validBackups } from './backup-owners';
 import type { EscalationStore } from './escalation/escalation-store';
 import type { EscalationStatusView } from '../../contract';
-import { creationIntentStore, type CreationIntentStore } from './creation-intents';
+import { creationIntentKey, creationIntentStore, type CreationIntentStore } from './creation-intents';
 import { looksLikeEmail, redactEmails } from '../../store/redact';
 import { AppFailure, invalidInput } from '../../invocation/app-error';
 import { searchAccountByEmail } from '../people/directory';
 import { loadGroupAccess } from '../groups/group-access';
 import { conventionName } from '../../contract/naming';
-import { isCheckable } from './functional-health';
+import { currentFindings, isCheckable } from './functional-health';
 import { applyMembership } from '../groups/membership';
 import { READ_BACK_NOTE, writeWithReadBack } from '../../jira/read-back';
 import { withRecordLock } from '../../store/record-lock';
@@ -215,7 +216,7 @@ export function toView(
     credentials,
     archivedCredentials: Math.min(archived ?? 0, ARCHIVE_KEEP),
     nextExpiry: nextExpiry(credentials),
-    findings: check?.findings ?? findings ?? [],
+    findings: currentFindings({ ...r, findings }, check),
     checkedAt: check?.checkedAt ?? checkedAt,
     backupOwners: backupViews(backupOwnerIds, r.ownerAccountId, people, extra.registered ?? new Set()),
     ...(handover
@@ -586,6 +587,33 @@ export async function createFunctional(
     throw new AppFailure('NOT_FOUND', 'The owner must be an existing person.');
   const owningGroup = groups.find((g) => g.groupId === p.owningGroupId);
   if (!owningGroup) throw new AppFailure('NOT_FOUND', 'The owning group does not exist.');
+  // One creation per email at a time (a create-only lock key named by the intent's digest, never the email):
+  // a second call for the same mailbox waits, then finds the account the first created and registered and
+  // is refused, instead of also asking Jira (which answers 201 with the first one's account, or 400) and
+  // auditing a creation it did not make or removing the first one's intent (issue 19, item 5).
+  return withRecordLock(
+    creationIntentKey(siteId, email),
+    () => createLocked(deps, actor, siteId, p, { email, purpose, integration, role, owner, owningGroup, groups }),
+    { what: 'an account with this email' },
+  );
+}
+
+async function createLocked(
+  deps: FunctionalDeps,
+  actor: string,
+  siteId: string,
+  p: CreateFunctionalPayload,
+  v: {
+    email: string;
+    purpose: string;
+    integration: string;
+    role: RoleRecord;
+    owner: JiraUser;
+    owningGroup: { groupId: string; name: string };
+    groups: Array<{ groupId: string; name: string }>;
+  },
+): Promise<CreateFunctionalResult> {
+  const { email, purpose, integration, role, owner, owningGroup, groups } = v;
   const wanted = conventionName(p.name, siteId);
   const auditCreate = (targetId: string, result: 'done' | 'failed', detail: string) =>
     deps.audit.record({

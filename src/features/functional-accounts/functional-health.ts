@@ -111,6 +111,20 @@ export function isCheckable(value: unknown): value is FunctionalRecord {
   );
 }
 
+/**
+ * The findings that hold for the record as it is: the health check's entry (or, for a record written before
+ * it existed, the record's own), without owner findings found for another owner than the record's. Two
+ * writers share `fa-check:` — a health slice (it read the record when its slice began) and an edit (under
+ * the account's lock) that drops owner findings once an active person owns the account — and the slice's
+ * write may land after the edit: its owner findings then name the former owner and are left out here, so
+ * the edit's effect is not lost whichever write comes last (issue 19, item 5).
+ */
+export function currentFindings(r: FunctionalRecord, check: CheckRecord | undefined): FindingView[] {
+  const findings = check?.findings ?? r.findings ?? [];
+  if (!check?.owner || check.owner === r.ownerAccountId) return findings;
+  return findings.filter((f) => !f.kind.startsWith('owner-'));
+}
+
 /** The check of one account: its findings, or undefined when its record cannot be read. */
 export function checkOne(
   record: FunctionalRecord,
@@ -122,7 +136,11 @@ export function checkOne(
 ): CheckRecord | undefined {
   try {
     const current = findingsFor(record, users, adminMembers, siteId, now);
-    return { findings: mergeFindings(previous, current, now), checkedAt: now.toISOString() };
+    return {
+      findings: mergeFindings(previous, current, now),
+      checkedAt: now.toISOString(),
+      owner: record.ownerAccountId,
+    };
   } catch {
     return undefined;
   }

@@ -23,6 +23,7 @@ import {
 } from './functional-accounts';
 import { looksFunctional } from '../../contract/naming';
 import { validBackups } from './backup-owners';
+import { currentFindings } from './functional-health';
 
 /** Accounts the "unregistered" prompt lists at most (one user search page). */
 export const UNREGISTERED_LIMIT = 100;
@@ -80,12 +81,17 @@ async function updateUnlocked(
   };
   await deps.store.put(updated);
   // Findings live in the health check's own entry (fa-check:), or in records written before it existed.
-  let check = (await deps.store.checks([record.accountId])).get(record.accountId) ?? {
-    findings: record.findings ?? [],
-    checkedAt: record.checkedAt ?? nowOf(deps).toISOString(),
+  // A health slice may write this entry after us (it read the record before this edit): its owner findings
+  // are then tagged with the former owner and left out of every view (currentFindings), so dropping them
+  // here is never undone by that later write.
+  const stored = (await deps.store.checks([record.accountId])).get(record.accountId);
+  let check = {
+    findings: currentFindings(record, stored),
+    checkedAt: stored?.checkedAt ?? record.checkedAt ?? nowOf(deps).toISOString(),
+    ...(stored?.owner ? { owner: stored.owner } : {}),
   };
   if (ownerFixed && check.findings.some((f) => f.kind.startsWith('owner-'))) {
-    check = { ...check, findings: check.findings.filter((f) => !f.kind.startsWith('owner-')) };
+    check = { ...check, findings: check.findings.filter((f) => !f.kind.startsWith('owner-')), owner: owner.accountId };
     await deps.store.putChecks([{ accountId: record.accountId, check }]);
   }
   await deps.audit.record({

@@ -43,6 +43,12 @@ export interface FunctionalRecord {
 export interface CheckRecord {
   findings: FindingView[];
   checkedAt: string;
+  /**
+   * The owner the owner findings (`owner-*`) were found for. A health slice that read the record before an
+   * edit changed its owner writes its check after that edit; its owner findings are then about the former
+   * owner and are not shown (toView), so the edit's fix is never lost to the slice's later write.
+   */
+  owner?: string;
 }
 
 export interface RoleRecord {

@@ -27,7 +27,15 @@ import {
 } from './health-run-store';
 import { AppFailure } from '../../invocation/app-error';
 import { withRecordLock } from '../../store/record-lock';
-import { type HealthJira, type UserFact, checkOne, count, isCheckable, readJiraFacts } from './functional-health';
+import {
+  type HealthJira,
+  type UserFact,
+  checkOne,
+  count,
+  currentFindings,
+  isCheckable,
+  readJiraFacts,
+} from './functional-health';
 
 export const HEALTH_QUEUE = 'functional-health';
 /** Accounts per slice; FUNCTIONAL_HEALTH_SLICE_SIZE overrides it (tests use smaller slices). */
@@ -250,14 +258,7 @@ export async function checkSlice(deps: HealthRunDeps, runId: string, prep: strin
       // An account unregistered since the run was prepared is simply not in `records`.
       const check =
         isCheckable(record) &&
-        checkOne(
-          record,
-          previous.get(record.accountId)?.findings ?? record.findings ?? [],
-          users,
-          admins,
-          header.siteId,
-          now,
-        );
+        checkOne(record, currentFindings(record, previous.get(record.accountId)), users, admins, header.siteId, now);
       if (!check || !isCheckable(record)) result.failed += 1;
       else {
         result.findings += check.findings.length;
