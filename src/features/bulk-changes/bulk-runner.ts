@@ -92,6 +92,9 @@ export interface RunnerDeps {
 }
 
 const queue = new Queue({ key: BULK_QUEUE });
+// A slice's own keys (flight, worker, pre-state, outcomes) are read-modify-written only by the delivery
+// holding the slice's lease (takeLease: a create-only key), one delivery at a time; the header they share
+// with other slices goes through jobStore.checkpoint, under the job's record lock (issue 19, item 5).
 const leaseKey = (e: SliceEvent) => `job:${e.jobId}:lease:${e.chunk}`;
 const flightKey = (e: SliceEvent) => `job:${e.jobId}:flight:${e.chunk}`;
 /** What worker `w` of the slice's current delivery is sending (written right before each request). */
@@ -185,6 +188,7 @@ export async function writersActive(jobId: string, total: number): Promise<numbe
   return held;
 }
 
+/** A blind write of `true`, never a read-modify-write: two cancels (or a cancel and the watchdog) agree. */
 export async function requestCancel(jobId: string): Promise<void> {
   await kvs.set(cancelKey(jobId), true, await jobTtl());
 }

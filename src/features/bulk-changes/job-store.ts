@@ -156,6 +156,7 @@ export const jobStore: JobStore = {
     );
   },
   pushed: (jobId) => kvs.get<Record<number, string>>(pushedKey(jobId)),
+  // Written once, by the call that created the job, after its push (never read-modified-written).
   setPushed: async (jobId, byChunk) => kvs.set(pushedKey(jobId), byChunk, await jobTtl()),
   async remove(header) {
     // The header first: a job without one is "no such bulk change" to every reader and to the consumer.

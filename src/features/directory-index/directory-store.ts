@@ -146,6 +146,13 @@ export const directoryStore = {
   manifest: () => kvs.get<IndexManifest>(CURRENT),
   publish: (m: IndexManifest) => kvs.set(CURRENT, m),
   crawl: () => kvs.get<CrawlState>(CRAWL),
+  /**
+   * The crawl's checkpoint has one writer at a time without a lock (issue 19, item 5): its slices run one
+   * at a time (the queue's concurrency key, crawl-queue.ts), a repeated delivery finds another step
+   * checkpointed and writes nothing, and two deliveries of the finalize step re-read it before publishing
+   * (crawlSlice). A start writes only when no crawl is running, and two starts at once write the same
+   * generation and step, so one of their first events is a duplicate.
+   */
   saveCrawl: (s: CrawlState) => kvs.set(CRAWL, { ...s, updatedAt: new Date().toISOString() }),
   get: <T>(key: string) => kvs.get<T>(key),
   set: <T>(key: string, value: T) => kvs.set(key, value),

@@ -11,6 +11,9 @@
  *   `…:watch:<done>:<round>` create-only claims of each round;
  * `prep` names one preparation of the run, so slices of a preparation that lost a race are ignored.
  * Run entries expire on their own (TTL) and are deleted when the run finishes.
+ * No lost update (issue 19, item 5): the header is written whole when a run starts (a new key) and changed
+ * only by finishRun, under the run's record lock; the plan and round claims are create-only; slice results
+ * have one key each; `fa-health:last` is written only inside that locked finish.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { HealthRun } from '../../contract';

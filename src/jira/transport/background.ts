@@ -27,6 +27,11 @@ let tierWritten: 1 | 2 | undefined;
 const kvsPoolStore: PoolViewStore = {
   load: async () => (await kvs.get<PoolView>(POOL_KEY)) ?? undefined,
   save: async (_installation, view) => {
+    // A read-merge-write without a lock, on purpose (issue 19, item 5): the record is a cache of Jira's
+    // own figure, merged monotonically (governor.ts mergeViews: in one window the lower `remaining`, across
+    // windows the later one), and every Jira answer carries the pool's figure again. A write lost to a
+    // concurrent one costs at most one stale view until the next answer, never a wrong count; a lock per
+    // answer would add two KVS calls to every background request.
     // Only background work keeps the record: every Jira answer carries the pool's own figure (people's
     // spending included), so background learns it from its next answer anyway, and an interactive call,
     // above all one the app then refuses, leaves KVS untouched.
