@@ -7,7 +7,14 @@ import type {
   RoleView,
 } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
-import type { FunctionalRecord } from '../../src/features/functional-accounts/functional-store';
+import { runInvocation } from '../../local/forge-runtime/runtime';
+import { auditStore } from '../../src/features/audit/audit-store';
+import {
+  functionalStore,
+  type FunctionalRecord,
+  type FunctionalStore,
+} from '../../src/features/functional-accounts/functional-store';
+import { handOverSlice, type HandoverJob } from '../../src/features/functional-accounts/escalation/handover';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -165,6 +172,54 @@ describe('concurrent changes to one functional account', () => {
     expect(gone.ok).toBe(true);
     expect(rotated.ok || rotated.error.code === 'NOT_FOUND').toBe(true);
     expect(site.kvs.peek(`fa:${account}`)).toBeUndefined();
+  });
+
+  it('a hand-over moving an account while it is rotated keeps the rotation (the move holds the account lock)', async () => {
+    const account = people()[33]?.accountId as string;
+    const [from, to] = [people()[34]?.accountId as string, people()[35]?.accountId as string];
+    await ok(
+      call<FunctionalAccountView>('registerFunctional', {
+        accountId: account,
+        ownerAccountId: from,
+        owningGroupId: team(),
+        purpose: 'Sync',
+        integration: 'Tool',
+      }),
+    );
+    const first = active(await addToken(account, 'h0'))[0] as CredentialView;
+    // A rotation arrives right after the move has read the record. Unless the move holds the account's lock
+    // (then the rotation waits for it), the rotation lands before the move writes.
+    let rotation: Promise<unknown> | undefined;
+    const store: FunctionalStore = {
+      ...functionalStore,
+      get: async (id) => {
+        const read = await functionalStore.get(id);
+        if (id === account && !rotation) {
+          const locked = site.kvs.peek(`lock:fa:${account}`) !== undefined;
+          rotation = ok(rotate(account, first.credentialId, 'h1'));
+          if (!locked) await rotation;
+        }
+        return read;
+      },
+    };
+    const job: HandoverJob = {
+      jobId: 'handover-race',
+      fromId: from,
+      toId: to,
+      fromName: 'From',
+      toName: 'To',
+      actor: ADMIN,
+      at: new Date().toISOString(),
+      accountIds: [account],
+    };
+    await runInvocation({ moduleKey: 'handover-race', timeoutMs: 30_000 }, () =>
+      handOverSlice({ store, audit: auditStore }, job.jobId, 0, { get: async () => job }),
+    );
+    await rotation;
+    const r = stored(account);
+    expect(r.ownerAccountId).toBe(to);
+    expect(active(r).map((c) => c.label)).toEqual(['h1']);
+    expect(r.credentials.find((c) => c.credentialId === first.credentialId)?.status).toBe('expired');
   });
 
   it('two registrations of one account at once: one registers, the other is told CONFLICT', async () => {

@@ -16,6 +16,7 @@ import type { JiraClient } from '../../../jira';
 import { JiraApiError, outcomeUnknown } from '../../../jira/errors';
 import type { FunctionalRecord, FunctionalStore } from '../functional-store';
 import { isCheckable } from '../functional-health';
+import { lockedAccount } from '../functional-accounts';
 import { AppFailure, invalidInput } from '../../../invocation/app-error';
 import type { DepartedRecord } from './escalation-store';
 import {
@@ -101,15 +102,20 @@ export async function handleDeparted(
         ...(backup ? { toId: backup } : {}),
       },
     };
-    // Only the owner fields and the mark change; a credential change racing this keeps its credentials.
-    const fresh = await deps.store.get(r.accountId);
-    if (!fresh || fresh.ownerAccountId !== personId) continue;
-    await deps.store.put({
-      ...fresh,
-      ownerAccountId: updated.ownerAccountId,
-      backupOwnerIds: updated.backupOwnerIds,
-      handover: updated.handover,
+    // Only the owner fields and the mark change, read and written under the account's lock (as every
+    // change of the record is): a credential change or an edit at the same moment is kept (issue 19, item 5).
+    const moved = await lockedAccount(r.accountId, async () => {
+      const fresh = await deps.store.get(r.accountId);
+      if (!fresh || fresh.ownerAccountId !== personId) return false;
+      await deps.store.put({
+        ...fresh,
+        ownerAccountId: updated.ownerAccountId,
+        backupOwnerIds: updated.backupOwnerIds,
+        handover: updated.handover,
+      });
+      return true;
     });
+    if (!moved) continue;
     await deps.audit.record(
       {
         actor: source === 'event' ? 'jira-user-event' : 'scheduled',
@@ -246,14 +252,19 @@ async function moveOne(
   job: HandoverJob,
   accountId: string,
 ): Promise<'done' | 'skipped'> {
-  const r = await deps.store.get(accountId);
-  if (!r || r.ownerAccountId !== job.fromId) return 'skipped';
-  const { handover: _old, ...rest } = r;
-  await deps.store.put({
-    ...rest,
-    ownerAccountId: job.toId,
-    backupOwnerIds: (r.backupOwnerIds ?? []).filter((id) => id !== job.toId),
+  // Read and written under the account's lock, so a rotation or an edit at the same moment is kept (issue 19, item 5).
+  const r = await lockedAccount(accountId, async () => {
+    const current = await deps.store.get(accountId);
+    if (!current || current.ownerAccountId !== job.fromId) return undefined;
+    const { handover: _old, ...rest } = current;
+    await deps.store.put({
+      ...rest,
+      ownerAccountId: job.toId,
+      backupOwnerIds: (current.backupOwnerIds ?? []).filter((id) => id !== job.toId),
+    });
+    return current;
   });
+  if (!r) return 'skipped';
   await deps.audit.record(
     {
       actor: job.actor,
