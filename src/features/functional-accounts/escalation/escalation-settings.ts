@@ -141,6 +141,8 @@ export async function saveEscalationSettings(
 ): Promise<EscalationSettingsView> {
   const thresholds = validThresholds(p.thresholds);
   const now = (deps.now?.() ?? new Date()).toISOString();
+  // No lock (issue 19, item 5): a save replaces every field from its own payload (nothing of `before` is
+  // carried over), so two saves at once end as the later one, each audited; `before` only names what was.
   const before = await deps.esc.settings();
   if (!p.projectId) {
     if (p.issueTypeId) throw invalidInput('Choose a project for the issue type.');
