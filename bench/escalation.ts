@@ -71,8 +71,9 @@ export async function runEscalationBench(): Promise<Record<string, unknown>> {
   await call(site, 'saveEscalationSettings', { projectId: ops?.id, issueTypeId: task?.id, thresholds: [30, 7, 1, 0] });
   const days: Array<{ day: string; requests: number; points: number; byEndpoint: Record<string, number> }> = [];
   const measure = async (day: string, before?: () => Promise<void>) => {
-    await before?.();
+    // Counted from before the day's changes: a rotation's own escalation step (closing its issue) is that day's.
     const from = site.sim.meter.requests.length;
+    await before?.();
     await site.runScheduledTrigger('daily-functional-health');
     await site.queue.idle();
     days.push({ day, ...escalationCost(site, from) });
