@@ -127,6 +127,26 @@ describe('bulk jobs and health runs always end', () => {
     creator.active = true;
   });
 
+  it('a creator deleted from the site mid-job: the job stops saying so, the rest is not attempted, and can be retried', async () => {
+    const { group, admin, users } = setup('functional-accounts', 300);
+    site.sim.faults.configure({ latencyMs: 5, paths: ['/rest/api/3/group/user'] });
+    const created = await ok(create(admin, users, group.groupId));
+    await until(async () => (await read(created.jobId)).processed >= 50);
+    site.sim.directory.deleteUser(admin);
+    const job = await toFinal(created.jobId);
+    expect(job.status).toBe('stopped');
+    expect(job.stopReason).toMatch(/has been deleted from the site/);
+    expect(job.counts.failed).toBe(0);
+    expect(job.processed).toBeLessThan(300);
+    expect(job.notAttempted).toBe(300 - job.processed);
+    expect(users.filter((u) => group.members.has(u))).toHaveLength(job.counts.done);
+    const retry = await ok(invokeAs<Envelope<BulkJobView>>(site, ADMIN, 'retryBulkFailures', { jobId: created.jobId }));
+    expect(retry.total).toBe(job.notAttempted);
+    const retried = await toFinal(retry.jobId);
+    expect(retried).toMatchObject({ status: 'done', counts: { done: job.notAttempted, already: 0, failed: 0 } });
+    expect(users.every((u) => group.members.has(u))).toBe(true);
+  });
+
   it('a creator demoted from site admin mid-job: rights are read before each batch, the rest is not attempted, none failed', async () => {
     const { group, admin, users } = setup('functional-accounts', 600);
     site.sim.faults.configure({ latencyMs: 5, paths: ['/rest/api/3/group/user'] });
