@@ -98,7 +98,11 @@ describe('Groups tab and bulk changes in Chromium', () => {
     await page.getByTestId('back-to-groups').click();
     await openGroup('jira-servicemanagement-users');
     await page.getByLabel('Add a member').fill(nameOf(member));
-    await page.getByRole('option', { name: nameOf(member), exact: true }).click({ timeout: 20_000 });
+    // Each option names the person with their email, so same-named people can be told apart.
+    await page
+      .getByRole('option', { name: new RegExp(`^${nameOf(member)} · `) })
+      .filter({ hasText: site.sim.state.users.get(member)?.email ?? '?' })
+      .click({ timeout: 20_000 });
     await page.getByTestId('add-member-button').click();
     await page
       .getByTestId('members-notice')

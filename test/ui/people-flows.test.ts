@@ -213,6 +213,13 @@ describe('people and groups flows in the UI Kit page', () => {
     expect((await page.one('add-member-button')).props.isDisabled).toBeFalsy();
     await page.click('add-member-button');
     expect(await page.text('members-notice')).toBe('Pick a person to add first.');
+    // The person picker tells people apart: each option carries the email (or says it is hidden) and status.
+    const picker = await page.one('add-member');
+    await bridge.fire(picker, 'onInputChange', 'a');
+    const options = await page.options('add-member', (o) => o.length > 1);
+    for (const o of options) expect(o.label).toMatch(/ · (\S+@\S+|email hidden|no email)/);
+    expect(new Set(options.map((o) => o.label)).size).toBe(options.length);
+    expect(options.map((o) => o.label).join('\n')).not.toMatch(/[0-9a-f]{6}:[0-9a-f-]{20,}/);
     // Back to the list: focus on the group's Open button.
     await page.click('back-to-groups');
     expect((await page.one('open-group-team-web')).props.autoFocus).toBe(true);

@@ -4,7 +4,8 @@
  * members in place of the list, with a way back. Members are paged (inactive ones on request); each row has
  * its own Remove button, confirmed in a dialog that warns when a licence may go. A removed member's row
  * stays where it was, saying so with Undo (the admin's eyes and keyboard are on that row, however long the
- * list). A member is added with the user picker, warned first only when a licence would be used; the
+ * list). A member is added with the person picker (each option with its email and status, so same-named
+ * people can be told apart), warned first only when a licence would be used; the
  * result shows beside the Add button. Focus is never dropped: opening a group focuses "← All groups", going
  * back focuses that group's Open button, a removal focuses Undo, Undo focuses the row's Remove button, and
  * Add keeps focus (it is never disabled under the keyboard; pressed with nobody picked, it says so).
@@ -26,7 +27,6 @@ import {
   Stack,
   Text,
   Textfield,
-  UserPicker,
   xcss,
 } from '@forge/react';
 import type { AppError, GroupMembersPage, GroupSummary, UserRow } from '../../../contract';
@@ -43,6 +43,7 @@ import { useLicenceConfirmation } from '../../../frontend/hooks/useLicenceConfir
 import { useResolver } from '../../../frontend/hooks/useResolver';
 import { count } from '../../../frontend/words';
 import { BulkPanel } from '../../bulk-changes/ui/BulkPanel';
+import { PersonPicker } from '../../../frontend/components/PersonPicker';
 import { UserTable } from '../../../frontend/components/UserTable';
 
 const GROUP_PAGE = 50;
@@ -202,17 +203,20 @@ function GroupMembers({
       {error ? <ErrorBanner error={error} /> : null}
       {action.error ? <ErrorBanner error={action.error} /> : null}
       <Inline space="space.100" alignBlock="end" shouldWrap>
-        <UserPicker
-          key={`picker-${pickerKey}`}
-          label="Add a member"
-          name="add-member"
-          placeholder="Search for a person"
-          onChange={(u) => {
-            licence.clear();
-            setNotice(undefined);
-            setWho(u ? { id: u.id, name: u.name } : undefined);
-          }}
-        />
+        <Stack space="space.050">
+          <Label labelFor="add-member-input">Add a member</Label>
+          <PersonPicker
+            key={`picker-${pickerKey}`}
+            testId="add-member"
+            inputId="add-member-input"
+            placeholder="Search for a person"
+            onPick={(u) => {
+              licence.clear();
+              setNotice(undefined);
+              setWho(u ? { id: u.accountId, name: u.displayName } : undefined);
+            }}
+          />
+        </Stack>
         <Button
           key={focus.key('add')}
           autoFocus={focus.auto('add')}
