@@ -1,6 +1,6 @@
 import type { LocalSite } from '../../local/local-site';
 import type { FakeBridge } from '../../local/host/fake-bridge';
-import { findAll } from '../../local/host/forge-doc';
+import { findAll, textOf } from '../../local/host/forge-doc';
 import { SITE_ID } from '../../local/jira-sim/seed';
 import { NAMED_USERS } from '../support/site';
 import { openUiPage, type UiDriver } from '../support/ui';
@@ -283,5 +283,20 @@ describe('functional account flows in the UI Kit page', () => {
       `Registered ${target?.displayName}.`,
     );
     await page.text('registry', (t) => t.includes(target?.displayName ?? '?'));
+  });
+
+  it("shows a role's group warnings in full, as wrapped text", async () => {
+    await page.click('functional-show-roles');
+    await page.type('role-name', 'Licensed bots');
+    await pickGroup('role-group-picker', 'jira-software-users');
+    await page.click('role-add-group');
+    await page.click('role-save');
+    const warning = await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.props.testId === 'role-warning' && textOf(n).includes('jira-software-users'))[0],
+    );
+    // Text wraps where a lozenge cut it off ("jira-software-users gives acc…").
+    expect(warning.type).toBe('Text');
+    expect(textOf(warning)).toMatch(/^jira-software-users gives access to .+ \(uses a licence\)\.$/);
+    await page.click('back-to-registry');
   });
 });
