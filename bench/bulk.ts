@@ -36,7 +36,10 @@ export interface BulkRun {
 
 /** Runs `n` adds to one group through the app's bulk path under `rate` adds/s and returns what it cost. */
 export async function measureBulk(n: number, rate: number): Promise<BulkRun> {
-  const site = await startLocalSite({ seed: { users: n + 500, groups: 10, serviceDesks: 1 }, ...benchKvsLimits() });
+  const site = await startLocalSite({
+    seed: { users: Math.ceil(n * 1.25) + 500, groups: 10, serviceDesks: 1 },
+    ...benchKvsLimits(),
+  });
   try {
     const invoke = async <T>(key: string, payload: unknown = {}) => {
       const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;
