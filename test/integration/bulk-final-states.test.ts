@@ -147,6 +147,22 @@ describe('bulk jobs and health runs always end', () => {
     expect(users.every((u) => group.members.has(u))).toBe(true);
   });
 
+  it('a job held by Jira says in words what it waits for and when it resumes, then finishes', async () => {
+    const { group, admin, users } = setup('functional-accounts', 3);
+    // Every membership write answered 429 with a Retry-After longer than a delivery (6 s here) may sleep: the
+    // slice hands over to a continuation delayed that long, and the job says so (a minute or less: a rate limit).
+    site.sim.faults.configure({ tooManyRequestsRate: 1, retryAfterSeconds: 8, paths: ['/rest/api/3/group/user'] });
+    const created = await ok(create(admin, users, group.groupId));
+    let waiting: string | undefined;
+    await until(async () => !!(waiting = (await read(created.jobId)).waiting));
+    const stored = site.kvs.peek(`job:${created.jobId}`) as { waiting?: { until: string } };
+    expect(waiting).toBe(`Waiting for Jira's rate limit; resumes at ${stored.waiting?.until.slice(11, 16)} UTC.`);
+    site.sim.faults.configure({});
+    const job = await toFinal(created.jobId);
+    expect(job).toMatchObject({ status: 'done', counts: { done: 3, already: 0, failed: 0 } });
+    expect(job.waiting).toBeUndefined();
+  });
+
   it('a creator demoted from site admin mid-job: rights are read before each batch, the rest is not attempted, none failed', async () => {
     const { group, admin, users } = setup('functional-accounts', 600);
     site.sim.faults.configure({ latencyMs: 5, paths: ['/rest/api/3/group/user'] });
