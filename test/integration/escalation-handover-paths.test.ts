@@ -92,10 +92,14 @@ describe('hand-over: user events and the queued job', () => {
     for (const a of goneAccounts) await register(a, gone, [b2]);
     expect(await ownerOf([...leftAccounts, ...goneAccounts])).toEqual([left, left, gone]);
 
+    // Jira delivers at least once: every user event twice, and again late.
+    site.productEvents.configure({ duplicateRate: 1, lateRate: 1, lateWithinMs: 300 });
     site.sim.directory.updateUser(left, { active: false });
     site.sim.directory.deleteUser(gone);
     await settle();
 
+    const kinds = site.productEvents.deliveries.map((d) => d.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['first', 'duplicate', 'late']));
     expect(await ownerOf([...leftAccounts, ...goneAccounts])).toEqual([b1, b1, b2]);
     const byEvent = audits('functional.handover').filter((e) => e.actor === 'jira-user-event');
     expect(byEvent.map((e) => e.targetId).sort()).toEqual([...leftAccounts, ...goneAccounts].sort());
@@ -111,6 +115,9 @@ describe('hand-over: user events and the queued job', () => {
       const notices = outbox.filter((n) => n.issueId === h.id);
       expect(notices).toHaveLength(1);
       expect(notices[0]?.requested.groups).toEqual([team.groupId]);
+      // Jira expands the group: its members (who may browse the project) are told.
+      const member = [...(site.sim.state.groups.get(team.groupId)?.members ?? [])][0];
+      expect(notices[0]?.recipients).toContain(member);
     }
     expect(handovers.map((h) => h.assignee).sort()).toEqual([b1, b2].sort());
   });
