@@ -196,14 +196,14 @@ function Registry({
           label="Functional accounts"
           head={{
             cells: [
-              { key: 'account', content: 'Account', width: 18 },
-              { key: 'owner', content: 'Owner', width: 13 },
-              { key: 'group', content: 'Owning group', width: 13 },
-              { key: 'purpose', content: 'Purpose', width: 16 },
+              { key: 'account', content: 'Account', width: 16 },
+              { key: 'owner', content: 'Owner', width: 12 },
+              { key: 'group', content: 'Owning group', width: 12 },
+              { key: 'purpose', content: 'Purpose', width: 15 },
               { key: 'credentials', content: 'Credentials', width: 9 },
-              { key: 'expiry', content: 'Next expiry', width: 10 },
-              { key: 'findings', content: 'Findings', width: 14 },
-              { key: 'open', content: '', width: 7 },
+              { key: 'expiry', content: 'Next expiry', width: 13 },
+              { key: 'findings', content: 'Findings', width: 15 },
+              { key: 'open', content: '', width: 8 },
             ],
           }}
           rows={page.accounts.map((a) => ({
@@ -217,7 +217,8 @@ function Registry({
                 key: 'credentials',
                 content: `${a.credentials.filter((c) => c.status === 'active').length} active of ${a.credentials.length}`,
               },
-              // One line: the date never wraps in its column, whatever the page width.
+              // One line: the date never wraps (non-breaking spaces), and its column (13 %, about 100 px of the
+              // table at a 1024 px window) is wider than the longest date, so it is never broken mid-word either.
               {
                 key: 'expiry',
                 content: (
