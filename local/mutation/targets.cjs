@@ -33,20 +33,20 @@ function declarationRanges(file, names) {
  */
 function accessModes() {
   const ranges = [];
-  for (const feature of readdirSync(join(ROOT, 'src/features')).sort()) {
-    const file = `src/features/${feature}/resolvers.ts`;
-    let text;
-    try {
-      text = lines(file);
-    } catch {
-      continue;
-    }
+  // Every resolvers.ts under src/features, a feature's own and those of its parts (functional-accounts/escalation).
+  const files = readdirSync(join(ROOT, 'src/features'), { recursive: true })
+    .map(String)
+    .filter((f) => f === 'resolvers.ts' || f.endsWith('/resolvers.ts'))
+    .sort()
+    .map((f) => `src/features/${f}`);
+  for (const file of files) {
+    const text = lines(file);
     text.forEach((l, i) => {
       const m = /access: '(cached|live)'/.exec(l);
       if (m) ranges.push(`${file}:${i + 1}:${m.index}-${i + 1}:${m.index + m[0].length}`);
     });
   }
-  if (ranges.length === 0) throw new Error('no access modes found in src/features/*/resolvers.ts');
+  if (ranges.length === 0) throw new Error('no access modes found in src/features/**/resolvers.ts');
   return ranges;
 }
 

@@ -38,6 +38,9 @@ const CACHED_READS: readonly ResolverKey[] = [
   'checkFunctionalOwner',
   'listUnregisteredFunctional',
   'getHealthCheck',
+  'getEscalationSettings',
+  'listEscalationProjects',
+  'listEscalationIssueTypes',
 ];
 
 describe('authorization mode per resolver key', () => {
