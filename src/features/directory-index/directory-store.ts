@@ -16,6 +16,7 @@
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import { createHmac, randomBytes } from 'node:crypto';
+import { isKeyConflict } from '../../store/kvs-conflict';
 import { withRecordLock } from '../../store/record-lock';
 import { PATCH_BUCKETS, type PatchRecord } from './index-patches';
 
@@ -110,13 +111,25 @@ async function updatePatchBucket(
   );
 }
 
-/** The per-installation HMAC key, created on first use in Forge's secret storage. */
+/**
+ * The per-installation HMAC key, created on first use in Forge's secret storage. Create-only
+ * (`keyPolicy: 'FAIL_IF_EXISTS'`): when two containers' first uses meet, the second's write is refused and it
+ * takes the key the first stored, so no hash is ever made with a key that is then overwritten (which would
+ * leave index entries nobody can find).
+ */
 async function hmacKey(): Promise<string> {
   const existing = await kvs.getSecret<string>(SECRET);
   if (existing) return existing;
   const fresh = randomBytes(32).toString('hex');
-  await kvs.setSecret(SECRET, fresh);
-  return (await kvs.getSecret<string>(SECRET)) ?? fresh;
+  try {
+    await kvs.setSecret(SECRET, fresh, { keyPolicy: 'FAIL_IF_EXISTS' });
+  } catch (err) {
+    if (!isKeyConflict(err)) throw err;
+    const winner = await kvs.getSecret<string>(SECRET);
+    if (winner) return winner;
+    throw err;
+  }
+  return fresh;
 }
 
 export type EmailHasher = (email: string) => string;
