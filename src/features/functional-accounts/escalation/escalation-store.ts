@@ -54,6 +54,8 @@ export interface CycleRecord {
   credentialId: string;
   /** The credential's label (never a secret: labels that look like one are refused on entry). */
   credentialLabel: string;
+  /** The account's display name when the cycle began, so the closing comment can name an unregistered account. */
+  accountName?: string;
   expiresAt: string;
   projectId: string;
   issueTypeId: string;

@@ -182,6 +182,7 @@ export async function escalateAccount(
         accountId,
         credentialId: due.credentialId,
         credentialLabel: due.label,
+        accountName: live.displayName,
         expiresAt: due.expiresAt,
         projectId: settings.projectId,
         issueTypeId: settings.issueTypeId,
@@ -199,7 +200,7 @@ export async function escalateAccount(
     const reason = closeReason(live, cycle, settings.thresholds, now);
     if (!reason) continue;
     await renew();
-    await closeCycle(deps, cycle, live?.displayName ?? 'a former functional account', reason, now);
+    await closeCycle(deps, cycle, live?.displayName ?? cycle.accountName ?? 'a former functional account', reason, now);
   }
 }
 
