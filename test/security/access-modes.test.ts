@@ -6,6 +6,7 @@ import { auditResolvers } from '../../src/features/audit/resolvers';
 import { bulkChangesResolvers } from '../../src/features/bulk-changes/resolvers';
 import { customersResolvers } from '../../src/features/customers/resolvers';
 import { directoryIndexResolvers } from '../../src/features/directory-index/resolvers';
+import { escalationResolvers } from '../../src/features/functional-accounts/escalation/resolvers';
 import { functionalAccountsResolvers, functionalRegistry } from '../../src/features/functional-accounts/resolvers';
 import { groupsResolvers } from '../../src/features/groups/resolvers';
 import { peopleResolvers } from '../../src/features/people/resolvers';
@@ -62,6 +63,7 @@ describe('authorization mode per resolver key', () => {
       ...bulkChangesResolvers,
       ...customersResolvers,
       ...directoryIndexResolvers,
+      ...escalationResolvers,
       ...functionalAccountsResolvers,
       ...groupsResolvers,
       ...peopleResolvers(functionalRegistry),
