@@ -64,7 +64,7 @@ const targets = () => [
   { label: 'payload validation', name: '`src/invocation/validate.ts`', mutate: ['src/invocation/validate.ts'] },
   {
     label: 'which keys may use a cached answer',
-    name: '`access` modes in `src/features/*/resolvers.ts`',
+    name: '`access` modes in `src/features/**/resolvers.ts`',
     mutate: accessModes(),
   },
   { label: 'email redaction', name: '`src/store/redact.ts`', mutate: ['src/store/redact.ts'] },
