@@ -87,13 +87,17 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
   });
 
   /**
-   * Types into a picker (UserPicker or GroupPicker, by the end of its input id: the host prefixes ids per
-   * app, as Jira does) and chooses the option named `name`.
+   * Types into a picker (the app's person or group picker, by the end of its input id: the host prefixes ids
+   * per app, as Jira does) and chooses the option named `name`.
    */
   const choose = async (inputId: string, query: string, name: string | RegExp) => {
     await page.locator(`[id$="${inputId}"]`).fill(query);
     await page.getByRole('option', { name }).first().click({ timeout: 20_000 });
   };
+
+  /** The person picker's option for `u`: "Name · email" (or "email hidden", and status where unusual). */
+  const personOption = (u: { displayName: string }) =>
+    new RegExp(`^${u.displayName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · (\\S+@\\S+|email hidden|no email)`);
 
   it('registers a seeded _Func_ account from the prompt, edits it and unregisters it', async () => {
     const func = [...site.sim.state.users.values()].filter((u) => u.displayName.includes('_Func_'));
@@ -116,7 +120,8 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     const dialog = page.getByTestId('functional-register-found');
     await dialog.waitFor();
     expect(await page.getByTestId('functional-register-found-hint').innerText()).toMatch(/^Fill in the owner/);
-    await choose('user-picker-functional-register-found-owner', owner.displayName, owner.displayName);
+    // The owner picker names each person with their email, so same-named people can be told apart.
+    await choose('functional-register-found-owner-input', owner.displayName, personOption(owner));
     await choose('functional-register-found-owning-group-input', 'team-data', /^team-data/);
     await page.getByTestId('functional-register-found-purpose').fill('Imports issues');
     await page.getByTestId('functional-register-found-integration').fill('Importer');
@@ -135,11 +140,11 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     await page.getByTestId('account-details').waitFor({ timeout: 20_000 });
     await page.getByTestId('account-edit').click();
     await page.getByTestId('functional-edit').waitFor();
-    await choose('user-picker-functional-edit-owner', otherFunc.displayName, otherFunc.displayName);
+    await choose('functional-edit-owner-input', otherFunc.displayName, personOption(otherFunc));
     expect(await page.getByTestId('functional-edit-owner-warning').first().innerText({ timeout: 20_000 })).toMatch(
       /itself a functional account/,
     );
-    await choose('user-picker-functional-edit-owner', newOwner.displayName, newOwner.displayName);
+    await choose('functional-edit-owner-input', newOwner.displayName, personOption(newOwner));
     await page.getByTestId('functional-edit-owner-warning').waitFor({ state: 'detached' });
     await page.getByTestId('functional-edit-save').click();
     await page.getByText(`Saved ${target.displayName}.`).waitFor({ timeout: 20_000 });

@@ -16,19 +16,17 @@ describe('functional account flows in the UI Kit page', () => {
   let close: () => Promise<void>;
   let page: UiDriver;
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
-  /** UserPicker has no testId in UI Kit: it is found by its `name`, and reports `{ id, name, ... }`. */
-  const pickUser = async (name: string, accountId: string) => {
-    const node = await bridge.waitFor(
-      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === name)[0],
-    );
+  /**
+   * The owner and backup pickers are the app's person picker (a Select): type the person's name, then choose
+   * the option that is this account (options name the person with email and status, never the account ID).
+   */
+  const pickUser = async (testId: string, accountId: string) => {
     const u = site.sim.state.users.get(accountId);
-    await bridge.fire(node, 'onChange', {
-      id: accountId,
-      name: u?.displayName,
-      type: 'user',
-      avatarUrl: '',
-      email: '',
-    });
+    await bridge.fire(await page.one(testId), 'onInputChange', u?.displayName ?? '?');
+    const opts = await page.options(testId, (o) => o.some((x) => x.value === accountId));
+    const option = opts.find((o) => o.value === accountId) ?? null;
+    expect(option?.label).toMatch(new RegExp(`^${u?.displayName} · (\\S+@\\S+|email hidden|no email)`));
+    await page.pick(testId, option);
     await new Promise((r) => setTimeout(r, 350));
   };
   const pickGroup = async (testId: string, name: string) => {
@@ -241,9 +239,29 @@ describe('functional account flows in the UI Kit page', () => {
     await page.click(`functional-open-${backup?.accountId}`);
     expect(await page.text('account-findings')).toMatch(/Owner inactive/);
     await page.click('account-edit');
-    await pickUser('functional-edit-owner', NAMED_USERS.jiraAdmin.accountId);
-    // Choosing an inactive owner warns before anything is saved.
-    expect(await page.text('functional-edit-owner-warning')).toMatch(/inactive/);
+    // Every field is labelled; the current owner shows by name (never the account ID), as do the empty backups.
+    const ownerPicker = await page.one('functional-edit-owner');
+    expect(ownerPicker.type).toBe('Select');
+    // (The host prefixes ids per app, as Jira does.)
+    expect(ownerPicker.props.inputId).toMatch(/functional-edit-owner-input$/);
+    expect((ownerPicker.props.value as { label?: string } | null)?.label).toBe(
+      site.sim.state.users.get(NAMED_USERS.jiraAdmin.accountId)?.displayName,
+    );
+    const doc = await bridge.waitFor((d) => d);
+    const labels = findAll(doc, (n) => n.type === 'Label').map((n) => String(n.props.labelFor));
+    for (const id of ['owner', 'backup-1', 'backup-2', 'backup-3']) {
+      const picker = findAll(doc, (n) => n.props.testId === `functional-edit-${id}`)[0];
+      expect(labels).toContain(picker?.props.inputId);
+    }
+    expect((await page.one('functional-edit-backup-1')).props.value).toBeNull();
+    // Choosing another functional account as owner warns before anything is saved. (The picker searches as
+    // the Users tab does: inactive people come from the directory index, which this small site has not built.)
+    await pickUser('functional-edit-owner', report?.accountId ?? '?');
+    expect(await page.text('functional-edit-owner-warning')).toMatch(/itself a functional account/);
+    // A backup is chosen the same way, each option telling people apart, and warned about when it is the owner.
+    await pickUser('functional-edit-backup-1', report?.accountId ?? '?');
+    expect(await page.text('functional-edit-backup-warning')).toMatch(/already the owner/);
+    await page.pick('functional-edit-backup-1', null);
     await pickUser('functional-edit-owner', NAMED_USERS.regular.accountId);
     await page.click('functional-edit-save');
     expect(await page.text('account-notice')).toBe(`Saved Backup_Func_${SITE_ID}.`);

@@ -19,7 +19,13 @@ import type { FunctionalAccountView, RoleView, UnregisteredFunctional } from '..
 import { call } from '../../../frontend/api';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
 import { useAction } from '../../../frontend/hooks/useAction';
-import { FunctionalFields, type FunctionalFieldValues, missingFields, missingHint } from './FunctionalFields';
+import {
+  FunctionalFields,
+  type FunctionalFieldValues,
+  type KnownPerson,
+  missingFields,
+  missingHint,
+} from './FunctionalFields';
 
 function payloadOf(accountId: string, v: FunctionalFieldValues) {
   return {
@@ -54,9 +60,9 @@ function FormDialog({
   fields: FunctionalFieldValues;
   setFields: (v: FunctionalFieldValues) => void;
   roles: RoleView[];
-  initialOwner?: string;
+  initialOwner?: KnownPerson;
   initialGroup?: FunctionalFieldValues['owningGroup'];
-  initialBackups?: string[];
+  initialBackups?: KnownPerson[];
   busy: boolean;
   error: ReturnType<typeof useAction>['error'];
   onSubmit: () => void;
@@ -135,9 +141,9 @@ export function EditFunctionalDialog({
       fields={fields}
       setFields={setFields}
       roles={roles}
-      initialOwner={account.ownerAccountId}
+      initialOwner={{ accountId: account.ownerAccountId, name: account.ownerName ?? 'Unknown account (deleted?)' }}
       initialGroup={initialGroup}
-      initialBackups={account.backupOwners.map((b) => b.accountId)}
+      initialBackups={account.backupOwners.map((b) => ({ accountId: b.accountId, name: b.name }))}
       busy={action.busy}
       error={action.error}
       onSubmit={() => void save()}

@@ -1,15 +1,17 @@
 /**
- * The fields a functional account's registration holds — owner (a person, chosen with UserPicker), owning
+ * The fields a functional account's registration holds — owner (a person, chosen with the app's person
+ * picker, which tells same-named people apart by email and status), owning
  * group, purpose, integration and role — shared by the register, create and edit forms. Choosing an owner
  * asks the app what to warn about (another functional account, an inactive person, not a person), and
  * `missingFields` says which required fields are still empty, so a disabled button can say why.
  */
 import React, { useState } from 'react';
-import { Label, SectionMessage, Select, Stack, Text, Textfield, UserPicker } from '@forge/react';
-import type { GroupSummary, RoleView } from '../../../contract';
+import { Label, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
+import type { GroupSummary, RoleView, UserRow } from '../../../contract';
 import { call } from '../../../frontend/api';
 import { type FieldEvent, valueOf } from '../../../frontend/events';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
+import { PersonPicker } from '../../../frontend/components/PersonPicker';
 import { BackupOwnersField } from './BackupOwnersField';
 
 export interface FunctionalFieldValues {
@@ -57,9 +59,10 @@ export function textField(id: string, label: string, value: string, set: (v: str
   );
 }
 
-interface PickedUser {
-  id: string;
-  name?: string;
+/** A person already chosen (editing): account ID and the name the page shows. */
+export interface KnownPerson {
+  accountId: string;
+  name: string;
 }
 
 export function FunctionalFields({
@@ -77,32 +80,35 @@ export function FunctionalFields({
   onChange: (v: FunctionalFieldValues) => void;
   roles: RoleView[];
   roleLabel?: string;
-  /** The owner's account ID to show first (edit). */
-  initialOwner?: string;
+  /** The owner to show first (edit). */
+  initialOwner?: KnownPerson;
   initialGroup?: GroupSummary;
-  /** The backups' account IDs to show first (edit). */
-  initialBackups?: string[];
+  /** The backups to show first (edit). */
+  initialBackups?: KnownPerson[];
 }) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const set = (patch: Partial<FunctionalFieldValues>) => onChange({ ...value, ...patch });
-  const pickOwner = async (user: PickedUser | undefined) => {
-    set({ ownerAccountId: user?.id });
+  const pickOwner = async (user: UserRow | undefined) => {
+    set({ ownerAccountId: user?.accountId });
     setWarnings([]);
-    if (!user?.id) return;
-    const res = await call('checkFunctionalOwner', { accountId: user.id });
+    if (!user) return;
+    const res = await call('checkFunctionalOwner', { accountId: user.accountId });
     setWarnings(res.ok ? res.data.warnings : [res.error.message]);
   };
   const roleOptions = roles.map((r) => ({ label: r.name, value: r.roleId }));
   return (
     <Stack space="space.100">
-      <UserPicker
-        label="Owner (the person who answers for this account)"
-        name={`${idPrefix}-owner`}
-        placeholder="Search people by name"
-        isRequired
-        {...(initialOwner ? { defaultValue: initialOwner } : {})}
-        onChange={(u: PickedUser | undefined) => void pickOwner(u)}
-      />
+      <Stack space="space.050">
+        <Label labelFor={`${idPrefix}-owner-input`}>Owner (the person who answers for this account)</Label>
+        <PersonPicker
+          testId={`${idPrefix}-owner`}
+          inputId={`${idPrefix}-owner-input`}
+          placeholder="Search people by name or email"
+          isRequired
+          initial={initialOwner}
+          onPick={(u) => void pickOwner(u)}
+        />
+      </Stack>
       {warnings.length > 0 ? (
         <SectionMessage appearance="warning" title="Check the owner">
           <Stack space="space.050">
