@@ -42,8 +42,16 @@ import { customersAmong, deskCustomersWithin } from './desk-state';
 export const BULK_QUEUE = 'bulk-jobs';
 /** All bulk slices share one concurrency key: one slice writes to Jira at a time, so pacing holds. */
 export const BULK_CONCURRENCY = { key: 'bulk-jira-writes', limit: 1 } as const;
-/** Requests in flight at once inside a slice (paced; enough to cover Jira's latency). */
-export const WORKERS = 4;
+/**
+ * Requests in flight at once inside a slice. Jira's burst limit for a write such as `POST
+ * /rest/api/3/group/user` is 100 a second per site, endpoint and method (developer.atlassian.com/cloud/jira/
+ * platform/rate-limiting/, "Burst API rate limit … one tenant, one endpoint, one HTTP method"; GET and POST
+ * 100/s, local/jira-sim/rate-limit.ts), so keeping that rate needs rate × latency requests in flight: 12 at
+ * 120 ms. 16 covers latencies up to 160 ms; the executor's pacer (src/jira/transport/pacer.ts), not this
+ * number, holds the rate at the limit Jira announces (it learns it from the first burst 429). With 4 (before
+ * issue 18 item 5) a slice made ~27 adds a second at 120 ms: 5,000 adds took 3.72 × N / rate.
+ */
+export const WORKERS = 16;
 /** Stop this long before the invocation's limit, to checkpoint and hand over. */
 export const HANDOVER_MARGIN_MS = 10_000;
 /** The longest reason stored per item: Jira's error texts are cut to this. */
@@ -512,13 +520,31 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     }
   }
 
+  /**
+   * Before each write batch: the cancel flag and the creator's rights, read fresh (nothing cached). The
+   * check for the next batch is started once the current batch's last write has been handed to a worker,
+   * so it overlaps that batch's tail instead of stalling the pipe between batches; it is still read after
+   * every write of the current batch was started and before any write of the next one. (The cancel fence
+   * does not rest on when the flag is read: cancelJob waits until no lease is held.) Settled here, so a
+   * check that is never used (the loop ended) rejects nobody.
+   */
+  type Check = { ok: [boolean, string | undefined] } | { err: unknown };
+  const startCheck = (): Promise<Check> =>
+    Promise.all([isCancelled(e.jobId), refusal()]).then(
+      (ok) => ({ ok }),
+      (err: unknown) => ({ err }),
+    );
+  let nextCheck: Promise<Check> | undefined;
+
   // Hand over with a margin: 10 s, or a quarter of a short time limit.
   const margin = Math.min(HANDOVER_MARGIN_MS, remainingMs() / 4);
   let cursor = 0;
   while (cursor < todo.length && !stop && pause === undefined) {
     if (remainingMs() < margin) break;
-    // Before each write batch: the cancel flag and the creator's rights, read fresh (nothing cached).
-    const [cancelled, refused] = await Promise.all([isCancelled(e.jobId), refusal()]);
+    const check = await (nextCheck ?? startCheck());
+    nextCheck = undefined;
+    if ('err' in check) throw check.err;
+    const [cancelled, refused] = check.ok;
     if (cancelled) {
       stop = true;
       break;
@@ -543,6 +569,8 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
       while (pause === undefined && !halted && next < units.length) {
         const indices = units[next] as number[];
         next += 1;
+        // The batch's last write is under way: read the next batch's flag and rights meanwhile.
+        if (next === units.length && cursor + batchIdx.length < todo.length) nextCheck = startCheck();
         try {
           // Each request's items are recorded as "sent" right before it leaves (after any pacing wait): a
           // delivery that takes over after a kill reads back exactly those, and sends what never left.
@@ -588,11 +616,16 @@ async function work(deps: RunnerDeps, e: SliceEvent, remainingMs: () => number):
     await kvs.set(flightKey(e), [...uncertain], await jobTtl());
     slice.complete = outcomes.filter(Boolean).length >= items.length;
     retally(header);
-    if (lost) return stopJob(lost);
+    if (lost) {
+      if (nextCheck) await nextCheck;
+      return stopJob(lost);
+    }
     delete header.waiting;
     await checkpoint();
     if (pause !== undefined) break;
   }
+  // A check started for a batch that will not be sent: let its reads end before the lease is given back.
+  if (nextCheck) await nextCheck;
   if (stop || slice.complete) {
     if (slice.complete)
       await Promise.all([
