@@ -262,4 +262,52 @@ describe('people and groups flows in the UI Kit page', () => {
     expect(entries.length).toBeGreaterThan(30);
     for (const e of entries) expect(e).not.toMatch(/@/);
   });
+
+  it('pages the audit log without losing keyboard focus at either end', async () => {
+    // Three pages (50, 50, 20): 120 entries of an action nothing else here did, each with its own detail (the
+    // keys' suffix keeps them together, newest first), and the Action filter on it.
+    const key = site.kvs.keys().find((k) => k.startsWith('audit:')) ?? '?';
+    const entry = site.kvs.peek(key) as { id: string };
+    const copy = (i: number) => `copy ${String(i).padStart(3, '0')}`;
+    for (let i = 0; i < 120; i++) {
+      const answer = site.kvs.handle('/api/v1/set', {
+        key: `${key}:c${String(i).padStart(3, '0')}`,
+        value: { ...entry, id: `${entry.id}-${i}`, action: 'functional.role.delete', detail: copy(i) },
+      });
+      expect(answer.status).toBeLessThan(300);
+    }
+    // Every entry: the filters of the test before are cleared.
+    await page.pick('audit-result', null);
+    const changedBy = await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === 'audit-actor')[0],
+    );
+    await bridge.fire(changedBy, 'onChange', undefined);
+    await page.pick('audit-action', { label: 'Role deleted', value: 'functional.role.delete' });
+    const shows = (page1: string) => page.text('audit-table', (t) => t.includes(page1));
+    await shows(copy(0));
+    expect((await page.one('audit-prev')).props.isDisabled).toBe(true);
+    const next = await page.one('audit-next');
+    // Next on a middle page: the pressed button stays enabled and mounted (same key), so it keeps focus.
+    await page.click('audit-next');
+    await shows(copy(50));
+    expect((await page.one('audit-next')).key).toBe(next.key);
+    expect((await page.one('audit-next')).props.isDisabled).toBeFalsy();
+    expect((await page.one('audit-prev')).props.autoFocus).toBeFalsy();
+    // Next to the last page, where Next is disabled: focus is handed to Previous (remounted with autoFocus).
+    await page.click('audit-next');
+    await shows(copy(100));
+    await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.props.testId === 'audit-prev' && n.props.autoFocus === true)[0],
+    );
+    expect((await page.one('audit-next')).props.isDisabled).toBe(true);
+    expect((await page.one('audit-next')).props.autoFocus).toBeFalsy();
+    // Back to the first page: Previous is disabled there, so Next takes focus.
+    await page.click('audit-prev');
+    await shows(copy(50));
+    await page.click('audit-prev');
+    await shows(copy(0));
+    expect((await page.one('audit-prev')).props.isDisabled).toBe(true);
+    expect((await page.one('audit-next')).props.autoFocus).toBe(true);
+    expect((await page.one('audit-next')).props.isDisabled).toBeFalsy();
+  });
 });

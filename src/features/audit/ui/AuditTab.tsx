@@ -3,7 +3,10 @@
  * with people shown by name. The filtered log is copied as CSV with one button (UI Kit has no file
  * download); when the browser refuses the clipboard, the CSV appears in a small read-only box to copy by
  * hand, and holds focus. A CSV message goes as soon as the filters change (it described other rows); the
- * button keeps focus while the export runs. Entries never hold emails.
+ * button keeps focus while the export runs. Entries never hold emails. Previous and Next stay on the page
+ * while the next page loads, and a button that becomes disabled at either end (a disabled button drops
+ * keyboard focus) hands focus to the other one: UI Kit's only focus control is `autoFocus` on mount, so the
+ * other button is remounted with it (see useFocusTarget).
  */
 import React, { useEffect, useState } from 'react';
 import {
@@ -31,6 +34,8 @@ import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
 import { formatDateTime } from '../../../frontend/dates';
 import { useViewer } from '../../../frontend/hooks/useViewer';
+
+type PagerButton = 'prev' | 'next';
 
 const ANY = { label: 'Any', value: '' };
 const ACTIONS = [ANY, ...AUDIT_ACTIONS.map((a) => ({ label: a.label, value: a.action }))];
@@ -103,9 +108,36 @@ export function AuditTab() {
   const pages = useCursorPages(key);
   const [result] = useResolver('listAudit', { ...query, cursor: pages.cursor });
   const page = result.status === 'ready' ? result.data : undefined;
+  /** Whether there is a next page, as of the last page shown: the paging buttons stay while the next loads. */
+  const [hasNext, setHasNext] = useState<boolean | undefined>();
+  useEffect(() => {
+    if (result.status === 'ready') setHasNext(!!result.data.nextCursor);
+    if (result.status === 'error') setHasNext(undefined);
+  }, [result]);
+  /** The paging button pressed last and the result shown then, until the page it asked for arrives. */
+  const [pressed, setPressed] = useState<{ button: PagerButton; from: typeof result } | undefined>();
+  /** Focus handed to the other paging button: its key changes (a remount) and it mounts with autoFocus. */
+  const [pagerFocus, setPagerFocus] = useState<{ target: PagerButton; n: number; live: boolean }>({
+    target: 'next',
+    n: 0,
+    live: false,
+  });
+  useEffect(() => {
+    // (The render right after the press still holds the page it was pressed on: wait for another result.)
+    if (!pressed || result.status !== 'ready' || result === pressed.from) return;
+    setPressed(undefined);
+    const disabled = pressed.button === 'next' ? !result.data.nextCursor : !pages.canGoBack;
+    const other = pressed.button === 'next' ? 'prev' : 'next';
+    if (disabled) setPagerFocus((f) => ({ target: other, n: f.n + 1, live: true }));
+  }, [pressed, result, pages.canGoBack]);
+  const pagerKey = (b: PagerButton) => `audit-${b}#${pagerFocus.target === b ? pagerFocus.n : 0}`;
+  const pagerAuto = (b: PagerButton) => pagerFocus.live && pagerFocus.target === b;
 
-  // A CSV made for other filters no longer describes what the page shows.
-  useEffect(() => setCsv(undefined), [key]);
+  // A CSV made for other filters no longer describes what the page shows; the paging focus hand-over is done.
+  useEffect(() => {
+    setCsv(undefined);
+    setPagerFocus((f) => (f.live ? { ...f, live: false } : f));
+  }, [key]);
 
   const exportCsv = async () => {
     // The button stays enabled while the export runs (a disabled button drops keyboard focus).
@@ -221,13 +253,35 @@ export function AuditTab() {
           }))}
         />
       ) : null}
-      {page ? (
+      {hasNext !== undefined && result.status !== 'error' ? (
         <Inline space="space.150" alignBlock="center">
-          <Button isDisabled={!pages.canGoBack} onClick={pages.back} testId="audit-prev">
+          <Button
+            key={pagerKey('prev')}
+            autoFocus={pagerAuto('prev')}
+            isDisabled={!pages.canGoBack}
+            onClick={() => {
+              if (!page || !pages.canGoBack) return; // still loading: a press does nothing
+              // Back to the first page, Previous is disabled at once: Next (enabled there) takes focus.
+              if (pages.pageNumber === 2) setPagerFocus((f) => ({ target: 'next', n: f.n + 1, live: true }));
+              else setPressed({ button: 'prev', from: result });
+              pages.back();
+            }}
+            testId="audit-prev"
+          >
             Previous
           </Button>
           <Text>{`Page ${pages.pageNumber}`}</Text>
-          <Button isDisabled={!page.nextCursor} onClick={() => pages.forward(page.nextCursor)} testId="audit-next">
+          <Button
+            key={pagerKey('next')}
+            autoFocus={pagerAuto('next')}
+            isDisabled={!hasNext}
+            onClick={() => {
+              if (!page?.nextCursor) return; // still loading: a press does nothing
+              setPressed({ button: 'next', from: result });
+              pages.forward(page.nextCursor);
+            }}
+            testId="audit-next"
+          >
             Next
           </Button>
         </Inline>
