@@ -176,6 +176,15 @@ describe('functional account flows in the UI Kit page', () => {
       return t.includes('retired') && !findAll(doc, (n) => n.props.testId === 'rotate-confirm').length ? t : undefined;
     });
     expect(text).toContain('nightly token');
+    // The retired credential's button is gone: focus is on the new credential's own "Record rotation", and
+    // a message says what was recorded.
+    const again = await bridge.waitFor(
+      (doc) => findAll(doc, (n) => n.props.testId === 'rotate-nightly token' && n.props.autoFocus === true)[0],
+    );
+    expect(again.type).toBe('Button');
+    expect(await page.text('credential-notice')).toBe(
+      `Recorded a rotation of “nightly token”: the new one expires ${chosenWords}.`,
+    );
     const record = site.kvs
       .keys()
       .map(

@@ -2,7 +2,9 @@
  * One functional account's credentials, in its own view: each recorded credential (type, label, created,
  * expiry or retirement) with "Record rotation", and the form to record a new one. The app records
  * credential metadata only and never asks for a secret. After a credential is added the form starts empty
- * and focus goes back to its first field, ready for the next one.
+ * and focus goes back to its first field, ready for the next one. After "Record rotation" the retired
+ * credential's button is gone, so focus goes to the new credential's own "Record rotation" button, and a
+ * message says what was recorded.
  */
 import React, { useState } from 'react';
 import { Button, DatePicker, Heading, Inline, Label, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
@@ -35,7 +37,7 @@ export function AccountCredentials({
   const [notice, setNotice] = useState<string | undefined>();
   // Bumped after a save, so the date picker starts empty again.
   const [formKey, setFormKey] = useState(0);
-  const focus = useFocusTarget<'label' | 'notice'>();
+  const focus = useFocusTarget<'label' | `rotate:${string}`>();
   const action = useAction();
   const add = async () => {
     setNotice(undefined);
@@ -74,7 +76,13 @@ export function AccountCredentials({
             </Lozenge>
             <Text>{`${credentialTypeLabel(c.type)} “${c.label}” · created ${formatDate(c.createdAt, viewer)}${c.expiresAt && !c.expiredAt ? ` · expires ${formatDate(c.expiresAt, viewer)}` : ''}${c.expiredAt ? ` · ${c.expiresAt && c.expiredAt < c.expiresAt ? 'retired' : 'expired'} ${formatDateTime(c.expiredAt, viewer)}` : ''}`}</Text>
             {c.status === 'active' ? (
-              <Button appearance="subtle" onClick={() => setRotating(c)} testId={`rotate-${c.label}`}>
+              <Button
+                key={focus.key(`rotate:${c.credentialId}`)}
+                autoFocus={focus.auto(`rotate:${c.credentialId}`)}
+                appearance="subtle"
+                onClick={() => setRotating(c)}
+                testId={`rotate-${c.label}`}
+              >
                 Record rotation
               </Button>
             ) : null}
@@ -135,9 +143,17 @@ export function AccountCredentials({
           accountId={account.accountId}
           credential={rotating}
           onClose={() => setRotating(undefined)}
-          onDone={() => {
+          onDone={(updated) => {
+            const before = new Set(account.credentials.map((c) => c.credentialId));
+            const fresh =
+              updated.credentials.find((c) => c.status === 'active' && !before.has(c.credentialId)) ??
+              updated.credentials.find((c) => c.status === 'active' && c.label === rotating.label);
+            setNotice(
+              `Recorded a rotation of “${rotating.label}”${fresh?.expiresAt ? `: the new one expires ${formatDate(fresh.expiresAt, viewer)}` : ''}.`,
+            );
             setRotating(undefined);
-            onChanged();
+            focus.focus(fresh ? `rotate:${fresh.credentialId}` : 'label');
+            onChanged(updated);
           }}
         />
       ) : null}

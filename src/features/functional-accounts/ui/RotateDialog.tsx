@@ -6,7 +6,12 @@
  */
 import React, { useState } from 'react';
 import { DatePicker, Label, Stack, Text } from '@forge/react';
-import { CREDENTIAL_TYPE_LABELS, type CredentialType, type CredentialView } from '../../../contract';
+import {
+  CREDENTIAL_TYPE_LABELS,
+  type CredentialType,
+  type CredentialView,
+  type FunctionalAccountView,
+} from '../../../contract';
 import { call } from '../../../frontend/api';
 import { ConfirmModal } from '../../../frontend/components/ConfirmModal';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
@@ -28,7 +33,8 @@ export function RotateDialog({
   accountId: string;
   credential: CredentialView;
   onClose: () => void;
-  onDone: () => void;
+  /** Called with the account as it is after the rotation. */
+  onDone: (updated: FunctionalAccountView) => void;
 }) {
   const viewer = useViewer();
   const isToken = credential.type === 'api-token';
@@ -39,7 +45,7 @@ export function RotateDialog({
     const res = await action.run(() =>
       call('rotateCredential', { accountId, credentialId: credential.credentialId, expiresAt: expires || undefined }),
     );
-    if (res.ok) onDone();
+    if (res.ok) onDone(res.data);
   };
   const kind = CREDENTIAL_TYPE_LABELS[credential.type as CredentialType] ?? 'credential';
   return (
