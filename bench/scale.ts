@@ -61,6 +61,37 @@ function loadProfile(): Profile {
   return JSON.parse(readFileSync(join(__dirname, 'scale-profile.json'), 'utf8')) as Profile;
 }
 
+/**
+ * How long the crawl may take before the bench stops with what it waits for (`SCALE_CRAWL_LIMIT_S`, default
+ * 900 s: with the pool off it never has to wait on the queue, and 100k users take about a minute here).
+ */
+const CRAWL_LIMIT_MS = Number(process.env.SCALE_CRAWL_LIMIT_S ?? 900) * 1000;
+
+/** Waits for the crawl's queue to drain; past CRAWL_LIMIT_MS, fails with the checkpoint and the pending events. */
+async function crawlFinished(site: LocalSite, users: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const waitingOn = {
+        crawl: site.kvs.peek('dir:crawl'),
+        pool: site.kvs.peek('governor:pool'),
+        pending: site.queue.pending(),
+        consumerErrors: site.queue.consumerErrors.slice(-5),
+        dropped: site.queue.dropped.length,
+      };
+      const s = CRAWL_LIMIT_MS / 1000;
+      reject(
+        new Error(`crawl at ${users} users not finished after ${s} s: ${JSON.stringify(waitingOn).slice(0, 4000)}`),
+      );
+    }, CRAWL_LIMIT_MS);
+  });
+  try {
+    await Promise.race([site.queue.idle(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function benchSize(
   users: number,
   profile: Profile,
@@ -79,7 +110,7 @@ async function benchSize(
   site.sim.rateLimiter.configure({ pointsPerHour: 0 });
   site.sim.meter.reset();
   await invoke('refreshSiteSummary');
-  await site.queue.idle();
+  await crawlFinished(site, users);
   const crawl = site.kvs.peek('dir:crawl') as CrawlState;
   if (crawl.phase !== 'done') throw new Error(`crawl did not finish at ${users} users: ${JSON.stringify(crawl)}`);
   const crawlRequests = site.sim.meter.requests.filter((r) => r.principal === 'app');

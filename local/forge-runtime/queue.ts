@@ -195,6 +195,25 @@ export class ForgeQueueService {
     return this.running === 0 && ![...this.events.values()].some((e) => e.state === 'waiting' || e.state === 'running');
   }
 
+  /**
+   * The events still waiting or running, and when each is due (ms from now): what an `idle()` waits for
+   * (benches print it when a phase does not finish).
+   */
+  pending(): Array<{
+    queue: string;
+    state: 'waiting' | 'running';
+    dueInMs: number;
+    retryCount: number;
+    body: unknown;
+  }> {
+    const now = Date.now();
+    return [...this.events.values()]
+      .filter(
+        (e): e is QueuedEvent & { state: 'waiting' | 'running' } => e.state === 'waiting' || e.state === 'running',
+      )
+      .map((e) => ({ queue: e.queue, state: e.state, dueInMs: e.dueAt - now, retryCount: e.retryCount, body: e.body }));
+  }
+
   /** Stops delivering; waits for the deliveries in flight to settle. */
   async close(): Promise<void> {
     this.closed = true;
