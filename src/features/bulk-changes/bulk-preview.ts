@@ -14,27 +14,8 @@ import type { JiraClient } from '../../jira';
 import { collect } from '../../jira/transport/pagination';
 import { GROUP_MEMBER_PAGE_MAX } from '../../jira/groups';
 import type { JiraUser } from '../../jira/types';
-import { JSM_PAGE_MAX } from '../../jira/servicedesk';
 import { expandItems } from './bulk-jobs';
-import { DESK_SEARCH_PAGES } from './desk-state';
-
-/** The pasted people who are customers of the desk: each searched by email or name (see desk-state.ts). */
-async function searchDesk(jira: PreviewJira, deskId: string, people: JiraUser[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const person of people) {
-    const query = person.emailAddress || person.displayName;
-    if (!query) continue;
-    for (let page = 0; page < DESK_SEARCH_PAGES; page += 1) {
-      const got = await jira.listDeskCustomersPage(deskId, query, page * JSM_PAGE_MAX, JSM_PAGE_MAX);
-      if (got.items.some((u) => u.accountId === person.accountId)) {
-        found.add(person.accountId);
-        break;
-      }
-      if (got.isLast || got.items.length === 0) break;
-    }
-  }
-  return found;
-}
+import { searchDeskFor } from './desk-state';
 
 export type PreviewJira = Pick<
   JiraClient,
@@ -99,7 +80,7 @@ export async function previewBulk(
     for (const i of items) inTarget.set(i.g, new Set(groups.some((g) => g.groupId === i.g) ? [only] : []));
   } else if (toDesk && users.size <= DESK_PREVIEW_SEARCHES) {
     const target = items[0]?.g as string;
-    inTarget.set(target, await searchDesk(jira, target, [...users.values()]));
+    inTarget.set(target, await searchDeskFor(jira, target, [...users.values()]));
   } else if (toDesk) {
     const target = items[0]?.g as string;
     note = adding

@@ -52,9 +52,20 @@ export async function deskCustomersWithin(
 
 /** Which of these accounts are customers of the desk, one search per account (see the module's note). */
 export async function customersAmong(jira: DeskStateJira, deskId: string, accountIds: string[]): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  return searchDeskFor(jira, deskId, (await jira.getUsersBulkPage(accountIds, 0, 'user')).items);
+}
+
+/**
+ * Which of these people are customers of the desk: each searched on the desk by email (or by name when Jira
+ * hides it), up to DESK_SEARCH_PAGES pages, and matched by account id.
+ */
+export async function searchDeskFor(
+  jira: Pick<JiraClient, 'listDeskCustomersPage'>,
+  deskId: string,
+  people: ReadonlyArray<{ accountId: string; displayName?: string; emailAddress?: string }>,
+): Promise<Set<string>> {
   const found = new Set<string>();
-  if (accountIds.length === 0) return found;
-  const people = (await jira.getUsersBulkPage(accountIds, 0, 'user')).items;
   for (const person of people) {
     const query = person.emailAddress || person.displayName;
     if (!query) continue;
