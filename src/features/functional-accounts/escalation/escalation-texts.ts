@@ -106,12 +106,12 @@ export function noticeText(t: number, accountName: string, credentialLabel: stri
   } on ${expiresAt.slice(0, 10)}. Rotate or renew it, then record the rotation in Jira User Admin.`;
 }
 
-export type CloseReason = 'rotated' | 'renewed' | 'removed' | 'unregistered';
+/** Why a tracking issue closes (a renewal is recorded as a rotation, so it closes as "rotated"). */
+export type CloseReason = 'rotated' | 'removed' | 'unregistered';
 
 export function closingComment(reason: CloseReason, accountName: string, credentialLabel: string): AdfDoc {
   const what: Record<CloseReason, string> = {
     rotated: `The credential "${credentialLabel}" of ${accountName} was rotated`,
-    renewed: `The credential "${credentialLabel}" of ${accountName} was renewed with a new expiry date`,
     removed: `The credential "${credentialLabel}" is no longer recorded on ${accountName}`,
     unregistered: `${accountName} is no longer registered as a functional account`,
   };

@@ -6,7 +6,8 @@
  * - account: for each credential cycle (account, credential, expiry) past a threshold, makes sure its one
  *   tracking issue exists (created as the app, assigned to the owner, carrying the entity property
  *   `jua-escalation` = { cycle }), then posts that threshold's comment and Jira notice once; cycles whose
- *   credential was rotated, renewed or removed, or whose account was unregistered, move to done with a comment.
+ *   credential was rotated (a renewal is recorded as a rotation) or removed, or whose account was unregistered,
+ *   move to done with a comment.
  * Exactly once under duplicate deliveries, killed consumers and lost answers: one delivery per account at a
  * time (a lease); every step is recorded in the cycle's KVS entry before and after it; a lost create is
  * found again by its entity property through JQL (never created twice), a lost comment by its words in the
@@ -20,6 +21,7 @@ import { JiraApiError, JiraWaitRequired, outcomeUnknown } from '../../../jira/er
 import type { FunctionalRecord, FunctionalStore } from '../functional-store';
 import { isCheckable } from '../functional-health';
 import type { CycleRecord, EscalationSettings, EscalationStore, LeaseDelivery } from './escalation-store';
+import { EscalationRetry, ensureTrackingIssue, findIssueByProperty } from './tracking-issue';
 import {
   ESCALATION_PROPERTY,
   type CloseReason,
@@ -35,11 +37,11 @@ import {
   thresholdWords,
 } from './escalation-texts';
 
+export { EscalationRetry, INDEX_GRACE_MS, findIssueByProperty } from './tracking-issue';
+
 export const ESCALATION_QUEUE = 'functional-escalation';
 /** Accounts worked on at once, so escalation never takes every consumer or Jira's burst from people. */
 export const ESCALATION_CONCURRENCY = 2;
-/** How long a create whose answer was lost is looked for before it counts as never made (search lag). */
-export const INDEX_GRACE_MS = 60_000;
 const PUSH_MAX = 50;
 const DAY = 86_400_000;
 
@@ -69,20 +71,6 @@ export interface EscalationDeps {
   now?: () => Date;
   /** Pushes events to the escalation queue; defaults to @forge/events. */
   push: (events: EscalationEvent[]) => Promise<void>;
-}
-
-/**
- * Asks for this step to run again later, as a fresh delayed event (the consumer pushes it): Forge's own
- * redeliveries are few (an event is dropped after its retries), and a step that waits must never be dropped.
- */
-export class EscalationRetry extends Error {
-  constructor(
-    readonly seconds: number,
-    reason: string,
-  ) {
-    super(reason);
-    this.name = 'EscalationRetry';
-  }
 }
 
 const nowOf = (deps: EscalationDeps) => deps.now?.() ?? new Date();
@@ -197,102 +185,56 @@ export async function escalateAccount(
   }
   for (const cycle of cycles) {
     if (wanted.has(cycle.cycle) || cycle.closed?.state === 'done') continue;
-    const reason = closeReason(live, cycle, settings.thresholds, now);
+    const reason = closeReason(live, cycle);
     if (!reason) continue;
     await renew();
     await closeCycle(deps, cycle, live?.displayName ?? cycle.accountName ?? 'a former functional account', reason, now);
   }
 }
 
-function closeReason(
-  record: FunctionalRecord | undefined,
-  cycle: CycleRecord,
-  thresholds: number[],
-  now: Date,
-): CloseReason | undefined {
+/**
+ * Why a cycle no longer wanted closes, if it does. A credential's expiry never changes once recorded: a
+ * renewal is recorded as a rotation ("Record rotation" with the new expiry; an Atlassian API token cannot
+ * be extended, a renewed token is a new one), which retires this credential, so "rotated" covers both.
+ */
+function closeReason(record: FunctionalRecord | undefined, cycle: CycleRecord): CloseReason | undefined {
   if (cycle.closed) return cycle.closed.reason as CloseReason;
   if (!record) return 'unregistered';
   const c = record.credentials.find((x) => x.credentialId === cycle.credentialId);
   if (!c) return 'removed';
   if (c.status !== 'active') return 'rotated';
-  if (c.expiresAt !== cycle.expiresAt) return 'renewed';
-  // Still the same credential and expiry: a threshold list changed so it is not due yet; leave it open.
-  return crossedThreshold(thresholds, Date.parse(c.expiresAt ?? '') - now.getTime()) === undefined
-    ? undefined
-    : undefined;
+  // Still the same current credential: the threshold list changed so it is not due yet; leave it open.
+  return undefined;
 }
 
-const jql = (projectId: string, property: string, id: string) =>
-  `project = ${projectId} AND issue.property[${property}].cycle = "${id}"`;
-
-/** Finds the app's issue for `id` by its entity property (asApp). */
-export async function findIssueByProperty(
-  jira: Pick<JiraClient, 'searchIssues'>,
-  projectId: string,
-  property: string,
-  id: string,
-): Promise<{ id: string; key: string; statusCategory: string } | undefined> {
-  const res = await jira.searchIssues(jql(projectId, property, id), [property]);
-  const hit = res.issues.find((i) => (i.properties[property] as { cycle?: string } | undefined)?.cycle === id);
-  return hit ? { id: hit.id, key: hit.key, statusCategory: hit.statusCategory } : undefined;
-}
-
-/**
- * Creates the cycle's issue unless it exists. After a create whose answer was lost (or a delivery killed
- * mid-create), the issue is looked up by its entity property; while a recent create may still be missing
- * from search ("recent updates might not be immediately visible"), the step waits instead of creating again.
- */
+/** Creates the cycle's issue unless it exists (tracking-issue.ts: found by its entity property, never twice). */
 async function ensureIssue(
   deps: EscalationDeps,
   cycle: CycleRecord,
   record: FunctionalRecord,
   now: Date,
 ): Promise<void> {
-  if (cycle.issueId) return;
-  if (cycle.creatingSince) {
-    const found = await findIssueByProperty(deps.jira, cycle.projectId, ESCALATION_PROPERTY, cycle.cycle);
-    if (found) {
-      Object.assign(cycle, { issueId: found.id, issueKey: found.key });
-      delete cycle.creatingSince;
-      await deps.esc.putCycle(cycle);
-      return;
-    }
-    const since = Date.parse(cycle.creatingSince);
-    if (now.getTime() - since < INDEX_GRACE_MS)
-      throw new EscalationRetry(
-        Math.ceil((since + INDEX_GRACE_MS - now.getTime()) / 1000),
-        'waiting for search to see a recent create',
-      );
-  }
-  cycle.creatingSince = now.toISOString();
-  await deps.esc.putCycle(cycle);
-  const fields = {
-    projectId: cycle.projectId,
-    issueTypeId: cycle.issueTypeId,
-    summary: issueSummary(record.displayName, cycle.credentialLabel, cycle.expiresAt),
-    description: issueDescription(record.displayName, cycle.credentialLabel, cycle.expiresAt),
-    properties: [{ key: ESCALATION_PROPERTY, value: { cycle: cycle.cycle, kind: 'credential-expiry' } }],
-  };
-  let created: { id: string; key: string };
-  try {
-    try {
-      created = await deps.jira.createIssue({ ...fields, assigneeAccountId: record.ownerAccountId });
-    } catch (err) {
-      // The owner cannot be assigned issues there (inactive, no access): create it unassigned instead.
-      if (!(err instanceof JiraApiError && err.status === 400 && hasFieldError(err.body, 'assignee'))) throw err;
-      created = await deps.jira.createIssue(fields);
-    }
-  } catch (err) {
-    if (!outcomeUnknown(err)) throw err;
-    // The answer was lost: Jira may have made it. Look now; if search does not show it yet, look again later.
-    const found = await findIssueByProperty(deps.jira, cycle.projectId, ESCALATION_PROPERTY, cycle.cycle);
-    if (!found) throw new EscalationRetry(10, 'the create’s answer was lost and search does not show it yet');
-    created = found;
-  }
-  Object.assign(cycle, { issueId: created.id, issueKey: created.key });
-  delete cycle.creatingSince;
-  await deps.esc.putCycle(cycle);
-  await deps.esc.putStatus(cycle.accountId, { issueKey: created.key });
+  const created = await ensureTrackingIssue(
+    deps.jira,
+    cycle,
+    (c) => deps.esc.putCycle(c),
+    {
+      property: ESCALATION_PROPERTY,
+      id: cycle.cycle,
+      fields: {
+        projectId: cycle.projectId,
+        issueTypeId: cycle.issueTypeId,
+        summary: issueSummary(record.displayName, cycle.credentialLabel, cycle.expiresAt),
+        description: issueDescription(record.displayName, cycle.credentialLabel, cycle.expiresAt),
+        properties: [{ key: ESCALATION_PROPERTY, value: { cycle: cycle.cycle, kind: 'credential-expiry' } }],
+      },
+      assigneeAccountId: record.ownerAccountId,
+      // Only a refusal of the assignee field itself means "cannot be assigned there".
+      unassignable: (err) => hasFieldError(err.body, 'assignee'),
+    },
+    now,
+  );
+  if (created?.made) await deps.esc.putStatus(cycle.accountId, { issueKey: created.key });
 }
 
 function hasFieldError(body: unknown, field: string): boolean {

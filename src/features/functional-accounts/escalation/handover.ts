@@ -13,22 +13,14 @@
 import { kvs } from '@forge/kvs';
 import { randomUUID } from 'node:crypto';
 import type { JiraClient } from '../../../jira';
-import { JiraApiError, outcomeUnknown } from '../../../jira/errors';
+import { outcomeUnknown } from '../../../jira/errors';
 import type { FunctionalRecord, FunctionalStore } from '../functional-store';
 import { isCheckable } from '../functional-health';
 import { lockedAccount } from '../functional-accounts';
 import { AppFailure, invalidInput } from '../../../invocation/app-error';
 import type { DepartedRecord } from './escalation-store';
-import {
-  type EscalationDeps,
-  EscalationRetry,
-  INDEX_GRACE_MS,
-  type Renew,
-  findIssueByProperty,
-  isConfigured,
-  pushAll,
-  sendNotice,
-} from './escalation';
+import { type EscalationDeps, type Renew, isConfigured, pushAll, sendNotice } from './escalation';
+import { ensureTrackingIssue } from './tracking-issue';
 import { HANDOVER_PROPERTY, departedId, handoverDescription, handoverSummary } from './escalation-texts';
 
 /** Accounts moved within the resolver; more go to the queue. */
@@ -174,56 +166,34 @@ async function ensureHandoverIssue(
   people: Map<string, UserFacts>,
   now: Date,
 ): Promise<void> {
-  const id = departedId(dep.personId);
-  if (dep.creatingSince) {
-    const found = await findIssueByProperty(deps.jira, settings.projectId, HANDOVER_PROPERTY, id);
-    if (found) {
-      Object.assign(dep, { issueId: found.id, issueKey: found.key });
-      delete dep.creatingSince;
-      await deps.esc.putDeparted(dep);
-      return;
-    }
-    const since = Date.parse(dep.creatingSince);
-    if (now.getTime() - since < INDEX_GRACE_MS)
-      throw new EscalationRetry(
-        Math.max(10, Math.ceil((since + INDEX_GRACE_MS - now.getTime()) / 1000)),
-        'waiting for search to see a recent create',
-      );
-  }
-  dep.creatingSince = now.toISOString();
-  await deps.esc.putDeparted(dep);
   const lines = dep.accounts.map((a) =>
     a.newOwnerId
       ? `${a.displayName}: now owned by ${people.get(a.newOwnerId)?.name ?? 'its backup owner'}`
       : `${a.displayName}: no active backup owner; its owning group is responsible`,
   );
+  const id = departedId(dep.personId);
   const assignee = dep.accounts.find((a) => a.newOwnerId)?.newOwnerId;
-  const fields = {
-    projectId: settings.projectId,
-    issueTypeId: settings.issueTypeId,
-    summary: handoverSummary(personName, dep.accounts.length),
-    description: handoverDescription(personName, lines),
-    properties: [{ key: HANDOVER_PROPERTY, value: { cycle: id, kind: 'owner-departed' } }],
-  };
-  let created: { id: string; key: string };
-  try {
-    try {
-      created = await deps.jira.createIssue(assignee ? { ...fields, assigneeAccountId: assignee } : fields);
-    } catch (err) {
-      // The new owner cannot be assigned issues there: create it unassigned (a 400 made nothing).
-      if (!(assignee && err instanceof JiraApiError && err.status === 400)) throw err;
-      created = await deps.jira.createIssue(fields);
-    }
-  } catch (err) {
-    if (!outcomeUnknown(err)) throw err;
-    // The answer was lost: Jira may have made it. Look now; if search does not show it yet, look again later.
-    const found = await findIssueByProperty(deps.jira, settings.projectId, HANDOVER_PROPERTY, id);
-    if (!found) throw new EscalationRetry(10, 'the create’s answer was lost and search does not show it yet');
-    created = found;
-  }
-  Object.assign(dep, { issueId: created.id, issueKey: created.key });
-  delete dep.creatingSince;
-  await deps.esc.putDeparted(dep);
+  await ensureTrackingIssue(
+    deps.jira,
+    dep,
+    (d) => deps.esc.putDeparted(d),
+    {
+      property: HANDOVER_PROPERTY,
+      id,
+      fields: {
+        projectId: settings.projectId,
+        issueTypeId: settings.issueTypeId,
+        summary: handoverSummary(personName, dep.accounts.length),
+        description: handoverDescription(personName, lines),
+        properties: [{ key: HANDOVER_PROPERTY, value: { cycle: id, kind: 'owner-departed' } }],
+      },
+      ...(assignee ? { assigneeAccountId: assignee } : {}),
+      // The new owner cannot be assigned issues there: any 400 to the assigned create made nothing.
+      unassignable: () => true,
+      minWaitSeconds: 10,
+    },
+    now,
+  );
 }
 
 // ---- "Hand over" ---------------------------------------------------------------------------------
