@@ -6,7 +6,11 @@
  * into a `ForgeKvsAPIError`: `code` from the body, `responseDetails.status` from the HTTP status;
  * node_modules/@forge/kvs/out/utils/error-handling.js):
  * - rate limits (per installation: 1,000 requests a second; 4,000 read and 4,000 write units a minute, one
- *   unit per started 10 KB of each item read or written): HTTP 429 with code `RATE_LIMIT_EXCEEDED`
+ *   unit per started 10 KB of each request's payload — "Request sizes are rounded up to the nearest 10KB.
+ *   Requests that are 10KB or smaller are counted as 1 request ... a request with a payload of 65KB will be
+ *   rounded up to 70KB, resulting in a count of 7 requests", developer.atlassian.com/platform/forge/limits-kvs-ce;
+ *   so a batch of 25 small items is one unit, as the batch reference promises: "Batch operation requests use
+ *   rate limits more efficiently"): HTTP 429 with code `RATE_LIMIT_EXCEEDED`
  *   ("Any request that exceeds a quota or limit will return a 429 status with an error code of
  *   RATE_LIMIT_EXCEEDED", developer.atlassian.com/platform/forge/storage-reference/handling-errors-kvs; the
  *   storage quotas page calls it a TOO_MANY_REQUESTS error, the HTTP status' name);
@@ -15,7 +19,7 @@
  *   reference documents the policy but not its error; the client passes whatever the service says, and the
  *   409 `KEY_CONFLICT` is what the service answers in published probes (leanzero.hashnode.dev, "Forge KVS
  *   locking: FAIL_IF_EXISTS vs TTL leases": twelve concurrent writes, one winner, eleven KEY_CONFLICT at 409);
- * - a key twice in one batch or one transaction, a transaction over 25 operations or 4 MB: HTTP 400.
+ * - a key twice in one batch or one transaction, a transaction or a batch set over 25 operations or 4 MB: HTTP 400.
  * TTLs (`options.ttl`) are kept on `set`, batch items and transaction sets alike.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -57,7 +61,7 @@ export const KVS_RATE_LIMITS: KvsRateLimits = {
   writeUnitsPerMinute: 4000,
 };
 
-/** One read or write unit per started 10 KB of an item (at least one per item). */
+/** One read or write unit per started 10 KB of a request's payload (at least one per request). */
 export const KVS_UNIT_BYTES = 10 * 1024;
 
 /** The code of the 409 a `FAIL_IF_EXISTS` set gets on an existing key (the service's; see the docblock). */
@@ -85,9 +89,14 @@ export class KvsStore {
   rateLimits: KvsRateLimits | undefined = { ...KVS_RATE_LIMITS };
   /** Requests refused by a rate limit, for tests and benches. */
   rateLimited = 0;
-  private readonly requestTimes: number[] = [];
-  private readonly readUnits: Array<[number, number]> = [];
-  private readonly writeUnits: Array<[number, number]> = [];
+  /**
+   * What the app has spent, limits on or off (benches read it per flow; `resetUsage()` starts a new count):
+   * requests and units admitted, requests refused, and the most units in any 60 s.
+   */
+  usage: KvsUsage = emptyUsage();
+  private readonly requestTimes = new SlidingWindow(1000);
+  private readonly readUnits = new SlidingWindow(60_000);
+  private readonly writeUnits = new SlidingWindow(60_000);
 
   constructor(
     private readonly file?: string,
@@ -122,9 +131,16 @@ export class KvsStore {
 
   /** Forgets the requests and units counted so far (the windows start empty). */
   resetRateLimits(): void {
-    this.requestTimes.length = 0;
-    this.readUnits.length = 0;
-    this.writeUnits.length = 0;
+    this.requestTimes.clear();
+    this.readUnits.clear();
+    this.writeUnits.clear();
+  }
+
+  /** Starts a new usage count (the rate-limit windows are left as they are). */
+  resetUsage(): KvsUsage {
+    const before = this.usage;
+    this.usage = emptyUsage();
+    return before;
   }
 
   /** One KVS call as the app makes it: waits `latencyMs`, then answers. */
@@ -179,12 +195,12 @@ export class KvsStore {
 
   /** 1,000 requests a second per installation: a request over it is refused before it does anything. */
   private admitRequest(): void {
+    this.usage.requests += 1;
     const limits = this.rateLimits;
     if (!limits) return;
     const t = this.now();
-    while (this.requestTimes.length > 0 && (this.requestTimes[0] as number) <= t - 1000) this.requestTimes.shift();
-    if (this.requestTimes.length >= limits.requestsPerSecond) this.refuse('requests a second');
-    this.requestTimes.push(t);
+    if (this.requestTimes.sum(t) + 1 > limits.requestsPerSecond) this.refuse('requests a second');
+    this.requestTimes.add(t, 1);
   }
 
   /**
@@ -193,27 +209,34 @@ export class KvsStore {
    */
   private charge(kind: 'read' | 'write', units: number): void {
     const limits = this.rateLimits;
-    if (!limits) return;
     const log = kind === 'read' ? this.readUnits : this.writeUnits;
-    const limit = kind === 'read' ? limits.readUnitsPerMinute : limits.writeUnitsPerMinute;
     const t = this.now();
-    while (log.length > 0 && (log[0] as [number, number])[0] <= t - 60_000) log.shift();
-    const used = log.reduce((sum, [, u]) => sum + u, 0);
-    if (used + units > limit) this.refuse(`${kind} units a minute`);
-    log.push([t, units]);
+    const used = log.sum(t);
+    if (limits && used + units > (kind === 'read' ? limits.readUnitsPerMinute : limits.writeUnitsPerMinute))
+      this.refuse(`${kind} units a minute`);
+    log.add(t, units);
+    if (kind === 'read') {
+      this.usage.readUnits += units;
+      this.usage.peakReadUnitsPerMinute = Math.max(this.usage.peakReadUnitsPerMinute, used + units);
+    } else {
+      this.usage.writeUnits += units;
+      this.usage.peakWriteUnitsPerMinute = Math.max(this.usage.peakWriteUnitsPerMinute, used + units);
+    }
   }
 
   private refuse(what: string): never {
     this.rateLimited += 1;
+    this.usage.refused += 1;
     throw new KvsError(429, 'RATE_LIMIT_EXCEEDED', `Rate limit exceeded: too many ${what} for this installation.`);
   }
 
-  /** Units for items of these sizes: one per started 10 KB, at least one per item. */
+  /** Units of one request carrying these values: one per started 10 KB of them all, at least one. */
   private static units(values: unknown[]): number {
-    return values.reduce<number>((sum, v) => {
-      const bytes = v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v), 'utf8');
-      return sum + Math.max(1, Math.ceil(bytes / KVS_UNIT_BYTES));
-    }, 0);
+    const bytes = values.reduce<number>(
+      (sum, v) => sum + (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v), 'utf8')),
+      0,
+    );
+    return Math.max(1, Math.ceil(bytes / KVS_UNIT_BYTES));
   }
 
   private static noDuplicates(keys: unknown[], what: string): void {
@@ -368,6 +391,9 @@ export class KvsStore {
 
   private batchSet(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
+    const bytes = Buffer.byteLength(JSON.stringify(items), 'utf8');
+    if (bytes > KVS_TRANSACTION_LIMITS.bytes)
+      throw new KvsError(400, 'BATCH_TOO_LARGE', `The batch is ${bytes} bytes; the limit is 4 MB.`);
     const t = this.now();
     const expiries = items.map((it) => {
       this.checkKey(it.key);
@@ -388,7 +414,7 @@ export class KvsStore {
   private batchDelete(body: unknown): KvsAnswer {
     const items = this.batchItems(body);
     for (const it of items) this.checkKey(it.key);
-    this.charge('write', items.length);
+    this.charge('write', 1);
     for (const it of items) this.data.delete(it.key as string);
     this.operations.push({ path: 'batch/delete', keys: items.map((i) => i.key as string) });
     this.persist();
@@ -425,7 +451,7 @@ export class KvsStore {
       return this.expiry(t, (s.options as { ttl?: Ttl } | undefined)?.ttl);
     });
     for (const d of deletes) this.checkKey(d.key);
-    this.charge('write', KvsStore.units(sets.map((s) => s.value)) + deletes.length);
+    this.charge('write', KvsStore.units(sets.map((s) => s.value)));
     sets.forEach((s, i) => {
       const key = s.key as string;
       const prev = this.live(this.data, key) ? this.data.get(key) : undefined;
@@ -443,6 +469,63 @@ export class KvsStore {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ data: [...this.data], secrets: [...this.secrets] }));
     renameSync(tmp, this.file);
+  }
+}
+
+export interface KvsUsage {
+  requests: number;
+  refused: number;
+  readUnits: number;
+  writeUnits: number;
+  peakReadUnitsPerMinute: number;
+  peakWriteUnitsPerMinute: number;
+}
+
+function emptyUsage(): KvsUsage {
+  return {
+    requests: 0,
+    refused: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    peakReadUnitsPerMinute: 0,
+    peakWriteUnitsPerMinute: 0,
+  };
+}
+
+/** Amounts added over the last `spanMs`, with a running sum (no rescans, however busy the window). */
+class SlidingWindow {
+  private times: number[] = [];
+  private amounts: number[] = [];
+  private head = 0;
+  private total = 0;
+
+  constructor(private readonly spanMs: number) {}
+
+  /** The sum of what was added in (t - span, t]. */
+  sum(t: number): number {
+    while (this.head < this.times.length && (this.times[this.head] as number) <= t - this.spanMs) {
+      this.total -= this.amounts[this.head] as number;
+      this.head += 1;
+    }
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.amounts = this.amounts.slice(this.head);
+      this.head = 0;
+    }
+    return this.total;
+  }
+
+  add(t: number, amount: number): void {
+    this.times.push(t);
+    this.amounts.push(amount);
+    this.total += amount;
+  }
+
+  clear(): void {
+    this.times = [];
+    this.amounts = [];
+    this.head = 0;
+    this.total = 0;
   }
 }
 

@@ -7,7 +7,8 @@ import { startTestSite } from '../support/site';
 
 /**
  * The embedded KVS limits and answers as Forge's does, seen through the real @forge/kvs: per-installation
- * rate limits (1,000 requests a second; 4,000 read and 4,000 write units a minute in 10 KB units) answered
+ * rate limits (1,000 requests a second; 4,000 read and 4,000 write units a minute, a unit per started 10 KB of
+ * a request's payload: developer.atlassian.com/platform/forge/limits-kvs-ce) answered
  * 429 RATE_LIMIT_EXCEEDED, a key twice in one batch or transaction refused, transactions of at most 25
  * operations and 4 MB, and TTLs kept on set, batch set and transaction set.
  */
@@ -22,6 +23,7 @@ describe('KVS limits', () => {
     clock = Date.now();
     site.kvs.now = () => clock;
     site.kvs.clear();
+    site.kvs.resetUsage();
     site.kvs.rateLimits = { ...KVS_RATE_LIMITS };
   });
   afterEach(() => {
@@ -56,7 +58,7 @@ describe('KVS limits', () => {
       for (let i = 0; i < 1333; i += 1) await kvs.set(`big${i % 5}`, big);
       await kvs.set('small', 1);
       expect(await apiError(kvs.set('refused', big))).toEqual({ status: 429, code: 'RATE_LIMIT_EXCEEDED' });
-      // A batch of 25 one-unit items is 25 units: refused whole.
+      // A batch of 25 small items is one request under 10 KB, one unit: over the budget, refused whole.
       const items = Array.from({ length: 25 }, (_, i) => ({ key: `b${i}`, value: i }));
       expect(await apiError(kvs.batchSet(items))).toEqual({ status: 429, code: 'RATE_LIMIT_EXCEEDED' });
       // Reads have their own budget.
@@ -68,9 +70,25 @@ describe('KVS limits', () => {
     expect(site.kvs.peek('refused')).toBe(big);
   });
 
-  it('counts reads in 10 KB units: a 100-item query page of 15 KB values costs 200', async () => {
+  it('counts a batch by its whole payload: 25 small items are one unit, 25 items of 4 KB are ten', async () => {
     site.kvs.rateLimits = { ...KVS_RATE_LIMITS, requestsPerSecond: 1e9 };
-    const value = 'y'.repeat(15 * 1024);
+    const small = Array.from({ length: 25 }, (_, i) => ({ key: `s${i}`, value: i }));
+    const mid = Array.from({ length: 25 }, (_, i) => ({ key: `m${i}`, value: 'm'.repeat(4096 - 2) }));
+    await app(async () => {
+      await kvs.batchSet(small);
+      expect(site.kvs.usage.writeUnits).toBe(1);
+      await kvs.batchSet(mid); // 25 × 4,096 bytes = 100 KB: 10 units
+      expect(site.kvs.usage.writeUnits).toBe(11);
+      await kvs.batchDelete(small.map(({ key }) => ({ key })));
+      expect(site.kvs.usage.writeUnits).toBe(12);
+      await kvs.batchGet(mid.map(({ key }) => ({ key })));
+      expect(site.kvs.usage.readUnits).toBe(10);
+    });
+  });
+
+  it('counts reads in 10 KB units: a 100-item query page of 10 KB values costs 100', async () => {
+    site.kvs.rateLimits = { ...KVS_RATE_LIMITS, requestsPerSecond: 1e9 };
+    const value = 'y'.repeat(10 * 1024 - 2); // 10,240 bytes as JSON
     site.kvs.rateLimits = undefined;
     await app(async () => {
       for (let i = 0; i < 100; i += 4)
@@ -80,7 +98,7 @@ describe('KVS limits', () => {
     });
     site.kvs.rateLimits = { ...KVS_RATE_LIMITS, requestsPerSecond: 1e9 };
     await app(async () => {
-      for (let i = 0; i < 20; i += 1) await kvs.query().limit(100).getMany(); // 20 × 200 = 4,000
+      for (let i = 0; i < 40; i += 1) await kvs.query().limit(100).getMany(); // 40 × 100 = 4,000
       expect(await apiError(kvs.get('q:000'))).toEqual({ status: 429, code: 'RATE_LIMIT_EXCEEDED' });
       await kvs.set('write-still-fine', 1);
     });
@@ -116,6 +134,9 @@ describe('KVS limits', () => {
     await app(async () => {
       expect(await apiError(tooMany.execute())).toEqual({ status: 400, code: 'TRANSACTION_TOO_LARGE' });
       expect(await apiError(tooBig.execute())).toEqual({ status: 400, code: 'TRANSACTION_TOO_LARGE' });
+      // A batch set is held to the same 4 MB (developer.atlassian.com/platform/forge/storage-reference/batchops).
+      const bigBatch = Array.from({ length: 21 }, (_, i) => ({ key: `bb${i}`, value }));
+      expect(await apiError(kvs.batchSet(bigBatch))).toEqual({ status: 400, code: 'BATCH_TOO_LARGE' });
       const ok = Array.from({ length: 25 }, (_, i) => `t${i}`).reduce((tx, key) => tx.set(key, 1), kvs.transact());
       await ok.execute();
     });
