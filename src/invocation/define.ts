@@ -8,6 +8,7 @@ import type { Envelope, ErrorCode, ResolverContract, ResolverKey } from '../cont
 import { fail, ok } from '../contract';
 import { JiraApiError, JiraOutcomeUnknownError } from '../jira/errors';
 import { AppFailure } from './app-error';
+import { KvsRateLimited } from '../store/kvs-retry';
 import type { AuthorizationMode, Authorizer } from './authorization';
 import { siteIdOf } from '../contract/naming';
 
@@ -54,6 +55,8 @@ export function toEnvelopeError(err: unknown): Envelope<never> {
         : `${err.operation}: ${reason}`,
     );
   }
+  if (err instanceof KvsRateLimited)
+    return fail('RATE_LIMITED', "The app's storage is busy for this site right now; try again in a minute.");
   if (err instanceof JiraOutcomeUnknownError)
     return fail(
       'JIRA_ERROR',

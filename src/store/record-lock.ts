@@ -12,7 +12,7 @@
  * holder never loses its lock to expiry; callers running longer (queue consumers, up to 900 s) pass a
  * longer TTL. Releasing deletes the key only if it still holds this holder's token.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import { randomUUID } from 'node:crypto';
 import { AppFailure } from '../invocation/app-error';
 import { isKeyConflict } from './kvs-conflict';

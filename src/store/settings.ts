@@ -13,7 +13,7 @@
  * - bulk jobs: 90 days. A job's per-item outcomes serve the page's "what happened" and retries; each item's
  *   change is also an audit entry, kept for the audit period.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import type { AppSettings } from '../contract/settings';
 
 export const SETTINGS_KEY = 'settings:app';

@@ -2,6 +2,7 @@ import { kvs, ForgeKvsAPIError } from '@forge/kvs';
 import { runInvocation } from '../../local/forge-runtime/runtime';
 import { KVS_RATE_LIMITS } from '../../local/forge-runtime/kvs-store';
 import { isKeyConflict } from '../../src/store/kvs-conflict';
+import { kvs as retryingKvs, KvsRateLimited, setKvsRetrySleep, withKvsRetry } from '../../src/store/kvs-retry';
 import type { LocalSite } from '../../local/local-site';
 import { startTestSite } from '../support/site';
 
@@ -175,5 +176,47 @@ describe('KVS limits', () => {
     clock += 1_000;
     expect(site.kvs.keys()).toEqual(['ttl:none']);
     expect(await app(() => kvs.get('ttl:batch'))).toBeUndefined();
+  });
+
+  describe("the app's retrying client (src/store/kvs-retry.ts)", () => {
+    let restore: () => void;
+    beforeEach(() => {
+      // Its back-off waits move the store's clock instead of the real one (so the per-minute window frees).
+      restore = setKvsRetrySleep(async (ms) => {
+        clock += ms;
+      });
+    });
+    afterEach(() => restore());
+
+    it('waits out a 429 and stores every write: 30 sets and a batch against a limit of 5 write units a minute', async () => {
+      site.kvs.rateLimits = { ...KVS_RATE_LIMITS, writeUnitsPerMinute: 5 };
+      await app(async () => {
+        for (let i = 0; i < 30; i += 1) await retryingKvs.set(`r${i}`, i);
+        await retryingKvs.batchSet(Array.from({ length: 25 }, (_, i) => ({ key: `rb${i}`, value: i })));
+        await retryingKvs.transact().set('rt', 1).delete('r0').execute();
+        expect((await retryingKvs.query().limit(100).getMany()).results.length).toBeGreaterThan(0);
+      });
+      expect(site.kvs.usage.refused).toBeGreaterThan(0);
+      expect(site.kvs.keys()).toHaveLength(29 + 25 + 1);
+      expect(site.kvs.peek('r29')).toBe(29);
+    });
+
+    it('gives up past its budget with KvsRateLimited (nothing stored), and passes other errors through at once', async () => {
+      site.kvs.rateLimits = { ...KVS_RATE_LIMITS, writeUnitsPerMinute: 1 };
+      await app(async () => {
+        await retryingKvs.set('first', 1);
+        const err = await withKvsRetry('test set', () => kvs.set('second', 2), { budgetMs: 0 }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(KvsRateLimited);
+        const conflict = await retryingKvs.set('x'.repeat(600), 1).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(conflict).toBeInstanceOf(ForgeKvsAPIError);
+      });
+      expect(site.kvs.keys()).toEqual(['first']);
+    });
   });
 });

@@ -6,7 +6,8 @@
  * (KVS TTL) the audit retention period after it is written (store/settings.ts: 400 days by default);
  * export the log as CSV (Audit tab) to keep it longer.
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import { randomUUID } from 'node:crypto';
 import type { AuditEntryView } from '../../contract';
 import { redactEmails } from '../../store/redact';

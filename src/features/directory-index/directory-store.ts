@@ -14,7 +14,8 @@
  *   dir:pb:<n>                    patches since the generation was built, 16 shared buckets (index-patches.ts)
  *   lock:dir:pb:<n>               a bucket's create-only write lock (src/store/record-lock.ts)
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isKeyConflict } from '../../store/kvs-conflict';
 import { withRecordLock } from '../../store/record-lock';
