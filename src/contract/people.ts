@@ -60,6 +60,11 @@ export interface UserPage {
   indexAsOf?: string;
   /** Said when the result is partial or slower than usual (e.g. the index is still being built). */
   notice?: string;
+  /**
+   * True when a name or email search could find active people only: Jira's user search returns active
+   * accounts, and inactive and deleted people are found from the directory index, not built yet.
+   */
+  activeOnly?: boolean;
 }
 
 export interface UserDetails extends UserRow {

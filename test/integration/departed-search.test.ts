@@ -39,6 +39,8 @@ describe('finding a deactivated person by name or email', () => {
     const page = await search(person.displayName);
     expect(page.users.map((u) => u.accountId)).not.toContain(person.accountId);
     expect(page.notice).toMatch(/^Active people only/);
+    // The flag the app's person pickers read to say so under the field.
+    expect(page.activeOnly).toBe(true);
     const byEmail = await search(person.email);
     expect(byEmail.users).toEqual([]);
     expect(byEmail.notice).toMatch(/^Active people only/);
@@ -52,6 +54,7 @@ describe('finding a deactivated person by name or email', () => {
     for (const person of [visible, hidden]) {
       const byName = await search(person.displayName);
       expect(byName.notice).toBeUndefined();
+      expect(byName.activeOnly).toBeUndefined();
       expect(byName.users.find((u) => u.accountId === person.accountId)).toMatchObject({ active: false });
       const lastName = person.displayName.split(' ').at(-1) as string;
       expect((await everyPage(lastName)).map((u) => u.accountId)).toContain(person.accountId);

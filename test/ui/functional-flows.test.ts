@@ -2,6 +2,7 @@ import type { LocalSite } from '../../local/local-site';
 import type { FakeBridge } from '../../local/host/fake-bridge';
 import { findAll, textOf } from '../../local/host/forge-doc';
 import { SITE_ID } from '../../local/jira-sim/seed';
+import { buildDirectoryIndex } from '../support/directory';
 import { NAMED_USERS } from '../support/site';
 import { openUiPage, type UiDriver } from '../support/ui';
 
@@ -20,12 +21,13 @@ describe('functional account flows in the UI Kit page', () => {
    * The owner and backup pickers are the app's person picker (a Select): type the person's name, then choose
    * the option that is this account (options name the person with email and status, never the account ID).
    */
-  const pickUser = async (testId: string, accountId: string) => {
+  const pickUser = async (testId: string, accountId: string, ends?: RegExp) => {
     const u = site.sim.state.users.get(accountId);
     await bridge.fire(await page.one(testId), 'onInputChange', u?.displayName ?? '?');
     const opts = await page.options(testId, (o) => o.some((x) => x.value === accountId));
     const option = opts.find((o) => o.value === accountId) ?? null;
     expect(option?.label).toMatch(new RegExp(`^${u?.displayName} · (\\S+@\\S+|email hidden|no email)`));
+    if (ends) expect(option?.label).toMatch(ends);
     await page.pick(testId, option);
     await new Promise((r) => setTimeout(r, 350));
   };
@@ -36,9 +38,12 @@ describe('functional account flows in the UI Kit page', () => {
 
   beforeAll(async () => {
     // A site where Jira lets the app create accounts (the default simulator refuses, as Jira documents).
+    // The queue holds every event until the health check needs it: the directory index (a crawl on the
+    // queue, asked for when the page opens) is not built before then, as on a freshly installed site.
     ({ site, bridge, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
       seed: { users: 300, groups: 20 },
       allowForgeUserCreation: true,
+      queue: { maxConcurrency: 0 },
     }));
   });
   afterAll(() => close());
@@ -126,6 +131,32 @@ describe('functional account flows in the UI Kit page', () => {
     expect(registry).toContain('Weekly reports');
   });
 
+  it('chooses people for hand-over and the filters by name with email, saying a search finds active people only', async () => {
+    // Every person picker on the registry view is labelled (Label + inputId; the host prefixes ids per app).
+    const doc = await bridge.waitFor((d) => d);
+    const labels = findAll(doc, (n) => n.type === 'Label').map((n) => String(n.props.labelFor));
+    for (const id of ['handover-from', 'handover-to', 'functional-filter-owner', 'functional-filter-backup']) {
+      const picker = findAll(doc, (n) => n.props.testId === id)[0];
+      expect(picker?.type).toBe('Select');
+      expect(labels).toContain(picker?.props.inputId);
+    }
+    // Nobody has left yet: no one is offered before a search.
+    expect((await page.one('handover-from')).props.options).toEqual([]);
+    expect(findAll(doc, (n) => n.props.testId === 'handover-departed')).toHaveLength(0);
+    // No directory index yet: a search finds active people only, and each picker says so.
+    const jonas = site.sim.state.users.get(NAMED_USERS.jiraAdmin.accountId);
+    await bridge.fire(await page.one('handover-from'), 'onInputChange', jonas?.displayName ?? '?');
+    const options = await page.options('handover-from', (o) => o.length > 0);
+    expect(options.find((o) => o.value === jonas?.accountId)?.label).toBe(`${jonas?.displayName} · ${jonas?.email}`);
+    expect(await page.text('handover-from-active-only')).toBe(
+      'Active people only until the directory index is built: inactive and deleted people are found then.',
+    );
+    await bridge.fire(await page.one('handover-from'), 'onInputChange', '');
+    await bridge.fire(await page.one('functional-filter-owner'), 'onInputChange', jonas?.displayName ?? '?');
+    expect(await page.text('functional-filter-active-only')).toMatch(/^Active people only until the directory index/);
+    await bridge.fire(await page.one('functional-filter-owner'), 'onInputChange', '');
+  });
+
   it("records a credential and a rotation in the account's own view", async () => {
     const backupId = [...site.sim.state.users.values()].find(
       (u) => u.displayName === `Backup_Func_${SITE_ID}`,
@@ -198,6 +229,8 @@ describe('functional account flows in the UI Kit page', () => {
   it('finds exactly the expected problems after the owner is deactivated', async () => {
     const jonas = site.sim.state.users.get(NAMED_USERS.jiraAdmin.accountId);
     if (jonas) jonas.active = false;
+    // The health check runs on the queue: let it (and the directory crawl held since the page opened) run.
+    site.queue.configure({ maxConcurrency: 8 });
     await page.click('back-to-registry');
     const backupId = [...site.sim.state.users.values()].find(
       (u) => u.displayName === `Backup_Func_${SITE_ID}`,
@@ -263,8 +296,12 @@ describe('functional account flows in the UI Kit page', () => {
       expect(labels).toContain(picker?.props.inputId);
     }
     expect((await page.one('functional-edit-backup-1')).props.value).toBeNull();
-    // Choosing another functional account as owner warns before anything is saved. (The picker searches as
-    // the Users tab does: inactive people come from the directory index, which this small site has not built.)
+    // Choosing an inactive owner warns before anything is saved. The picker searches as the Users tab does:
+    // Jira's user search finds active people only, so an inactive one is found from the directory index.
+    await buildDirectoryIndex(site);
+    await pickUser('functional-edit-owner', NAMED_USERS.jiraAdmin.accountId, /· inactive$/);
+    expect(await page.text('functional-edit-owner-warning')).toMatch(/is inactive/);
+    // So does another functional account as owner.
     await pickUser('functional-edit-owner', report?.accountId ?? '?');
     expect(await page.text('functional-edit-owner-warning')).toMatch(/itself a functional account/);
     // A backup is chosen the same way, each option telling people apart, and warned about when it is the owner.
@@ -325,5 +362,41 @@ describe('functional account flows in the UI Kit page', () => {
     expect(warning.type).toBe('Text');
     expect(textOf(warning)).toMatch(/^jira-software-users gives access to .+ \(uses a licence\)\.$/);
     await page.click('back-to-registry');
+  });
+
+  it('hands every account of an owner who left to a new owner, offering the departed owner from the registry', async () => {
+    const rita = site.sim.state.users.get(NAMED_USERS.regular.accountId);
+    const ada = site.sim.state.users.get(NAMED_USERS.siteAdmin.accountId);
+    const owned = () =>
+      site.kvs
+        .keys()
+        .map((k) => site.kvs.peek(k) as { ownerAccountId?: string; accountId?: string })
+        .filter((v) => v?.ownerAccountId === rita?.accountId && typeof v.accountId === 'string');
+    const names = owned().map((v) => site.sim.state.users.get(v.accountId ?? '')?.displayName ?? '?');
+    expect(names).toHaveLength(2);
+    if (rita) rita.active = false;
+    await page.click('health-check-now');
+    await page.text('registry', (t) => t.match(/Owner inactive/g)?.length === 2);
+    // The registry's check found her inactive: she is offered before anything is typed, with her email, her
+    // status and the accounts she owns (a search would not find her until the directory index is rebuilt).
+    const offered = await page.options('handover-from', (o) => o.some((x) => x.value === rita?.accountId));
+    const option = offered.find((o) => o.value === rita?.accountId) ?? null;
+    expect(option?.label).toMatch(new RegExp(`^${rita?.displayName} · ${rita?.email} · inactive · owns `));
+    for (const n of names) expect(option?.label).toContain(n);
+    expect(option?.label).not.toContain(rita?.accountId);
+    expect(await page.text('handover-departed')).toMatch(/^Owners who have left are listed first \(one person/);
+    await page.pick('handover-from', option);
+    await pickUser('handover-to', NAMED_USERS.siteAdmin.accountId);
+    await page.click('handover-submit');
+    expect(await page.text('handover-result')).toBe(
+      `2 accounts handed over from ${rita?.displayName} to ${ada?.displayName}.`,
+    );
+    expect(owned()).toHaveLength(0);
+    // Nobody who left owns an account any more: no one is offered, and the registry names the new owner.
+    await bridge.waitFor((doc) =>
+      findAll(doc, (n) => n.props.testId === 'handover-departed').length ? undefined : true,
+    );
+    const registry = await page.text('registry', (t) => !t.includes('Owner inactive'));
+    expect(registry).toContain(ada?.displayName);
   });
 });

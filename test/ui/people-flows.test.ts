@@ -14,6 +14,15 @@ describe('people and groups flows in the UI Kit page', () => {
   let close: () => Promise<void>;
   let page: UiDriver;
   const group = (name: string) => [...site.sim.state.groups.values()].find((g) => g.name === name);
+  /** The app's person picker: type the person's name, then choose their option ("Name · email …"). */
+  const pickPerson = async (testId: string, accountId: string) => {
+    const u = site.sim.state.users.get(accountId);
+    await bridge.fire(await page.one(testId), 'onInputChange', u?.displayName ?? '?');
+    const opts = await page.options(testId, (o) => o.some((x) => x.value === accountId));
+    const option = opts.find((o) => o.value === accountId) ?? null;
+    expect(option?.label).toMatch(new RegExp(`^${u?.displayName} · (\\S+@\\S+|email hidden|no email)`));
+    await page.pick(testId, option);
+  };
 
   beforeAll(async () => {
     ({ site, bridge, page, close } = await openUiPage(NAMED_USERS.siteAdmin.accountId, {
@@ -245,15 +254,17 @@ describe('people and groups flows in the UI Kit page', () => {
     // The box to copy from holds focus; the button was never disabled under the keyboard.
     expect(csv.props.autoFocus).toBe(true);
     expect((await page.one('audit-export')).props.isDisabled).toBeFalsy();
-    // "Changed by" narrows to one administrator's changes; nobody else changed anything here.
-    const changedBy = await bridge.waitFor(
-      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === 'audit-actor')[0],
-    );
-    await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.regular.accountId, name: 'Rita Regular' });
+    // "Changed by" narrows to one administrator's changes; nobody else changed anything here. It is the
+    // app's person picker, labelled, each option naming the person with their email.
+    const changedBy = await page.one('audit-actor');
+    expect(changedBy.type).toBe('Select');
+    const doc = await bridge.waitFor((d) => d);
+    expect(findAll(doc, (n) => n.type === 'Label').map((n) => n.props.labelFor)).toContain(changedBy.props.inputId);
+    await pickPerson('audit-actor', NAMED_USERS.jiraAdmin.accountId);
     expect(await page.text('audit-table', (t) => t === 'No changes match.')).toBe('No changes match.');
     // The CSV described the rows before the filter changed: its message is gone.
     await bridge.waitFor((doc) => (findAll(doc, byTestId('audit-csv-info')).length === 0 ? true : undefined));
-    await bridge.fire(changedBy, 'onChange', { id: NAMED_USERS.siteAdmin.accountId, name: 'Ada Admin' });
+    await pickPerson('audit-actor', NAMED_USERS.siteAdmin.accountId);
     expect(await page.text('audit-table', (t) => t.includes('Failed'))).toContain('Ada Admin');
     const entries = site.kvs
       .keys()
@@ -278,10 +289,7 @@ describe('people and groups flows in the UI Kit page', () => {
     }
     // Every entry: the filters of the test before are cleared.
     await page.pick('audit-result', null);
-    const changedBy = await bridge.waitFor(
-      (doc) => findAll(doc, (n) => n.type === 'UserPicker' && n.props.name === 'audit-actor')[0],
-    );
-    await bridge.fire(changedBy, 'onChange', undefined);
+    await page.pick('audit-actor', null);
     await page.pick('audit-action', { label: 'Role deleted', value: 'functional.role.delete' });
     const shows = (page1: string) => page.text('audit-table', (t) => t.includes(page1));
     await shows(copy(0));

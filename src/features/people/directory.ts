@@ -522,6 +522,7 @@ export async function listUsers(
     searchCapReached,
     scanned,
     ...(notices.length > 0 ? { notice: notices.join(' ') } : {}),
+    ...(source === 'search' && !manifest ? { activeOnly: true } : {}),
   };
 }
 

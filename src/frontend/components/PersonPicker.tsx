@@ -4,9 +4,14 @@
  * (Jira's own UserPicker shows names only, so three "Omar Andersen" options could not be told apart).
  * Searches through the app's own people search (`listUsers`), as the Users tab does. A person already chosen
  * (editing) is shown by the name the page knows, never by account ID.
+ *
+ * Until the directory index is built, a search finds active people only (Jira's user search returns active
+ * accounts): `activeOnly` says so under the field ('below') or hands the fact to the caller, which says it
+ * where its layout has room. `suggested` people (e.g. the registry's owners who have left, whom a search
+ * cannot find yet) are offered first, before anything is typed; typing narrows them as it does any option.
  */
 import React, { useEffect, useState } from 'react';
-import { Select } from '@forge/react';
+import { Select, Stack, Text } from '@forge/react';
 import type { UserRow } from '../../contract';
 import { call } from '../api';
 import { useDebounced } from '../hooks/useDebounced';
@@ -21,6 +26,16 @@ export function personLabel(u: UserRow): string {
   return parts.join(' · ');
 }
 
+/** What the picker says while a search can find active people only. */
+export const ACTIVE_ONLY_NOTICE =
+  'Active people only until the directory index is built: inactive and deleted people are found then.';
+
+/** A person offered before any search, with the words that tell them apart (their own label). */
+export interface SuggestedPerson {
+  user: UserRow;
+  label: string;
+}
+
 export function PersonPicker({
   onPick,
   testId,
@@ -28,6 +43,8 @@ export function PersonPicker({
   placeholder,
   initial,
   isRequired,
+  activeOnly,
+  suggested = [],
 }: {
   onPick: (u: UserRow | undefined) => void;
   testId: string;
@@ -37,13 +54,22 @@ export function PersonPicker({
   /** The person shown as chosen at first (editing): their account ID and name. */
   initial?: { accountId: string; name: string };
   isRequired?: boolean;
+  /**
+   * Where to say that a search found active people only (no directory index yet): 'below' the field
+   * (testId `<testId>-active-only`), or told to the caller after each search. Absent: not said.
+   */
+  activeOnly?: 'below' | ((on: boolean) => void);
+  /** People offered first, before anything is typed. */
+  suggested?: SuggestedPerson[];
 }) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
   const [people, setPeople] = useState<UserRow[]>([]);
+  const [limited, setLimited] = useState(false);
   const [picked, setPicked] = useState<{ label: string; value: string } | null>(
     initial ? { label: initial.name, value: initial.accountId } : null,
   );
+  const tell = typeof activeOnly === 'function' ? activeOnly : undefined;
   useEffect(() => {
     if (!query.trim()) {
       setPeople([]);
@@ -51,28 +77,45 @@ export function PersonPicker({
     }
     let live = true;
     void call('listUsers', { query, filters: {} }).then((res) => {
-      if (live && res.ok) setPeople(res.data.users);
+      if (!live || !res.ok) return;
+      setPeople(res.data.users);
+      setLimited(!!res.data.activeOnly);
+      tell?.(!!res.data.activeOnly);
     });
     return () => {
       live = false;
     };
+    // (`tell` is the caller's setter or callback: a new function each render must not search again.)
   }, [query]);
-  return (
+  const offered = new Set(suggested.map((s) => s.user.accountId));
+  const options = [
+    ...suggested.map((s) => ({ label: s.label, value: s.user.accountId })),
+    ...people.filter((u) => !offered.has(u.accountId)).map((u) => ({ label: personLabel(u), value: u.accountId })),
+  ];
+  const select = (
     <Select
       testId={testId}
       inputId={inputId}
       placeholder={placeholder ?? 'Search by name or email'}
       isClearable
-      options={people.map((u) => ({ label: personLabel(u), value: u.accountId }))}
+      options={options}
       {...(isRequired ? { isRequired } : {})}
       value={picked}
       onInputChange={(v: string) => setInput(v)}
       onChange={(opt: { value: string } | null) => {
-        const u = people.find((x) => x.accountId === opt?.value);
+        const s = suggested.find((x) => x.user.accountId === opt?.value);
+        const u = s?.user ?? people.find((x) => x.accountId === opt?.value);
         if (!u && opt && opt.value === picked?.value) return; // the person already shown, chosen again
-        setPicked(u ? { label: personLabel(u), value: u.accountId } : null);
+        setPicked(u ? { label: s?.label ?? personLabel(u), value: u.accountId } : null);
         onPick(u);
       }}
     />
+  );
+  if (activeOnly !== 'below') return select;
+  return (
+    <Stack space="space.050">
+      {select}
+      {limited ? <Text testId={`${testId}-active-only`}>{ACTIVE_ONLY_NOTICE}</Text> : null}
+    </Stack>
   );
 }

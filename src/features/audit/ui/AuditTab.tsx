@@ -1,6 +1,7 @@
 /**
  * The Audit tab: every change the app made (when, who, what, to whom or what, result), filtered and paged,
- * with people shown by name. The filtered log is copied as CSV with one button (UI Kit has no file
+ * with people shown by name; "Changed by" is the app's person picker (name with email, so same-named
+ * administrators can be told apart), which says under the filters when it can find active people only. The filtered log is copied as CSV with one button (UI Kit has no file
  * download); when the browser refuses the clipboard, the CSV appears in a small read-only box to copy by
  * hand, and holds focus. A CSV message goes as soon as the filters change (it described other rows); the
  * button keeps focus while the export runs. Entries never hold emails. Previous and Next stay on the page
@@ -21,7 +22,6 @@ import {
   Text,
   TextArea,
   Textfield,
-  UserPicker,
 } from '@forge/react';
 import { AUDIT_ACTIONS, AUDIT_RESULT_LABELS, auditActionLabel } from '../../../contract';
 import type { AppError, AuditEntryView, AuditQueryPayload } from '../../../contract';
@@ -29,6 +29,7 @@ import { call } from '../../../frontend/api';
 import { copyText } from '../../../frontend/copyText';
 import { type FieldEvent, valueOf } from '../../../frontend/events';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
+import { ACTIVE_ONLY_NOTICE, PersonPicker } from '../../../frontend/components/PersonPicker';
 import { useCursorPages } from '../../../frontend/hooks/useCursorPages';
 import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
@@ -97,6 +98,8 @@ export function AuditTab() {
   const viewer = useViewer();
   const [filters, setFilters] = useState<AuditQueryPayload>({});
   const [textInput, setTextInput] = useState('');
+  /** "Changed by"'s last search could find active people only (no directory index yet). */
+  const [actorActiveOnly, setActorActiveOnly] = useState(false);
   const text = useDebounced(textInput);
   const [error, setError] = useState<AppError | undefined>();
   const [csv, setCsv] = useState<CsvState | undefined>();
@@ -194,12 +197,16 @@ export function AuditTab() {
             }
           />
         </Stack>
-        <UserPicker
-          label="Changed by"
-          name="audit-actor"
-          placeholder="Anyone"
-          onChange={(u: { id?: string } | null | undefined) => setFilters((f) => ({ ...f, actor: u?.id || undefined }))}
-        />
+        <Stack space="space.050">
+          <Label labelFor="audit-actor-input">Changed by</Label>
+          <PersonPicker
+            testId="audit-actor"
+            inputId="audit-actor-input"
+            placeholder="Anyone"
+            activeOnly={setActorActiveOnly}
+            onPick={(u) => setFilters((f) => ({ ...f, actor: u?.accountId }))}
+          />
+        </Stack>
         <Stack space="space.050">
           <Label labelFor="audit-text">Person, group or job</Label>
           <Textfield
@@ -214,6 +221,7 @@ export function AuditTab() {
           {exporting ? `Preparing CSV…${exported > 0 ? ` ${exported.toLocaleString('en')} rows` : ''}` : 'Copy as CSV'}
         </Button>
       </Inline>
+      {actorActiveOnly ? <Text testId="audit-actor-active-only">{ACTIVE_ONLY_NOTICE}</Text> : null}
       {result.status === 'error' ? <ErrorBanner error={result.error} /> : null}
       {error ? <ErrorBanner error={error} /> : null}
       {csv ? <CsvResult csv={csv} onClose={() => setCsv(undefined)} /> : null}

@@ -20,6 +20,7 @@ import type {
 import { call } from '../../../frontend/api';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
+import { ACTIVE_ONLY_NOTICE } from '../../../frontend/components/PersonPicker';
 import { formatDate, formatDateTime } from '../../../frontend/dates';
 import { useAction } from '../../../frontend/hooks/useAction';
 import { type FocusTarget, useFocusTarget } from '../../../frontend/hooks/useFocusTarget';
@@ -118,6 +119,8 @@ function Registry({
   // The owner/backup filter lives with its pickers (which keep their own selection), so it starts empty
   // whenever the registry is shown again.
   const [people, setPeople] = useState<Pick<RegistryFilter, 'ownerAccountId' | 'backupAccountId'>>({});
+  /** The people filters' last search could find active people only (no directory index yet). */
+  const [activeOnly, setActiveOnly] = useState(false);
   const [result] = useResolver('listFunctional', {
     ...query.filter,
     ...people,
@@ -159,7 +162,7 @@ function Registry({
             onPick={(g) => setQuery({ ...query, owningGroup: g })}
           />
         </Stack>
-        <PeopleFilters onChange={setPeople} />
+        <PeopleFilters onChange={setPeople} onActiveOnly={setActiveOnly} />
         <Button onClick={() => void checkNow()} testId="health-check-now">
           Check now
         </Button>
@@ -180,6 +183,7 @@ function Registry({
           Roles
         </Button>
       </Inline>
+      {activeOnly ? <Text testId="functional-filter-active-only">{ACTIVE_ONLY_NOTICE}</Text> : null}
       {page?.lastCheck ? (
         <Text testId="last-check">{`Last check ${formatDateTime(page.lastCheck.at, viewer)}: ${plural(page.lastCheck.accounts, 'account')}, ${plural(page.lastCheck.findings, 'finding')}.`}</Text>
       ) : (
@@ -370,7 +374,7 @@ export function FunctionalTab() {
         onShow={(kind) => show({ kind })}
         onChanged={reload}
       />
-      <HandOverPanel onDone={reload} />
+      <HandOverPanel version={version} onDone={reload} />
       <EscalationSettings />
     </Stack>
   );

@@ -1,11 +1,12 @@
 /**
  * The registry's additions for backups, hand-over and reminders: the owner cell (owner, backups with their
  * warnings, and "owner left" when an account was handed over), the people filters (owned by, backup
- * owner), and the line that says whether anyone is told about expiring credentials.
+ * owner, with the app's person picker), and the line that says who is told about expiring credentials.
  */
 import React, { useState } from 'react';
-import { Lozenge, SectionMessage, Stack, Text, UserPicker } from '@forge/react';
+import { Label, Lozenge, Stack, Text } from '@forge/react';
 import type { FunctionalAccountView, RegistryFilter } from '../../../../contract';
+import { PersonPicker } from '../../../../frontend/components/PersonPicker';
 
 export function OwnerCell({ account: a }: { account: FunctionalAccountView }) {
   const warned = a.backupOwners.filter((b) => b.warnings.length > 0);
@@ -25,14 +26,17 @@ export function OwnerCell({ account: a }: { account: FunctionalAccountView }) {
   );
 }
 
-interface PickedUser {
-  id: string;
-}
-
+/**
+ * "Owned by" and "Backup owner": the app's person picker (name with email and status, so same-named
+ * people can be told apart), each labelled. `onActiveOnly` hears whether the last search could find active
+ * people only (no directory index yet), for the registry to say so under its filters.
+ */
 export function PeopleFilters({
   onChange,
+  onActiveOnly,
 }: {
   onChange: (f: Pick<RegistryFilter, 'ownerAccountId' | 'backupAccountId'>) => void;
+  onActiveOnly?: (on: boolean) => void;
 }) {
   const [current, setCurrent] = useState<Pick<RegistryFilter, 'ownerAccountId' | 'backupAccountId'>>({});
   const set = (patch: Pick<RegistryFilter, 'ownerAccountId' | 'backupAccountId'>) => {
@@ -42,28 +46,34 @@ export function PeopleFilters({
   };
   return (
     <>
-      <UserPicker
-        label="Owned by"
-        name="functional-filter-owner"
-        placeholder="Anyone"
-        onChange={(u: PickedUser | undefined) => set({ ownerAccountId: u?.id || undefined })}
-      />
-      <UserPicker
-        label="Backup owner"
-        name="functional-filter-backup"
-        placeholder="Anyone"
-        onChange={(u: PickedUser | undefined) => set({ backupAccountId: u?.id || undefined })}
-      />
+      <Stack space="space.050">
+        <Label labelFor="functional-filter-owner-input">Owned by</Label>
+        <PersonPicker
+          testId="functional-filter-owner"
+          inputId="functional-filter-owner-input"
+          placeholder="Anyone"
+          {...(onActiveOnly ? { activeOnly: onActiveOnly } : {})}
+          onPick={(u) => set({ ownerAccountId: u?.accountId })}
+        />
+      </Stack>
+      <Stack space="space.050">
+        <Label labelFor="functional-filter-backup-input">Backup owner</Label>
+        <PersonPicker
+          testId="functional-filter-backup"
+          inputId="functional-filter-backup-input"
+          placeholder="Anyone"
+          {...(onActiveOnly ? { activeOnly: onActiveOnly } : {})}
+          onPick={(u) => set({ backupAccountId: u?.accountId })}
+        />
+      </Stack>
     </>
   );
 }
 
+/**
+ * Whether anyone is told about expiring credentials, when they are. When nobody is, the Expiry reminders
+ * panel says so (once, where a project is chosen), so the registry does not repeat it.
+ */
 export function RemindersLine({ reminders }: { reminders: { told: boolean; message: string } }) {
-  return reminders.told ? (
-    <Text testId="registry-reminders">{reminders.message}</Text>
-  ) : (
-    <SectionMessage appearance="warning" title="Nobody is being told">
-      <Text testId="registry-reminders">{reminders.message}</Text>
-    </SectionMessage>
-  );
+  return reminders.told ? <Text testId="registry-reminders">{reminders.message}</Text> : null;
 }
