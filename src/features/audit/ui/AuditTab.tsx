@@ -269,9 +269,9 @@ export function AuditTab() {
             isDisabled={!pages.canGoBack}
             onClick={() => {
               if (!page || !pages.canGoBack) return; // still loading: a press does nothing
-              // Back to the first page, Previous is disabled at once: Next (enabled there) takes focus.
-              if (pages.pageNumber === 2) setPagerFocus((f) => ({ target: 'next', n: f.n + 1, live: true }));
-              else setPressed({ button: 'prev', from: result });
+              // Back on the first page Previous is disabled: once that page has arrived (so Next is enabled
+              // again, even when the page left was the last one), Next takes focus.
+              setPressed({ button: 'prev', from: result });
               pages.back();
             }}
             testId="audit-prev"
