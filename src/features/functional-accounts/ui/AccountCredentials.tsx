@@ -130,12 +130,13 @@ export function AccountCredentials({
             {...(expires ? { value: expires } : {})}
             onChange={(v: string) => setExpires(v ?? '')}
           />
-          {expires ? <Text testId="credential-expires-words">{`Expires ${formatDate(expires, viewer)}.`}</Text> : null}
         </Stack>
         <Button onClick={() => void add()} isDisabled={!!hint || action.busy} testId="credential-add">
           Add credential
         </Button>
       </Inline>
+      {/* Under the row, not under the date field: a taller field would push its label above the others. */}
+      {expires ? <Text testId="credential-expires-words">{`Expires ${formatDate(expires, viewer)}.`}</Text> : null}
       {hint ? <Text testId="credential-hint">{hint}</Text> : null}
       {notice ? <Text testId="credential-notice">{notice}</Text> : null}
       {rotating ? (
