@@ -108,6 +108,7 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
 
   /** Sweeps the page as it is now, at both widths, and goes back to 1440 px. */
   const sweep = async (state: string) => {
+    const t0 = Date.now();
     swept.push(state);
     for (const viewport of WIDTHS) {
       await page.setViewportSize(viewport);
@@ -123,6 +124,7 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
       }
     }
     await page.setViewportSize(WIDTHS[0]);
+    if (process.env.SWEEP_TIMING) console.info(`${state}: ${Date.now() - t0} ms`);
   };
 
   /** Where keyboard focus is: in the app (its frame or a dialog/menu it opened), or lost. */
@@ -394,8 +396,13 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
     await page.getByTestId('rotate-Importer token').click();
     await page.getByTestId('rotate-confirm').waitFor({ timeout: 20_000 });
     await sweep('functional-rotate-dialog');
-    await page.getByTestId('account-edit').waitFor();
-    await page.keyboard.press('Escape');
+    await page.getByTestId('rotate-confirm-confirm').click();
+    await page
+      .getByTestId('credential-notice')
+      .getByText(/^Recorded a rotation/)
+      .waitFor({ timeout: 20_000 });
+    await focusAfter('Record rotation');
+    await sweep('functional-account-rotated');
 
     await page.getByTestId('back-to-registry').click();
     await page.getByTestId('functional-show-add').click();
