@@ -1,14 +1,18 @@
 /**
  * The registry's additions for backups, hand-over and reminders: the owner cell (owner, backups with their
- * warnings, and "owner left" when an account was handed over), the people filters (owned by, backup
- * owner, with the app's person picker), and the line that says who is told about expiring credentials.
+ * warnings, and "owner left" with the day, in the page's one date format, when an account was handed over),
+ * the people filters (owned by, backup owner, with the app's person picker), and the line that says who is
+ * told about expiring credentials.
  */
 import React, { useState } from 'react';
 import { Label, Lozenge, Stack, Text } from '@forge/react';
 import type { FunctionalAccountView, RegistryFilter } from '../../../../contract';
 import { PersonPicker } from '../../../../frontend/components/PersonPicker';
+import { formatDate } from '../../../../frontend/dates';
+import { useViewer } from '../../../../frontend/hooks/useViewer';
 
 export function OwnerCell({ account: a }: { account: FunctionalAccountView }) {
+  const viewer = useViewer();
   const warned = a.backupOwners.filter((b) => b.warnings.length > 0);
   return (
     <Stack space="space.025">
@@ -17,7 +21,7 @@ export function OwnerCell({ account: a }: { account: FunctionalAccountView }) {
       {warned.length > 0 ? <Lozenge appearance="moved">Check backups</Lozenge> : null}
       {a.handoverMark ? (
         <Text testId="registry-handover">
-          {`${a.handoverMark.fromName ?? 'The owner'} left (${a.handoverMark.at.slice(0, 10)}): ${
+          {`${a.handoverMark.fromName ?? 'The owner'} left (${formatDate(a.handoverMark.at, viewer)}): ${
             a.handoverMark.toName ? `now owned by ${a.handoverMark.toName}` : 'the owning group is responsible'
           }.`}
         </Text>
