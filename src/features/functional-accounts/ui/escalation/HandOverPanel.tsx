@@ -14,8 +14,11 @@ import { PersonPicker, type SuggestedPerson, personLabel } from '../../../../fro
 
 /** At most this many departed owners are offered (each is looked up once); the rest are found by search. */
 const MAX_OFFERED = 20;
-/** Registry pages read for departed owners (100 accounts a page). */
-const MAX_PAGES = 20;
+/**
+ * Registry pages read for departed owners (100 accounts a page), when the tab opens and after a change: past
+ * 1,000 registered accounts the rest of their owners are found by search (with the directory index).
+ */
+const MAX_PAGES = 10;
 
 /** "Backup_Func_X", "A_Func_X and B_Func_X", "3 functional accounts (A_Func_X, B_Func_X, …)". */
 function ownsWords(accounts: string[]): string {
