@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../local/manifest';
 import {
   BULK_HEAD,
   bulkTable,
@@ -11,21 +8,7 @@ import {
   SCALE_START,
   scaleTable,
 } from '../../bench/scale-table';
-
-/** A markdown table's cells, row by row, without padding and without its rule line. */
-function cells(table: string): string[][] {
-  return table
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith('|'))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    )
-    .filter((row) => !row.every((c) => /^:?-+:?$/.test(c)));
-}
+import { cells, readmeSection } from '../support/readme';
 
 const RATIO = /^(\d+\.\d{2}|–), (\d+\.\d{2}|–)$/;
 const COUNTS = /^[\d,]+ \([\d,]+, [\d,]+\)$/;
@@ -37,10 +20,7 @@ const COUNTS = /^[\d,]+ \([\d,]+, [\d,]+\)$/;
  * README, fails here. The figures themselves come from a bench run, so only their form is checked.
  */
 describe('README scale tables', () => {
-  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(SCALE_START);
-  const end = readme.indexOf(SCALE_END);
-  const section = readme.slice(start, end);
+  const { start, end, text: section } = readmeSection(SCALE_START, SCALE_END);
 
   it('has the generated section', () => {
     expect(start).toBeGreaterThan(0);
