@@ -89,6 +89,8 @@ export class KvsStore {
   rateLimits: KvsRateLimits | undefined = { ...KVS_RATE_LIMITS };
   /** Requests refused by a rate limit, for tests and benches. */
   rateLimited = 0;
+  /** Called after each refusal (tests use it to let the window pass after a given number of refusals). */
+  onRateLimited: ((what: string) => void) | undefined;
   /**
    * What the app has spent, limits on or off (benches read it per flow; `resetUsage()` starts a new count):
    * requests and units admitted, requests refused, and the most units in any 60 s.
@@ -227,6 +229,7 @@ export class KvsStore {
   private refuse(what: string): never {
     this.rateLimited += 1;
     this.usage.refused += 1;
+    this.onRateLimited?.(what);
     throw new KvsError(429, 'RATE_LIMIT_EXCEEDED', `Rate limit exceeded: too many ${what} for this installation.`);
   }
 

@@ -5,6 +5,8 @@
  * queue until the reset.
  * Events carry the crawl's step number; a repeated or stale delivery (at-least-once) finds another step
  * checkpointed and does nothing, and the concurrency key keeps slices one at a time.
+ * KVS refusing requests for its rate limits past what the app's client waits (store/kvs-retry.ts): the crawl
+ * waits on the queue a KVS window from its last checkpoint, as for Jira.
  */
 import { getAppContext } from '@forge/api';
 import type { AsyncEvent } from '@forge/events';
@@ -23,6 +25,7 @@ import { functionalStore } from '../features/functional-accounts/functional-stor
 import { auditStore } from '../features/audit/audit-store';
 import { INDEX_ACTOR } from '../features/audit/audit-names';
 import type { IndexManifest } from '../features/directory-index/directory-store';
+import { kvsWaitSeconds } from '../store/kvs-retry';
 
 /** One audit entry per reconciliation (a stable id per generation, so a repeated finalize writes it once). */
 async function reportReconciled(r: NonNullable<IndexManifest['reconciled']>, manifest: IndexManifest): Promise<void> {
@@ -51,6 +54,16 @@ const crawlJira: CrawlJira = {
 };
 
 export async function crawlDirectory(event: AsyncEvent<{ step?: number }>): Promise<void> {
+  try {
+    await crawlStep(event);
+  } catch (err) {
+    const seconds = kvsWaitSeconds(err);
+    if (seconds === undefined) throw err;
+    await waitForJira(event.body.step, seconds);
+  }
+}
+
+async function crawlStep(event: AsyncEvent<{ step?: number }>): Promise<void> {
   const state = await directoryStore.crawl();
   if (!state || state.phase === 'done' || event.body.step !== state.step) return;
   // A reconciliation is routine (deferrable): it yields the pool to people and to other sites' first builds.

@@ -8,6 +8,9 @@
  * A step that must wait (the governor holds background work, a lost answer to look up, a Retry-After) goes back on the queue as a fresh delayed event rather than through
  * Forge's redeliveries, which are few (an event is dropped after its retries). Duplicate deliveries that all
  * have to wait leave one such event between them (`claimWaiter`), so waiting never multiplies events.
+ * KVS refusing requests for its rate limits past what the app's client waits (store/kvs-retry.ts) is waited
+ * out the same way, a KVS window later (retryOf): longer than a lease, so a lease whose release was refused
+ * too has expired when the new event comes.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from '@forge/events';

@@ -6,6 +6,9 @@
  * (src/index.ts): while the points pool is at its reserve for people (src/jira/transport/governor.ts), or
  * Jira asks for a longer wait than the step may sleep, the step is pushed back on the queue with a delay
  * (≤ 900 s, again until the reset) instead of failing and spending Forge's few redeliveries.
+ * KVS refusing requests for its rate limits (429 RATE_LIMIT_EXCEEDED) past what the app's client waits
+ * (store/kvs-retry.ts) is met the same way: the step goes back on the queue a KVS window later, and resumes
+ * from what KVS holds (a refused request changed nothing).
  * A finished run pushes the day's escalation plan (src/features/functional-accounts/escalation).
  */
 import { Queue } from '@forge/events';
@@ -18,8 +21,19 @@ import { auditStore } from '../features/audit/audit-store';
 import { functionalStore } from '../features/functional-accounts/functional-store';
 import { healthRunStore } from '../features/functional-accounts/health-run-store';
 import { pushEscalationEvents } from '../features/functional-accounts/escalation/escalation';
+import { kvsWaitSeconds } from '../store/kvs-retry';
 
 export async function runHealthCheckStep(event: { body?: unknown } | undefined): Promise<void> {
+  try {
+    await runStep(event);
+  } catch (err) {
+    const seconds = kvsWaitSeconds(err);
+    if (seconds === undefined) throw err;
+    await waitOnQueue(event?.body, seconds);
+  }
+}
+
+async function runStep(event: { body?: unknown } | undefined): Promise<void> {
   const admission = await admitBackground();
   if (!admission.admitted) return waitOnQueue(event?.body, admission.delaySeconds);
   try {

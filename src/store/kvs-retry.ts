@@ -13,7 +13,9 @@
  * then moved on: `KVS_RETRY_AFTER_SECONDS`), a resolver answers RATE_LIMITED. Items a batch set or delete
  * reports as failed for the rate limit are retried the same way, so no write is silently dropped.
  *
- * Use `kvs` from here wherever the app would use `@forge/kvs`'s (same methods, same types).
+ * Use `kvs` from here wherever the app would use `@forge/kvs`'s (same methods, same types). Background work
+ * asks `kvsWaitSeconds(err)` how long to wait on its queue. KVS_RETRY_TIME_SCALE (a Forge variable, 0 < s ≤ 1;
+ * tests set 0.001) shrinks the back-off and the budget alike.
  */
 import { getAppContext } from '@forge/api';
 import { ForgeKvsAPIError, kvs as forgeKvs } from '@forge/kvs';
@@ -37,6 +39,20 @@ export class KvsRateLimited extends Error {
 /** Whether `err` is KVS's rate-limit answer (HTTP 429). */
 export function isKvsRateLimited(err: unknown): boolean {
   return err instanceof ForgeKvsAPIError && err.responseDetails.status === 429;
+}
+
+/**
+ * How long background work should wait on its queue after `err` when `err` is KVS's rate limit (given up on
+ * after the retries, or a 429 from the plain client), else undefined.
+ */
+export function kvsWaitSeconds(err: unknown): number | undefined {
+  if (err instanceof KvsRateLimited) return err.retryAfterSeconds;
+  return isKvsRateLimited(err) ? KVS_RETRY_AFTER_SECONDS : undefined;
+}
+
+function timeScale(): number {
+  const v = Number(process.env.KVS_RETRY_TIME_SCALE);
+  return process.env.KVS_RETRY_TIME_SCALE !== undefined && v > 0 && v <= 1 ? v : 1;
 }
 
 /** Whether `err` means "wait and continue later" for KVS: its 429, given up on after the retries. */
@@ -69,7 +85,7 @@ function budget(options: RetryOptions | undefined): number {
   } catch {
     // Outside an invocation (scripts): the default budget.
   }
-  return Math.max(0, Math.min(RETRY_BUDGET_MS, remaining - RETRY_RESERVE_MS));
+  return Math.max(0, Math.min(RETRY_BUDGET_MS * timeScale(), remaining - RETRY_RESERVE_MS));
 }
 
 /** Runs `call`, repeating it while KVS answers 429 and the budget allows; then throws KvsRateLimited. */
@@ -85,7 +101,7 @@ export async function withKvsRetry<T>(operation: string, call: () => Promise<T>,
     const left = deadline - Date.now();
     if (left <= 0) throw new KvsRateLimited(operation);
     // 250 ms, 500 ms, 1 s … 8 s at most a wait, with full jitter on the upper half.
-    const cap = Math.min(8_000, 250 * 2 ** Math.min(attempt, 5));
+    const cap = Math.min(8_000, 250 * 2 ** Math.min(attempt, 5)) * timeScale();
     await sleep(Math.min(left, Math.ceil(cap / 2 + Math.random() * (cap / 2))));
   }
 }

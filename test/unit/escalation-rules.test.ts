@@ -1,4 +1,7 @@
+import { ForgeKvsAPIError } from '@forge/kvs';
 import { backupWarnings } from '../../src/features/functional-accounts/backup-owners';
+import { EscalationRetry, retryOf } from '../../src/features/functional-accounts/escalation/escalation';
+import { KVS_RETRY_AFTER_SECONDS, KvsRateLimited } from '../../src/store/kvs-retry';
 import { validThresholds } from '../../src/features/functional-accounts/escalation/escalation-settings';
 import {
   crossedThreshold,
@@ -50,5 +53,16 @@ describe('escalation rules', () => {
     expect(backupWarnings('b', 'o', { ...person, displayName: 'Sync_Func_X' }, false).join()).toContain('functional');
     expect(backupWarnings('b', 'o', { ...person, accountType: 'app' }, false).join()).toContain('not a person');
     expect(backupWarnings('b', 'o', undefined, false).join()).toContain('no longer exists');
+  });
+
+  it('waits a KVS window on the queue when KVS rate limits the step (given up on, or a plain 429), not otherwise', () => {
+    const kvsError = (status: number, code: string) =>
+      new ForgeKvsAPIError({ status, statusText: '' }, { code, message: 'refused' });
+    const givenUp = retryOf(new KvsRateLimited('kvs.set'));
+    expect(givenUp).toBeInstanceOf(EscalationRetry);
+    expect(givenUp?.seconds).toBe(KVS_RETRY_AFTER_SECONDS);
+    expect(retryOf(kvsError(429, 'RATE_LIMIT_EXCEEDED'))?.seconds).toBe(KVS_RETRY_AFTER_SECONDS);
+    expect(retryOf(kvsError(400, 'KEY_TOO_LONG'))).toBeUndefined();
+    expect(retryOf(new Error('other'))).toBeUndefined();
   });
 });

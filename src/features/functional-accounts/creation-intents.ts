@@ -4,7 +4,7 @@
  * the site and the lower-cased email: the email itself is never stored. Written just before Jira is asked
  * to create the account; removed once the account is in its groups and registered, or when Jira refused.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import { createHash } from 'node:crypto';
 
 const PREFIX = 'fa-create:';

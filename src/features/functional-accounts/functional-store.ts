@@ -10,7 +10,8 @@
  * Nothing here ever holds a secret or an email. Records written before the archive existed (every
  * credential in `fa:`) are read as they are and moved to the archive on their next credential change.
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import type { CredentialView, FindingView } from '../../contract';
 import { redactDeep } from '../../store/redact';
 import { isKeyConflict } from '../../store/kvs-conflict';

@@ -15,7 +15,8 @@
  * only by finishRun, under the run's record lock; the plan and round claims are create-only; slice results
  * have one key each; `fa-health:last` is written only inside that locked finish.
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import type { HealthRun } from '../../contract';
 import { isKeyConflict } from '../../store/kvs-conflict';
 import type { UserFact } from './functional-health';

@@ -47,8 +47,20 @@ export const SLICE_CONCURRENCY = 4;
 /** Forge accepts at most 50 events per push. */
 const PUSH_MAX = 50;
 
+/** A scheduled start KVS refused for longer than the trigger could wait: continued on the queue. */
+export interface QueuedStart {
+  step: 'start';
+  runId: string;
+  /** When the daily trigger asked for the run. */
+  at: string;
+  siteId: string;
+}
+
 export type HealthEvent =
-  { step: 'prepare'; runId: string } | { step: 'slice'; runId: string; prep: string; slice: number };
+  { step: 'prepare'; runId: string } | { step: 'slice'; runId: string; prep: string; slice: number } | QueuedStart;
+
+/** A queued start older than this is dropped: the next daily trigger asks again. */
+export const QUEUED_START_MAX_AGE_MS = 23 * 3_600_000;
 
 export interface HealthRunDeps {
   jira: HealthJira;
@@ -62,14 +74,15 @@ export interface HealthRunDeps {
   now?: () => Date;
 }
 
-export async function pushEvents(deps: HealthRunDeps, events: HealthEvent[]): Promise<void> {
+export async function pushEvents(deps: HealthRunDeps, events: HealthEvent[], delayInSeconds?: number): Promise<void> {
   if (deps.push) return deps.push(events);
   const queue = new Queue({ key: HEALTH_QUEUE });
   for (let i = 0; i < events.length; i += PUSH_MAX) {
     await queue.push(
       events.slice(i, i + PUSH_MAX).map((body) => ({
-        body,
+        body: body as unknown as Record<string, unknown>,
         ...(body.step === 'slice' ? { concurrency: { key: HEALTH_QUEUE, limit: SLICE_CONCURRENCY } } : {}),
+        ...(delayInSeconds ? { delayInSeconds } : {}),
       })),
     );
   }
@@ -119,16 +132,22 @@ export async function runningHealthCheck(deps: HealthRunDeps): Promise<HealthChe
 
 /**
  * Starts a run for `actor` (an administrator's account ID, or SCHEDULED_ACTOR); when one is already
- * under way, answers that one instead of starting a second.
+ * under way, answers that one instead of starting a second. `given` names the run (and when it was asked
+ * for), so that attempts after a KVS refusal, or a queued start delivered twice, start it at most once.
  */
 export async function startHealthCheck(
   deps: HealthRunDeps,
   actor: string,
   siteId: string,
+  given?: { runId: string; at: string },
 ): Promise<HealthCheckProgress> {
-  const at = (deps.now?.() ?? new Date()).toISOString();
+  const at = given?.at ?? (deps.now?.() ?? new Date()).toISOString();
+  if (given) {
+    const existing = await deps.runs.header(given.runId);
+    if (existing?.status === 'done') return progressOf(existing, undefined, 0);
+  }
   const header: RunHeader = {
-    runId: randomUUID(),
+    runId: given?.runId ?? randomUUID(),
     at,
     startedBy: actor,
     siteId,
@@ -148,6 +167,11 @@ export async function startHealthCheck(
       return progressOf(header, undefined, 0);
     }
     const holder = await deps.runs.running();
+    if (holder?.runId === header.runId) {
+      // This run took the lock in an earlier attempt: make sure it is prepared (prepare is idempotent).
+      await pushEvents(deps, [{ step: 'prepare', runId: header.runId }]);
+      return healthProgress(deps, header.runId);
+    }
     const holderHeader = holder && (await deps.runs.header(holder.runId));
     const stale = !holder || Date.parse(holder.at) < Date.parse(at) - RUN_LOCK_HOURS * 3_600_000;
     if (holder && holderHeader && holderHeader.status !== 'done' && !stale) {
@@ -344,10 +368,26 @@ async function writeFinish(
   await deps.runs.putHeader({ ...header, status: 'done', summary });
 }
 
+/**
+ * The daily trigger's run, named before the first attempt so that every attempt (the trigger's own after a
+ * KVS refusal, then the queued start's deliveries) starts the same run at most once. Nothing is started when
+ * a run finished after the day's start was asked for (this one, or one that was under way), or when the
+ * request is older than QUEUED_START_MAX_AGE_MS (the next daily trigger asks again).
+ */
+export async function startScheduled(deps: HealthRunDeps, start: Omit<QueuedStart, 'step'>): Promise<void> {
+  const asked = Date.parse(start.at);
+  if (!(asked > (deps.now?.() ?? new Date()).getTime() - QUEUED_START_MAX_AGE_MS)) return;
+  const last = await deps.runs.lastSummary();
+  if (last?.finishedAt && Date.parse(last.finishedAt) > asked) return;
+  await startHealthCheck(deps, SCHEDULED_ACTOR, start.siteId, { runId: start.runId, at: start.at });
+}
+
 /** The queue consumer's entry: one event of a run. */
 export async function handleHealthEvent(deps: HealthRunDeps, body: unknown): Promise<void> {
   const e = (body ?? {}) as Partial<Record<string, unknown>>;
   if (typeof e.runId !== 'string') return;
+  if (e.step === 'start' && typeof e.at === 'string' && typeof e.siteId === 'string')
+    return startScheduled(deps, { runId: e.runId, at: e.at, siteId: e.siteId });
   if (e.step === 'prepare') return prepareRun(deps, e.runId);
   if (e.step === 'slice' && typeof e.prep === 'string' && Number.isInteger(e.slice))
     return checkSlice(deps, e.runId, e.prep, e.slice as number);

@@ -10,7 +10,8 @@
  *   deliveries that must all wait leave one delayed event between them, not one each (which would multiply).
  * Nothing here holds a secret or an email: accounts are referred to by id and credentials by label.
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../../store/kvs-retry';
 import { randomUUID } from 'node:crypto';
 import type { EscalationStatusView } from '../../../contract';
 import { isKeyConflict } from '../../../store/kvs-conflict';

@@ -18,6 +18,7 @@ import { Queue } from '@forge/events';
 import type { AuditStore } from '../../audit/audit-store';
 import type { JiraClient } from '../../../jira';
 import { JiraApiError, JiraWaitRequired, outcomeUnknown } from '../../../jira/errors';
+import { kvsWaitSeconds } from '../../../store/kvs-retry';
 import type { FunctionalRecord, FunctionalStore } from '../functional-store';
 import { isCheckable } from '../functional-health';
 import type { CycleRecord, EscalationSettings, EscalationStore, LeaseDelivery } from './escalation-store';
@@ -439,9 +440,11 @@ export async function withLease(
   }
 }
 
-/** Turns Jira's "wait" into a queue retry. */
+/** Turns Jira's "wait", or KVS refusing requests for its rate limits, into a queue retry. */
 export function retryOf(err: unknown): EscalationRetry | undefined {
   if (err instanceof EscalationRetry) return err;
+  const kvsWait = kvsWaitSeconds(err);
+  if (kvsWait !== undefined) return new EscalationRetry(kvsWait, 'KVS is rate limiting this installation');
   // retryAfter is in milliseconds (the executor parses Retry-After so).
   if (err instanceof JiraWaitRequired || (err instanceof JiraApiError && (err.status === 429 || err.status >= 500)))
     return new EscalationRetry(Math.max(1, Math.ceil((err.retryAfter ?? 30_000) / 1000)), err.message);

@@ -10,7 +10,7 @@
  *   audited; more than INLINE_MAX accounts go to the queue in slices.
  * Identity: Jira reads and the hand-over issue asApp (no user in consumers; the issue is the app's).
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../../../store/kvs-retry';
 import { randomUUID } from 'node:crypto';
 import type { JiraClient } from '../../../jira';
 import { outcomeUnknown } from '../../../jira/errors';
