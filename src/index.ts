@@ -8,6 +8,7 @@
  *   function `crawl-directory`       → `index.crawlDirectory`      consumer directory-crawl-consumer (queue directory-crawl)
  *   function `run-bulk-slice`        → `index.runBulkSlice`        consumer bulk-job-consumer (queue bulk-jobs)
  *   function `apply-user-event`      → `index.applyUserEvent`      trigger user-events (Jira's user events)
+ *   function `apply-user-event-later`→ `index.applyUserEventLater` consumer user-event-retry-consumer (queue user-event-retry)
  *   function `watch-background-work` → `index.watchBackgroundWork` scheduledTrigger background-watchdog (every 5 min)
  *   function `run-escalation-step`   → `index.runEscalationStep`   consumer functional-escalation-consumer (queue functional-escalation)
  * Background functions run only with a valid installation context (src/invocation/installation-guard.ts).
@@ -16,6 +17,7 @@
  * enqueue; the resolver is interactive and never held by the governor.
  */
 import { applyUserEvent as userEvent } from './background/apply-user-event';
+import { applyUserEventLater as userEventLater } from './background/apply-user-event-later';
 import { crawlDirectory as crawl } from './background/crawl-directory';
 import { runBulkSlice as bulkSlice } from './background/run-bulk-slice';
 import { runEscalationStep as escalationStep } from './background/run-escalation-step';
@@ -33,5 +35,6 @@ export const startDirectoryCrawl = forInstallation(startCrawl, { statusCode: 400
 export const crawlDirectory = forInstallation(inBackground(crawl), undefined);
 export const runBulkSlice = forInstallation(inBackground(bulkSlice), undefined);
 export const applyUserEvent = forInstallation(userEvent, undefined);
+export const applyUserEventLater = forInstallation(inBackground(userEventLater), undefined);
 export const watchBackgroundWork = forInstallation(watchWork, { statusCode: 400 });
 export const runEscalationStep = forInstallation(inBackground(escalationStep), undefined);

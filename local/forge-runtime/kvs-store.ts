@@ -99,6 +99,9 @@ export class KvsStore {
   private readonly requestTimes = new SlidingWindow(1000);
   private readonly readUnits = new SlidingWindow(60_000);
   private readonly writeUnits = new SlidingWindow(60_000);
+  /** The units counted into `usage` (its peaks are of this count only, not of what came before a reset). */
+  private readonly usageRead = new SlidingWindow(60_000);
+  private readonly usageWrite = new SlidingWindow(60_000);
 
   constructor(
     private readonly file?: string,
@@ -142,6 +145,8 @@ export class KvsStore {
   resetUsage(): KvsUsage {
     const before = this.usage;
     this.usage = emptyUsage();
+    this.usageRead.clear();
+    this.usageWrite.clear();
     return before;
   }
 
@@ -217,12 +222,15 @@ export class KvsStore {
     if (limits && used + units > (kind === 'read' ? limits.readUnitsPerMinute : limits.writeUnitsPerMinute))
       this.refuse(`${kind} units a minute`);
     log.add(t, units);
+    const mine = kind === 'read' ? this.usageRead : this.usageWrite;
+    const peak = mine.sum(t) + units;
+    mine.add(t, units);
     if (kind === 'read') {
       this.usage.readUnits += units;
-      this.usage.peakReadUnitsPerMinute = Math.max(this.usage.peakReadUnitsPerMinute, used + units);
+      this.usage.peakReadUnitsPerMinute = Math.max(this.usage.peakReadUnitsPerMinute, peak);
     } else {
       this.usage.writeUnits += units;
-      this.usage.peakWriteUnitsPerMinute = Math.max(this.usage.peakWriteUnitsPerMinute, used + units);
+      this.usage.peakWriteUnitsPerMinute = Math.max(this.usage.peakWriteUnitsPerMinute, peak);
     }
   }
 

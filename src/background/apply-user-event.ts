@@ -11,27 +11,65 @@
  * the time of that answer; a deletion is final. A repeated or late event thus records the current state
  * again (idempotent), never an older one (record-changes.ts, index-patches.ts). An update or deletion also
  * pushes the functional-account hand-over step for that person (features/functional-accounts/escalation).
+ *
+ * A trigger that fails is not delivered again (Atlassian promises no retry of product events), so an event
+ * that KVS's rate limits (src/store/kvs-retry.ts: KvsRateLimited after its retries) or Jira's (a wait longer
+ * than the invocation may sleep) keep from being recorded is not lost: it goes on the `user-event-retry`
+ * queue with a delay (apply-user-event-later.ts), which records it then, and again later while the
+ * limits last. Recording reads the account afresh each time, so a late record is still the current state.
  */
+import { Queue } from '@forge/events';
 import * as users from '../jira/users';
+import { JiraWaitRequired } from '../jira/errors';
 import { applyJiraUserEvent } from '../features/directory-index/record-changes';
 import { directoryStore } from '../features/directory-index/directory-store';
 import { pushEscalationEvents } from '../features/functional-accounts/escalation/escalation';
+import { isKvsBusy } from '../store/kvs-retry';
 
 export const USER_EVENTS = ['avi:jira:created:user', 'avi:jira:updated:user', 'avi:jira:deleted:user'] as const;
+
+/** The queue of user events to record later (consumer user-event-retry-consumer in manifest.yml). */
+export const USER_EVENT_RETRY_QUEUE = 'user-event-retry';
+/** The longest `delayInSeconds` Forge's queue accepts. */
+const MAX_QUEUE_DELAY_SECONDS = 900;
+
+export interface PendingUserEvent {
+  eventType: string;
+  accountId?: string;
+}
+
+/** Records the event, or answers the seconds to wait before trying again when a platform limit stops it. */
+export async function record(e: PendingUserEvent): Promise<'deleted' | 'observed' | 'ignored' | number> {
+  try {
+    return await applyJiraUserEvent(
+      {
+        jira: { getUser: (id) => users.getUser(id, 'app'), getEmailsBulk: users.getEmailsBulk },
+        store: directoryStore,
+      },
+      { eventType: e.eventType, user: { ...(e.accountId !== undefined ? { accountId: e.accountId } : {}) } },
+    );
+  } catch (err) {
+    if (isKvsBusy(err) || err instanceof JiraWaitRequired) return err.retryAfterSeconds;
+    throw err;
+  }
+}
+
+export async function recordLater(e: PendingUserEvent, seconds: number): Promise<void> {
+  await new Queue({ key: USER_EVENT_RETRY_QUEUE }).push({
+    body: { ...e },
+    delayInSeconds: Math.min(Math.max(1, seconds), MAX_QUEUE_DELAY_SECONDS),
+  });
+}
 
 export async function applyUserEvent(event: unknown): Promise<void> {
   const e = (event && typeof event === 'object' ? event : {}) as { eventType?: unknown; user?: unknown };
   const user = (e.user && typeof e.user === 'object' ? e.user : {}) as { accountId?: unknown };
-  const outcome = await applyJiraUserEvent(
-    {
-      jira: { getUser: (id) => users.getUser(id, 'app'), getEmailsBulk: users.getEmailsBulk },
-      store: directoryStore,
-    },
-    {
-      eventType: typeof e.eventType === 'string' ? e.eventType : '',
-      user: { ...(typeof user.accountId === 'string' ? { accountId: user.accountId } : {}) },
-    },
-  );
+  const pending: PendingUserEvent = {
+    eventType: typeof e.eventType === 'string' ? e.eventType : '',
+    ...(typeof user.accountId === 'string' ? { accountId: user.accountId } : {}),
+  };
+  const outcome = await record(pending);
+  if (typeof outcome === 'number') await recordLater(pending, outcome);
   if (outcome === 'ignored') console.warn('user event ignored: not a Jira user event this app reads, or no index yet');
   // An owner deactivated or deleted: their functional accounts go to their backups (the escalation queue's
   // departed step reads the person and the registry itself, and does nothing for the active or for

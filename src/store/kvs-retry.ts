@@ -77,6 +77,12 @@ export function setKvsRetrySleep(sleep: (ms: number) => Promise<void>): () => vo
   };
 }
 
+/** The budget: Forge variable `KVS_RETRY_BUDGET_MS` (tests set 0 to see the continuation), else RETRY_BUDGET_MS. */
+function configuredBudget(): number {
+  const v = Number(process.env.KVS_RETRY_BUDGET_MS);
+  return process.env.KVS_RETRY_BUDGET_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : RETRY_BUDGET_MS;
+}
+
 function budget(options: RetryOptions | undefined): number {
   if (options?.budgetMs !== undefined) return options.budgetMs;
   let remaining = Number.POSITIVE_INFINITY;
@@ -85,7 +91,7 @@ function budget(options: RetryOptions | undefined): number {
   } catch {
     // Outside an invocation (scripts): the default budget.
   }
-  return Math.max(0, Math.min(RETRY_BUDGET_MS * timeScale(), remaining - RETRY_RESERVE_MS));
+  return Math.max(0, Math.min(configuredBudget() * timeScale(), remaining - RETRY_RESERVE_MS));
 }
 
 /** Runs `call`, repeating it while KVS answers 429 and the budget allows; then throws KvsRateLimited. */

@@ -157,6 +157,11 @@ describe('authorization matrix', () => {
       expect({ res }).toEqual({ res: expect.objectContaining({ ok: true }) });
       return { body: lastPushed(queue) as Record<string, unknown>, creator: identity('site admin').principal };
     }
+    if (queue === 'user-event-retry') {
+      // What the user-event trigger pushes when a platform limit holds a Jira user event back.
+      const person = [...site.sim.state.users.values()].find((u) => u.accountType === 'atlassian' && u.active);
+      return { body: { eventType: 'avi:jira:updated:user', accountId: person?.accountId } };
+    }
     if (!lastPushed(queue)) {
       const trigger = rows.find(
         (r) => r.kind === 'scheduledTrigger' && (queue === 'functional-health') === /health/.test(r.key),

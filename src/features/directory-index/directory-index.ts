@@ -10,6 +10,7 @@
  */
 import type { JiraApplicationRole, JiraUser } from '../../jira/types';
 import type { Page } from '../../jira/transport/pagination';
+import { batchesOf, KVS_UNIT_BYTES, kvsUnits, UnitPacer } from '../../store/kvs-pace';
 import { redactEmails } from '../../store/redact';
 import {
   bucketKey,
@@ -56,9 +57,27 @@ const MEMBER_PAGE = 50;
 /** Member pages read per checkpoint. */
 const MEMBER_PAGES_PER_UNIT = 20;
 export { LIST_CHUNK };
-/** Time a slice keeps in hand before its invocation ends, and the time finalizing needs. */
+/** Time a slice keeps in hand before its invocation ends, and the time finalizing needs besides its writes. */
 const SLICE_RESERVE_MS = 10_000;
 const FINALIZE_NEEDS_MS = 30_000;
+/**
+ * Publishing a generation writes every list, email and id bucket at once (about 5,000 of KVS's write units
+ * at 100,000 users, measured by bench/kvs-flows.ts). Forge allows 4,000 write units a minute per
+ * installation, shared by everything the app does there; the publication keeps to half of that, so people's
+ * changes and Jira's user events still find room, and goes faster (up to 90 %) only when the invocation's
+ * time would not otherwise suffice.
+ */
+export const FINALIZE_WRITE_UNITS_PER_MINUTE = 2_000;
+const FINALIZE_MAX_WRITE_UNITS_PER_MINUTE = 3_600;
+/** Stored bytes per user in a published generation (lists, email and id buckets), to plan the time it takes. */
+const PUBLISHED_BYTES_PER_USER = 450;
+
+/** The time publishing `users` takes at the fastest pace it allows itself, plus its reads and the rest. */
+function finalizeNeedsMs(users: number): number {
+  const units = Math.ceil((users * PUBLISHED_BYTES_PER_USER) / KVS_UNIT_BYTES);
+  // A fresh slice (300 s, manifest.yml) always has this much: a bigger site starts there and goes at the fastest pace.
+  return Math.min(240_000, FINALIZE_NEEDS_MS + Math.ceil((units / FINALIZE_MAX_WRITE_UNITS_PER_MINUTE) * 60_000));
+}
 /**
  * A crawl without a checkpoint for this long is considered dead (its event chain was lost) and may be
  * restarted; a live one checkpoints at least every 15 minutes, its longest delay on the queue.
@@ -175,7 +194,7 @@ function chunked<T>(rows: T[], size: number): T[][] {
 }
 
 /** Publishes the crawled generation; false (and nothing written) when its working data is incomplete. */
-async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promise<boolean> {
+async function finalize(deps: CrawlDeps, state: CrawlState, now: number, remainingMs: () => number): Promise<boolean> {
   const { store } = deps;
   const rawKeys = Array.from({ length: Math.ceil(state.usersSeen / USERS_PAGE) + 1 }, (_, n) => rawKey(state.gen, n));
   const raw = await store.getMany<RawRow[]>(rawKeys);
@@ -252,7 +271,14 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
   }
   emailBuckets.forEach((b, n) => writes.push({ key: bucketKey(state.gen, n), value: b }));
   idBuckets.forEach((b, n) => writes.push({ key: idKey(state.gen, n), value: b }));
-  await store.setMany(writes);
+  // Half the per-minute write limit, or what finishing in this invocation's time needs (at most 90 %).
+  const units = batchesOf(writes).reduce((n, batch) => n + kvsUnits(batch.map((w) => w.value)), 0);
+  const minutesLeft = Math.max(1, remainingMs() - FINALIZE_NEEDS_MS) / 60_000;
+  const pace = Math.min(
+    FINALIZE_MAX_WRITE_UNITS_PER_MINUTE,
+    Math.max(FINALIZE_WRITE_UNITS_PER_MINUTE, Math.ceil(units / minutesLeft)),
+  );
+  await store.setMany(writes, new UnitPacer(pace));
   const [groups, serviceDesks] = await Promise.all([deps.jira.countGroups(), deps.jira.countServiceDesks()]);
   charge(state, 2, 1 + serviceDesks);
   const published: IndexManifest = {
@@ -287,13 +313,22 @@ async function finalize(deps: CrawlDeps, state: CrawlState, now: number): Promis
     ),
   );
   if (check.reconciled) await deps.reportReconciled?.(check.reconciled, published);
-  // The crawl's working data and the previous generation go.
-  await store.deletePrefix(`${rawKey(state.gen, 0).slice(0, -1)}`);
-  await store.deletePrefix(`${memberKey(state.gen, 0).slice(0, -1)}`);
-  if (previous && previous.gen !== state.gen) await store.deleteGeneration(previous.gen);
+  // The crawl's working data and the previous generation go, by key (a prefix query would read every value).
+  await store.deleteKeys([...rawKeys, ...memberKeys]);
+  if (previous && previous.gen !== state.gen) await store.deleteKeys(generationKeys(previous));
   state.phase = 'done';
   state.finishedAt = new Date(now).toISOString();
   return true;
+}
+
+/** Every key a published generation holds: its list chunks, email buckets and id buckets. */
+function generationKeys(m: IndexManifest): string[] {
+  const keys: string[] = [];
+  for (const [name, { chunks }] of Object.entries(m.lists))
+    for (let n = 0; n < chunks; n += 1) keys.push(listKey(m.gen, name, n));
+  for (let n = 0; n < m.buckets; n += 1) keys.push(bucketKey(m.gen, n));
+  if (m.byId) for (let n = 0; n < m.buckets; n += 1) keys.push(idKey(m.gen, n));
+  return keys;
 }
 
 /** Deleted accounts kept findable by name, at most (the newest deletions first). */
@@ -402,7 +437,7 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
     return { state, delaySeconds, done: false };
   };
   for (;;) {
-    if (state.phase === 'finalize' && remainingMs() < FINALIZE_NEEDS_MS) break;
+    if (state.phase === 'finalize' && remainingMs() < finalizeNeedsMs(state.usersSeen)) break;
     if (remainingMs() < SLICE_RESERVE_MS) break;
     if (state.phase === 'users') await crawlUsersUnit(deps, state, hash);
     else if (state.phase === 'products') await crawlMembersUnit(deps, state);
@@ -412,7 +447,7 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
       const current = await deps.store.crawl();
       if (current?.phase !== 'finalize' || current.gen !== state.gen)
         return { state: current ?? state, delaySeconds: 0, done: true };
-      if (!(await finalize(deps, state, now()))) {
+      if (!(await finalize(deps, state, now(), remainingMs))) {
         // A slice killed after publishing but before its checkpoint: the generation is out, so the crawl is done.
         if ((await deps.store.manifest())?.gen === state.gen) {
           state.phase = 'done';

@@ -18,6 +18,7 @@ import { WhereConditions } from '@forge/kvs';
 import { kvs } from '../../store/kvs-retry';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isKeyConflict } from '../../store/kvs-conflict';
+import { batchesOf, kvsUnits, type UnitPacer } from '../../store/kvs-pace';
 import { withRecordLock } from '../../store/record-lock';
 import { PATCH_BUCKETS, type PatchRecord } from './index-patches';
 
@@ -170,8 +171,20 @@ export const directoryStore = {
   saveCrawl: (s: CrawlState) => kvs.set(CRAWL, { ...s, updatedAt: new Date().toISOString() }),
   get: <T>(key: string) => kvs.get<T>(key),
   set: <T>(key: string, value: T) => kvs.set(key, value),
-  async setMany(items: Array<{ key: string; value: unknown }>): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH) await kvs.batchSet(items.slice(i, i + BATCH));
+  /**
+   * Writes items in batch requests (≤ 25 items, ≤ 900 KB: kvs-pace.ts), each a request's units spent
+   * through `pacer` first when given (a background flow's share of the per-minute write limit).
+   */
+  async setMany(items: Array<{ key: string; value: unknown }>, pacer?: UnitPacer): Promise<void> {
+    for (const batch of batchesOf(items)) {
+      await pacer?.spend(kvsUnits(batch.map((i) => i.value)));
+      await kvs.batchSet(batch);
+    }
+  },
+  /** Deletes these keys, 25 a request (a unit each: no value is read, unlike a prefix query). */
+  async deleteKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += BATCH)
+      await kvs.batchDelete(keys.slice(i, i + BATCH).map((key) => ({ key })));
   },
   async getMany<T>(keys: string[]): Promise<Map<string, T>> {
     const out = new Map<string, T>();
