@@ -1,18 +1,20 @@
-import type {
-  Envelope,
-  EscalationSettingsView,
-  FunctionalAccountView,
-  IssueTypeOption,
-  ProjectOption,
-  RegistryPage,
-} from '../../src/contract';
-import { issueState, type SimIssue } from '../../local/jira-sim/issues-model';
+import type { FunctionalAccountView, RegistryPage } from '../../src/contract';
+import { issueState } from '../../local/jira-sim/issues-model';
 import type { LocalSite } from '../../local/local-site';
-import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { startTestSite } from '../support/site';
+import {
+  DAY,
+  adfWords as words,
+  adminCaller,
+  appComments,
+  chooseReminderProject,
+  dailyCheck as runDailyCheck,
+  escalationPeople,
+  noticesOf as outboxOf,
+  registerAccount,
+  reminderIssues,
+} from '../support/escalation';
 
-const ADMIN = NAMED_USERS.siteAdmin.accountId;
-const DAY = 86_400_000;
-const PROPERTY = 'jua-escalation';
 const DONE = '10001';
 const TODO = '10000';
 
@@ -20,39 +22,27 @@ const TODO = '10000';
  * The escalation paths functional-escalation.test.ts leaves out, through the real @forge/* packages against
  * the simulator, with the thresholds configured as [14, 3] days: a credential 13 days out gets the 14-day
  * comment and notice (to owner and backups) and no 30- or 7-day one, once over two daily checks; renewing a
- * credential ("Record rotation" with a later expiry, the app's only way to renew) and unregistering an
- * account each move the open tracking issue to done with a comment saying why, at once (not at the next
- * daily check), and a daily check afterwards tells nobody again.
+ * credential ("Record rotation" with a later expiry, the app's only way to renew), unregistering an account,
+ * and a credential no longer recorded on its account each move the open tracking issue to done with a
+ * comment saying why, at once (not at the next daily check), and a daily check afterwards tells nobody again.
  */
-describe('escalation: custom thresholds, renewal and unregistering close the issue', () => {
+describe('escalation: custom thresholds, renewal, unregistering and a removed credential close the issue', () => {
   let site: LocalSite;
   let owner: string;
   let backups: string[];
   let groupId: string;
-  const accounts: Record<'soon' | 'renew' | 'gone', { accountId: string; name: string }> = {
+  type Which = 'soon' | 'renew' | 'gone' | 'removed';
+  const accounts: Record<Which, { accountId: string; name: string }> = {
     soon: { accountId: '', name: '' },
     renew: { accountId: '', name: '' },
     gone: { accountId: '', name: '' },
+    removed: { accountId: '', name: '' },
   };
 
-  const call = <T>(key: string, payload: unknown = {}) => ok(invokeAs<Envelope<T>>(site, ADMIN, key, payload));
-  const issueOf = (accountName: string): SimIssue[] =>
-    [...issueState(site.sim.state).issues.values()].filter(
-      (i) => i.properties.has(PROPERTY) && i.summary.includes(accountName),
-    );
-  const noticesOf = (issue: SimIssue | undefined) =>
-    issueState(site.sim.state).outbox.filter((n) => n.issueId === issue?.id);
-  const appComments = (issue: SimIssue | undefined) =>
-    (issue?.comments ?? []).filter((c) => c.author === NAMED_USERS.app.accountId);
-  /** A comment's words (its ADF text nodes), as people read them. */
-  const words = (node: unknown): string => {
-    const n = node as { text?: unknown; content?: unknown[] } | undefined;
-    return [typeof n?.text === 'string' ? n.text : '', ...(n?.content ?? []).map(words)].join(' ');
-  };
-  async function dailyCheck(): Promise<void> {
-    await site.runScheduledTrigger('daily-functional-health');
-    await site.queue.idle();
-  }
+  const call = <T>(key: string, payload: unknown = {}) => adminCaller(site)<T>(key, payload);
+  const issueOf = (accountName: string) => reminderIssues(site, accountName);
+  const noticesOf = (issue: Parameters<typeof outboxOf>[1]) => outboxOf(site, issue);
+  const dailyCheck = () => runDailyCheck(site);
 
   beforeAll(async () => {
     site = await startTestSite({
@@ -60,59 +50,32 @@ describe('escalation: custom thresholds, renewal and unregistering close the iss
       // Not a test of the pool: one no test exhausts, wherever in the real-clock hour it runs.
       rateLimits: { pointsPerHour: 1_000_000 },
     });
-    const jsu = [...site.sim.state.groups.values()].find((x) => x.name === 'jira-software-users');
-    const people = [...site.sim.state.users.values()].filter(
-      (u) =>
-        u.accountType === 'atlassian' &&
-        u.active &&
-        !u.displayName.includes('_Func_') &&
-        jsu?.members.has(u.accountId) &&
-        !Object.values(NAMED_USERS).some((n) => n.accountId === u.accountId),
-    );
-    const [o, b1, b2, ...rest] = people;
-    if (!o || !b1 || !b2 || rest.length < 3) throw new Error('not enough people in the seed');
-    owner = o.accountId;
-    backups = [b1.accountId, b2.accountId];
+    const [o, b1, b2, ...rest] = escalationPeople(site);
+    if (!o || !b1 || !b2 || rest.length < 4) throw new Error('not enough people in the seed');
+    owner = o;
+    backups = [b1, b2];
     const g = [...site.sim.state.groups.values()].find((x) => x.name.startsWith('team-'));
     if (!g) throw new Error('no team group');
     groupId = g.groupId;
+    expect(await chooseReminderProject(site, [14, 3])).toMatchObject({ configured: true, thresholds: [14, 3] });
 
-    const projects = await call<ProjectOption[]>('listEscalationProjects', {});
-    const ops = projects.find((p) => p.key === 'OPS');
-    const types = await call<IssueTypeOption[]>('listEscalationIssueTypes', { projectId: ops?.id });
-    const saved = await call<EscalationSettingsView>('saveEscalationSettings', {
-      projectId: ops?.id,
-      issueTypeId: types.find((t) => t.name === 'Task')?.id,
-      thresholds: [14, 3],
-    });
-    expect(saved).toMatchObject({ configured: true, thresholds: [14, 3] });
-
-    // 13 days out (the 14-day threshold), 2 days out (the 3-day one), 10 days out (the 14-day one).
-    const plan: Array<['soon' | 'renew' | 'gone', number]> = [
+    // 13 days out (the 14-day threshold), 2 days out (the 3-day one), 10 and 5 days out (the 14-day one).
+    const plan: Array<[Which, number]> = [
       ['soon', 13],
       ['renew', 2],
       ['gone', 10],
+      ['removed', 5],
     ];
     for (const [i, [which, days]] of plan.entries()) {
-      const acc = rest[i];
-      if (!acc) throw new Error('not enough people');
-      await call<FunctionalAccountView>('registerFunctional', {
-        accountId: acc.accountId,
-        ownerAccountId: owner,
-        backupOwnerAccountIds: backups,
+      const accountId = rest[i] as string;
+      await registerAccount(site, {
+        accountId,
+        owner,
+        backups,
         owningGroupId: groupId,
-        purpose: 'Deploys',
-        integration: 'CI',
+        credential: { label: `${which} token`, days },
       });
-      const now = Date.now();
-      await call<FunctionalAccountView>('addCredential', {
-        accountId: acc.accountId,
-        type: 'api-token',
-        label: `${which} token`,
-        createdAt: new Date(now - 300 * DAY).toISOString(),
-        expiresAt: new Date(now + days * DAY + 3_600_000).toISOString(),
-      });
-      accounts[which] = { accountId: acc.accountId, name: acc.displayName };
+      accounts[which] = { accountId, name: site.sim.state.users.get(accountId)?.displayName ?? '' };
     }
     await dailyCheck();
     await dailyCheck();
@@ -187,5 +150,29 @@ describe('escalation: custom thresholds, renewal and unregistering close the iss
     expect(issueState(site.sim.state).outbox.length).toBe(before);
     expect(appComments(issueOf(accounts.gone.name)[0])).toHaveLength(2);
     expect(issueOf(accounts.soon.name)[0]?.statusId).toBe(TODO);
+  });
+
+  it('a credential no longer recorded on its account (unregistered, then registered again before the step ran) moves its issue to done, saying so', async () => {
+    const issue = issueOf(accounts.removed.name)[0];
+    expect(issue?.statusId).toBe(TODO);
+    // Hold the queue: the escalation step that unregistering pushes runs only after the account is back,
+    // registered anew without the credential.
+    site.queue.configure({ maxConcurrency: 0 });
+    await call<unknown>('unregisterFunctional', { accountId: accounts.removed.accountId });
+    const again = await registerAccount(site, { accountId: accounts.removed.accountId, owner, owningGroupId: groupId });
+    expect(again.credentials).toEqual([]);
+    site.queue.configure({ maxConcurrency: 8 });
+    await site.queue.idle();
+    const closed = issueOf(accounts.removed.name);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]?.statusId).toBe(DONE);
+    const last = words(appComments(closed[0]).at(-1)?.body);
+    expect(last).toContain(`The credential "removed token" is no longer recorded on ${accounts.removed.name}`);
+    expect(last).not.toContain('no longer registered');
+    const before = issueState(site.sim.state).outbox.length;
+    await dailyCheck();
+    expect(issueState(site.sim.state).outbox.length).toBe(before);
+    expect(issueOf(accounts.removed.name)).toHaveLength(1);
+    expect(appComments(issueOf(accounts.removed.name)[0])).toHaveLength(2);
   });
 });

@@ -1,15 +1,15 @@
-import type {
-  Envelope,
-  EscalationSettingsView,
-  FunctionalAccountView,
-  HandOverView,
-  IssueTypeOption,
-  ProjectOption,
-  RegistryPage,
-} from '../../src/contract';
+import type { HandOverView, RegistryPage } from '../../src/contract';
 import { issueState, type SimIssue } from '../../local/jira-sim/issues-model';
 import type { LocalSite } from '../../local/local-site';
-import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, startTestSite } from '../support/site';
+import {
+  HANDOVER_PROPERTY,
+  adminCaller,
+  chooseReminderProject,
+  escalationPeople,
+  owningGroup,
+  registerAccount,
+} from '../support/escalation';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
@@ -24,23 +24,15 @@ describe('hand-over: user events and the queued job', () => {
   let site: LocalSite;
   let team: { groupId: string };
   let pool: string[];
-  const call = <T>(key: string, payload: unknown = {}) => ok(invokeAs<Envelope<T>>(site, ADMIN, key, payload));
+  const call = <T>(key: string, payload: unknown = {}) => adminCaller(site)<T>(key, payload);
   const audits = (action: string) =>
     site.kvs
       .keys()
       .map((k) => site.kvs.peek(k) as { action?: string; actor?: string; targetId?: string })
       .filter((e) => e && e.action === action);
   const take = (n: number): string[] => pool.splice(0, n);
-  async function register(accountId: string, owner: string, backups: string[]): Promise<void> {
-    await call<FunctionalAccountView>('registerFunctional', {
-      accountId,
-      ownerAccountId: owner,
-      backupOwnerAccountIds: backups,
-      owningGroupId: team.groupId,
-      purpose: 'Deploys',
-      integration: 'CI',
-    });
-  }
+  const register = (accountId: string, owner: string, backups: string[]) =>
+    registerAccount(site, { accountId, owner, backups, owningGroupId: team.groupId });
   const ownerOf = async (ids: string[]) => {
     const page = await call<RegistryPage>('listFunctional', {});
     return ids.map((id) => page.accounts.find((a) => a.accountId === id)?.ownerAccountId);
@@ -58,29 +50,9 @@ describe('hand-over: user events and the queued job', () => {
       // Not a test of the pool: one no test exhausts, wherever in the real-clock hour it runs.
       rateLimits: { pointsPerHour: 1_000_000 },
     });
-    const jsu = [...site.sim.state.groups.values()].find((x) => x.name === 'jira-software-users');
-    pool = [...site.sim.state.users.values()]
-      .filter(
-        (u) =>
-          u.accountType === 'atlassian' &&
-          u.active &&
-          !u.displayName.includes('_Func_') &&
-          jsu?.members.has(u.accountId) &&
-          !Object.values(NAMED_USERS).some((n) => n.accountId === u.accountId),
-      )
-      .map((u) => u.accountId);
-    const g = [...site.sim.state.groups.values()].find((x) => x.name === 'team-data');
-    if (!g) throw new Error('no team-data group');
-    team = g;
-    for (const m of [...g.members]) jsu?.members.add(m);
-    const projects = await call<ProjectOption[]>('listEscalationProjects', {});
-    const ops = projects.find((p) => p.key === 'OPS');
-    const types = await call<IssueTypeOption[]>('listEscalationIssueTypes', { projectId: ops?.id });
-    await call<EscalationSettingsView>('saveEscalationSettings', {
-      projectId: ops?.id,
-      issueTypeId: types.find((t) => t.name === 'Task')?.id,
-      thresholds: [30, 7, 1, 0],
-    });
+    pool = escalationPeople(site);
+    team = owningGroup(site, 'team-data');
+    await chooseReminderProject(site, [30, 7, 1, 0]);
   }, 120_000);
   afterAll(() => site.close());
 
@@ -108,7 +80,9 @@ describe('hand-over: user events and the queued job', () => {
       expect(page.accounts.find((x) => x.accountId === a)?.handoverMark).toBeDefined();
 
     // One hand-over issue per departed person, each with one notice to the new owner, backups and owning group.
-    const handovers = [...issueState(site.sim.state).issues.values()].filter((i) => i.properties.has('jua-handover'));
+    const handovers = [...issueState(site.sim.state).issues.values()].filter((i) =>
+      i.properties.has(HANDOVER_PROPERTY),
+    );
     expect(handovers).toHaveLength(2);
     const outbox = issueState(site.sim.state).outbox;
     for (const h of handovers as SimIssue[]) {

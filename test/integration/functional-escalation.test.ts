@@ -3,17 +3,24 @@ import type {
   EscalationSettingsView,
   FunctionalAccountView,
   HandOverView,
-  IssueTypeOption,
   ProjectOption,
   RegistryPage,
 } from '../../src/contract';
 import { issueState, type SimIssue } from '../../local/jira-sim/issues-model';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import {
+  DAY,
+  adminCaller,
+  chooseReminderProject,
+  dailyCheck as runDailyCheck,
+  escalationPeople,
+  owningGroup,
+  registerAccount,
+  reminderIssues,
+} from '../support/escalation';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
-const DAY = 86_400_000;
-const PROPERTY = 'jua-escalation';
 
 /**
  * Credential expiry escalation and ownership hand-over through the real @forge/* packages against the
@@ -26,30 +33,15 @@ const PROPERTY = 'jua-escalation';
  */
 describe('credential expiry escalation and hand-over', () => {
   let site: LocalSite;
-  const people = () =>
-    [...site.sim.state.users.values()].filter(
-      (u) =>
-        u.accountType === 'atlassian' &&
-        u.active &&
-        !u.displayName.includes('_Func_') &&
-        [...site.sim.state.groups.values()].some(
-          (g) => g.name === 'jira-software-users' && g.members.has(u.accountId),
-        ) &&
-        !Object.values(NAMED_USERS).some((n) => n.accountId === u.accountId),
-    );
   let owner: string;
   let backups: string[];
   let team: { groupId: string; members: Set<string> };
   const accounts: Array<{ accountId: string; name: string; days: number }> = [];
 
-  const call = <T>(key: string, payload: unknown = {}) => ok(invokeAs<Envelope<T>>(site, ADMIN, key, payload));
-  const issues = (): SimIssue[] =>
-    [...issueState(site.sim.state).issues.values()].filter((i) => i.properties.has(PROPERTY));
-  const issueOf = (accountName: string) => issues().filter((i) => i.summary.includes(accountName));
-  async function dailyCheck(): Promise<void> {
-    await site.runScheduledTrigger('daily-functional-health');
-    await site.queue.idle();
-  }
+  const call = <T>(key: string, payload: unknown = {}) => adminCaller(site)<T>(key, payload);
+  const issues = (): SimIssue[] => reminderIssues(site);
+  const issueOf = (accountName: string) => reminderIssues(site, accountName);
+  const dailyCheck = () => runDailyCheck(site);
 
   beforeAll(async () => {
     site = await startTestSite({
@@ -57,48 +49,25 @@ describe('credential expiry escalation and hand-over', () => {
       // Not a test of the pool: one no test exhausts, wherever in the real-clock hour it runs.
       rateLimits: { pointsPerHour: 1_000_000 },
     });
-    const [o, b1, b2, , , ...rest] = people();
-    owner = o?.accountId ?? '';
-    backups = [b1?.accountId ?? '', b2?.accountId ?? ''];
-    const g = [...site.sim.state.groups.values()].find((x) => x.name === 'team-data');
-    if (!g) throw new Error('no team-data group');
-    team = g;
+    const [o, b1, b2, , , ...rest] = escalationPeople(site);
+    owner = o ?? '';
+    backups = [b1 ?? '', b2 ?? ''];
     // The owning group's members may see the project (so Jira mails them).
-    for (const m of [...g.members])
-      site.sim.state.groups
-        .get([...site.sim.state.groups.values()].find((x) => x.name === 'jira-software-users')?.groupId ?? '')
-        ?.members.add(m);
-    const projects = await call<ProjectOption[]>('listEscalationProjects', {});
-    const ops = projects.find((p) => p.key === 'OPS');
-    const types = await call<IssueTypeOption[]>('listEscalationIssueTypes', { projectId: ops?.id });
-    const task = types.find((t) => t.name === 'Task');
-    const saved = await call<EscalationSettingsView>('saveEscalationSettings', {
-      projectId: ops?.id,
-      issueTypeId: task?.id,
-      thresholds: [30, 7, 1, 0],
-    });
+    team = owningGroup(site, 'team-data');
+    const saved = await chooseReminderProject(site, [30, 7, 1, 0]);
     expect(saved).toMatchObject({ configured: true, projectName: 'IT Operations', issueTypeName: 'Task' });
     const funcs = rest.slice(0, 3);
     for (const [i, days] of [29, 6, 0].entries()) {
-      const acc = funcs[i];
-      if (!acc) throw new Error('not enough people');
-      await call<FunctionalAccountView>('registerFunctional', {
-        accountId: acc.accountId,
-        ownerAccountId: owner,
-        backupOwnerAccountIds: backups,
+      const accountId = funcs[i];
+      if (!accountId) throw new Error('not enough people');
+      await registerAccount(site, {
+        accountId,
+        owner,
+        backups,
         owningGroupId: team.groupId,
-        purpose: 'Deploys',
-        integration: 'CI',
+        credential: { label: `deploy token ${i + 1}`, days },
       });
-      const now = Date.now();
-      await call<FunctionalAccountView>('addCredential', {
-        accountId: acc.accountId,
-        type: 'api-token',
-        label: `deploy token ${i + 1}`,
-        createdAt: new Date(now - 300 * DAY).toISOString(),
-        expiresAt: new Date(now + days * DAY + 3_600_000).toISOString(),
-      });
-      accounts.push({ accountId: acc.accountId, name: acc.displayName, days });
+      accounts.push({ accountId, name: site.sim.state.users.get(accountId)?.displayName ?? '', days });
     }
     site.queue.configure({
       duplicateRate: 1,
@@ -201,13 +170,13 @@ describe('credential expiry escalation and hand-over', () => {
   });
 
   it('"Hand over" moves every account of one person to a new owner, auditing each', async () => {
-    const [newOwner] = people().slice(-1);
+    const [newOwner] = escalationPeople(site).slice(-1);
     const res = await call<HandOverView>('handOverAccounts', {
       fromAccountId: backups[0],
-      toAccountId: newOwner?.accountId,
+      toAccountId: newOwner,
     });
     expect(res.moved).toBe(3);
-    const page = await call<RegistryPage>('listFunctional', { ownerAccountId: newOwner?.accountId });
+    const page = await call<RegistryPage>('listFunctional', { ownerAccountId: newOwner });
     expect(page.accounts.map((a) => a.accountId).sort()).toEqual(accounts.map((a) => a.accountId).sort());
     const audit = site.kvs
       .keys()
