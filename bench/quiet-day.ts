@@ -10,6 +10,7 @@
 import type { Envelope } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { startLocalSite } from '../local/local-site';
+import { benchKvsLimits } from './kvs-limits';
 import type { CrawlState } from '../src/features/directory-index/directory-store';
 import { RECONCILE_EVERY_DAYS } from '../src/features/directory-index/reconcile-cadence';
 
@@ -20,7 +21,7 @@ const ADMIN = NAMED_USERS.siteAdmin.accountId;
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const site = await startLocalSite({ seed: { users: USERS }, kvsRateLimits: false });
+  const site = await startLocalSite({ seed: { users: USERS }, ...benchKvsLimits({ published: true }) });
   const meter = () => {
     const app = site.sim.meter.requests.filter((r) => r.principal === 'app');
     return { requests: app.length, points: app.reduce((n, r) => n + r.points, 0) };

@@ -26,6 +26,8 @@ function withoutTtl(site: LocalSite, keys: string[]): string[] {
 }
 
 export async function runRetentionBench(): Promise<void> {
+  // KVS limits off: this measures the bytes 10,000 audit entries and 1,000 jobs take, written in seconds as
+  // setup (a site writes them over months), not a flow's rate.
   const site = await startLocalSite({ seed: { users: 50, groups: 5 }, kvsRateLimits: false });
   const people = [...site.sim.state.users.values()].slice(0, 10);
   const group = [...site.sim.state.groups.values()][0];

@@ -97,7 +97,7 @@ async function benchSize(
   profile: Profile,
 ): Promise<{ rows: ScaleRow[]; crawl: CrawlState; crawlMeter: { requests: number; points: number }; seedMs: number }> {
   const seedStart = performance.now();
-  const site: LocalSite = await startLocalSite({ seed: { users }, ...benchKvsLimits() });
+  const site: LocalSite = await startLocalSite({ seed: { users }, ...benchKvsLimits({ published: true }) });
   const seedMs = performance.now() - seedStart;
   const invoke = async <T>(key: string, payload: unknown = {}) => {
     const res = (await site.host.invoke(key, payload, ADMIN)) as Envelope<T>;
