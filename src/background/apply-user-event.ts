@@ -25,6 +25,7 @@ import { applyJiraUserEvent } from '../features/directory-index/record-changes';
 import { directoryStore } from '../features/directory-index/directory-store';
 import { pushEscalationEvents } from '../features/functional-accounts/escalation/escalation';
 import { isKvsBusy } from '../store/kvs-retry';
+import { AppFailure } from '../invocation/app-error';
 
 export const USER_EVENTS = ['avi:jira:created:user', 'avi:jira:updated:user', 'avi:jira:deleted:user'] as const;
 
@@ -36,6 +37,16 @@ const MAX_QUEUE_DELAY_SECONDS = 900;
 export interface PendingUserEvent {
   eventType: string;
   accountId?: string;
+  /** Deliveries from the retry queue so far (absent on the trigger's own). */
+  attempt?: number;
+}
+
+/** Tries from the retry queue for an event that fails for another reason than a limit; then it is left to the reconciliation. */
+export const MAX_LATER_ATTEMPTS = 8;
+
+/** The wait before a retry of an event that failed for another reason: 1 min, 2, 4 … 15 min at most. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(MAX_QUEUE_DELAY_SECONDS, 60 * 2 ** attempt);
 }
 
 /** Records the event, or answers the seconds to wait before trying again when a platform limit stops it. */
@@ -50,6 +61,8 @@ export async function record(e: PendingUserEvent): Promise<'deleted' | 'observed
     );
   } catch (err) {
     if (isKvsBusy(err) || err instanceof JiraWaitRequired) return err.retryAfterSeconds;
+    // A patch bucket's lock held by others past the wait (record-lock.ts): soon again.
+    if (err instanceof AppFailure && err.code === 'CONFLICT') return 5;
     throw err;
   }
 }
@@ -68,7 +81,14 @@ export async function applyUserEvent(event: unknown): Promise<void> {
     eventType: typeof e.eventType === 'string' ? e.eventType : '',
     ...(typeof user.accountId === 'string' ? { accountId: user.accountId } : {}),
   };
-  const outcome = await record(pending);
+  let outcome: Awaited<ReturnType<typeof record>>;
+  try {
+    outcome = await record(pending);
+  } catch (err) {
+    // A trigger that fails is not delivered again: any other failure is retried from the queue too.
+    console.error(`user event not recorded (${(err as Error)?.name ?? 'error'}); retried from the queue`);
+    outcome = backoffSeconds(0);
+  }
   if (typeof outcome === 'number') await recordLater(pending, outcome);
   if (outcome === 'ignored') console.warn('user event ignored: not a Jira user event this app reads, or no index yet');
   // An owner deactivated or deleted: their functional accounts go to their backups (the escalation queue's

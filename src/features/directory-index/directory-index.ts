@@ -72,11 +72,11 @@ const FINALIZE_MAX_WRITE_UNITS_PER_MINUTE = 3_600;
 /** Stored bytes per user in a published generation (lists, email and id buckets), to plan the time it takes. */
 const PUBLISHED_BYTES_PER_USER = 450;
 
-/** The time publishing `users` takes at the fastest pace it allows itself, plus its reads and the rest. */
+/** The time publishing `users` takes at its usual pace (half the write limit), plus its reads and the rest. */
 function finalizeNeedsMs(users: number): number {
   const units = Math.ceil((users * PUBLISHED_BYTES_PER_USER) / KVS_UNIT_BYTES);
   // A fresh slice (300 s, manifest.yml) always has this much: a bigger site starts there and goes at the fastest pace.
-  return Math.min(240_000, FINALIZE_NEEDS_MS + Math.ceil((units / FINALIZE_MAX_WRITE_UNITS_PER_MINUTE) * 60_000));
+  return Math.min(240_000, FINALIZE_NEEDS_MS + Math.ceil((units / FINALIZE_WRITE_UNITS_PER_MINUTE) * 60_000));
 }
 /**
  * A crawl without a checkpoint for this long is considered dead (its event chain was lost) and may be
