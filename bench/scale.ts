@@ -26,7 +26,7 @@ import { benchKvsLimits } from './kvs-limits';
 import { startLocalSite, type LocalSite } from '../local/local-site';
 import type { CrawlState } from '../src/features/directory-index/directory-store';
 import { POINTS_PER_OBJECT } from '../local/jira-sim/points';
-import { measureBulk, PUBLISHED_RATE } from './bulk';
+import { kvsFigures, measureBulk, PUBLISHED_RATE } from './bulk';
 import {
   bulkTable,
   minimumLookups,
@@ -324,7 +324,7 @@ export async function runScaleBench(): Promise<void> {
       permissionChecks: r.permissionChecks,
       limited: r.limited,
       points: r.points,
-      outcome: `${r.status}, ${r.applied} of ${bulkN} in Jira`,
+      outcome: `${r.status}, ${r.applied} of ${bulkN} in Jira, ${r.counts.failed} failed; KVS under Forge's limits: ${kvsFigures(r.kvs)}`,
     };
     console.info(`\n${bulkTable(bulk)}`);
   }

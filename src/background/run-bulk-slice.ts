@@ -8,9 +8,17 @@
  * until the reset). Inside a slice a held request ends the slice with a delayed continuation (bulk-runner);
  * one held elsewhere (the rights check, a read-back) pushes this same event back, delayed: its in-flight
  * items stay recorded and are read back on the next delivery.
+ * Forge's KVS limits (4,000 read and 4,000 write units a minute per installation): each KVS call of the slice
+ * waits out a 429 with back-off (store/kvs-retry.ts); one still refused after that (`KvsRateLimited`) asks
+ * Forge to deliver this same event again a minute later (`InvocationError` with `retryAfter`, the window's
+ * length), rather than a new event, which would find the slice's lease still held if KVS refused even its
+ * release. That delivery
+ * takes over the slice's lease (same event, higher retry count: bulk-runner.ts takeLease) and goes on from
+ * what is stored: outcomes are stored with their audit entries in one transaction, so none is lost or counted
+ * twice, and items whose request may have left are read back.
  */
 import { getAppContext } from '@forge/api';
-import { Queue } from '@forge/events';
+import { InvocationError, InvocationErrorCode, Queue } from '@forge/events';
 import { jira } from '../jira';
 import { JiraWaitRequired } from '../jira/errors';
 import { admitBackground } from '../jira/transport/background';
@@ -19,6 +27,7 @@ import { BULK_CONCURRENCY, BULK_QUEUE, processSlice } from '../features/bulk-cha
 import { auditStore } from '../features/audit/audit-store';
 import { jobStore } from '../features/bulk-changes/job-store';
 import { indexChanges } from '../features/directory-index/resolvers';
+import { isKvsBusy } from '../store/kvs-retry';
 
 export async function runBulkSlice(event: {
   body?: { jobId?: unknown; chunk?: unknown; gen?: unknown };
@@ -48,6 +57,11 @@ export async function runBulkSlice(event: {
       () => getAppContext().invocationRemainingTimeInMillis(),
     );
   } catch (err) {
+    if (isKvsBusy(err))
+      return new InvocationError({
+        retryAfter: err.retryAfterSeconds,
+        retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+      });
     if (!(err instanceof JiraWaitRequired)) throw err;
     await later(err.retryAfterSeconds);
   }

@@ -95,7 +95,8 @@ export async function addUserToGroup(groupId: string, accountId: string): Promis
         headers: JSON_HEADERS,
         body: JSON.stringify({ accountId }),
       }),
-    { operation: 'Add user to group', idempotent: false },
+    // Jira's published burst limit for POST (developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+    { operation: 'Add user to group', idempotent: false, burstPerSecond: 100 },
   );
 }
 
@@ -106,6 +107,7 @@ export async function removeUserFromGroup(groupId: string, accountId: string): P
       api.asUser(actingAs()).requestJira(route`/rest/api/3/group/user?groupId=${groupId}&accountId=${accountId}`, {
         method: 'DELETE',
       }),
-    { operation: 'Remove user from group', idempotent: false },
+    // Jira's published burst limit for DELETE (developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+    { operation: 'Remove user from group', idempotent: false, burstPerSecond: 50 },
   );
 }

@@ -1,7 +1,7 @@
 import type { BulkJobView, Envelope, HealthCheckProgress } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { registerFunctionalLoad } from '../../local/functional-load';
-import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, jobAuditEntries, ok, startTestSite } from '../support/site';
 import { WORKERS } from '../../src/features/bulk-changes/bulk-runner';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -97,10 +97,7 @@ describe('bulk jobs and health runs always end', () => {
     }
   };
   const auditOf = (jobId: string) =>
-    site.kvs
-      .keys()
-      .filter((k) => k.includes(`:${jobId}-`))
-      .map((k) => site.kvs.peek(k) as { result: string; targetId: string; detail?: string; actor?: string });
+    jobAuditEntries<{ result: string; targetId: string; detail?: string; actor?: string }>(site, jobId);
 
   it('a creator deactivated mid-job: the job stops saying so, the rest is not attempted (no failure), and can be retried', async () => {
     const { group, admin, users } = setup('functional-accounts', 600);

@@ -1,6 +1,6 @@
 import type { BulkJobView, Envelope } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
-import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, jobAuditEntries, ok, startTestSite } from '../support/site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 const JIRA_ADMIN = NAMED_USERS.jiraAdmin.accountId;
@@ -78,11 +78,12 @@ describe('bulk jobs on the queue', () => {
     // Jira ends in exactly the intended state.
     expect([...group.members].sort()).toEqual([...new Set([...before, ...users])].sort());
     // One audit entry per item, by the administrator who started the job, agreeing with the counts.
-    const audit = site.kvs.keys().filter((k) => k.includes(`:${created.jobId}-`));
-    expect(audit).toHaveLength(5000);
-    const entries = audit.map(
-      (k) => site.kvs.peek(k) as { actor: string; result: string; targetId: string; detail: string },
+    const entries = jobAuditEntries<{ actor: string; result: string; targetId: string; detail: string }>(
+      site,
+      created.jobId,
     );
+    expect(entries).toHaveLength(5000);
+    expect(new Set(entries.map((e) => e.targetId)).size).toBe(5000);
     expect(entries.every((e) => e.actor === ADMIN)).toBe(true);
     expect(entries.filter((e) => e.result === 'done')).toHaveLength(job.counts.done);
     expect(entries.filter((e) => e.result === 'already')).toHaveLength(job.counts.already);
@@ -172,7 +173,7 @@ describe('bulk jobs on the queue', () => {
     expect(job.processed).toBeLessThan(600);
     const added = users.filter((a) => group.members.has(a)).length;
     expect(added).toBe(job.counts.done);
-    expect(site.kvs.keys().filter((k) => k.includes(`:${created.jobId}-`))).toHaveLength(job.processed);
+    expect(jobAuditEntries(site, created.jobId)).toHaveLength(job.processed);
   });
 
   it('two site admins start jobs on the same group at once: Jira gets the union, each overlap is done by one job and already for the other, each audited to its own admin', async () => {
@@ -201,10 +202,7 @@ describe('bulk jobs on the queue', () => {
       [jobA, ADMIN],
       [jobB, second.accountId],
     ] as const) {
-      const entries = site.kvs
-        .keys()
-        .filter((k) => k.includes(`:${job.jobId}-`))
-        .map((k) => site.kvs.peek(k) as { actor: string });
+      const entries = jobAuditEntries(site, job.jobId);
       expect(entries).toHaveLength(200);
       expect(entries.every((e) => e.actor === actor)).toBe(true);
     }

@@ -9,7 +9,8 @@
  * and in the runner and watchdog, carries a TTL of the job retention period (default 90 days), renewed by
  * each write: nothing is kept for good.
  */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
+import { kvs } from '../../store/kvs-retry';
 import type { BulkOperation, ItemOutcome } from '../../contract';
 import { redactDeep } from '../../store/redact';
 import { withRecordLock } from '../../store/record-lock';
@@ -61,6 +62,8 @@ export interface JobHeader {
   stopped?: string;
   /** When a delivery last made progress (or the job was created): the watchdog's measure of a stuck job. */
   heartbeat?: string;
+  /** When a slice last read the creator's rights and found them sufficient (epoch ms; bulk-runner.ts). */
+  rightsAt?: number;
   /** What the job waits for, while a continuation is delayed: Jira's limit, and until when. */
   waiting?: { until: string; reason: string };
 }
@@ -88,6 +91,7 @@ export function withSlice(current: JobHeader, mine: JobHeader, chunk: number): J
   const slice = mine.slices?.[chunk];
   const merged: JobHeader = { ...current, slices: { ...current.slices, ...(slice ? { [chunk]: slice } : {}) } };
   if (mine.heartbeat) merged.heartbeat = mine.heartbeat;
+  if (mine.rightsAt !== undefined) merged.rightsAt = Math.max(current.rightsAt ?? 0, mine.rightsAt);
   const stopped = current.stopped ?? mine.stopped;
   if (stopped) merged.stopped = stopped;
   if (mine.waiting) merged.waiting = mine.waiting;
@@ -103,6 +107,17 @@ const pushedKey = (id: string) => `job:${id}:pushed`;
 const indexKey = (createdAt: string, id: string) =>
   `jobs:${String(MAX_TIME - Date.parse(createdAt)).padStart(13, '0')}:${id}`;
 
+/**
+ * A write made in the checkpoint's own transaction (the slice's in-flight record, the audit packs of the items
+ * whose outcomes it saves), so they are stored with the outcomes or not at all. With the outcome chunk and the
+ * header, at most 25 (KVS_TRANSACTION_LIMITS).
+ */
+export interface CheckpointWrite {
+  key: string;
+  value: unknown;
+  ttl: { ttl: { value: number; unit: 'DAYS' } };
+}
+
 export interface JobStore {
   create(header: JobHeader, items: JobItem[]): Promise<void>;
   header(jobId: string): Promise<JobHeader | undefined>;
@@ -112,7 +127,13 @@ export interface JobStore {
    * Saves slice `chunk`'s outcomes and its tally in the header (merged into the header as stored, under the
    * job's record lock); answers the header as saved.
    */
-  checkpoint(header: JobHeader, chunk: number, outcomes: Array<JobOutcome | null>): Promise<JobHeader>;
+  checkpoint(
+    header: JobHeader,
+    chunk: number,
+    outcomes: Array<JobOutcome | null>,
+    /** Called as the transaction is built, in the same tick as the outcomes are copied. */
+    extra?: () => CheckpointWrite[],
+  ): Promise<JobHeader>;
   recent(limit: number): Promise<string[]>;
   /** Forge queue jobs of the job's first events, per slice (written once, after the push). */
   pushed(jobId: string): Promise<Record<number, string> | undefined>;
@@ -137,21 +158,26 @@ export const jobStore: JobStore = {
   async outcomes(jobId, chunk) {
     return (await kvs.get<Array<JobOutcome | null>>(outKey(jobId, chunk))) ?? [];
   },
-  async checkpoint(header, chunk, outcomes) {
+  async checkpoint(header, chunk, outcomes, extra = () => []) {
     // Jira's reasons and group names can hold emails: nothing persisted may.
     const ttl = await jobTtl();
     return withRecordLock(
       headerKey(header.jobId),
       async () => {
+        // The store's client waits out KVS 429s (store/kvs-retry.ts).
         const current = await kvs.get<JobHeader>(headerKey(header.jobId));
         const merged = current ? withSlice(current, header, chunk) : header;
-        await kvs
+        // Built in one tick: the outcomes, the tally and the extra writes agree.
+        let tx = kvs
           .transact()
           .set(outKey(header.jobId, chunk), redactDeep(outcomes), undefined, ttl)
-          .set(headerKey(header.jobId), redactDeep(merged), undefined, ttl)
-          .execute();
+          .set(headerKey(header.jobId), redactDeep(merged), undefined, ttl);
+        for (const w of extra()) tx = tx.set(w.key, redactDeep(w.value), undefined, w.ttl);
+        await tx.execute();
         return merged;
       },
+      // The lock's default TTL (60 s): a holder that gives up on KVS (its release refused too) is redelivered
+      // a minute later (run-bulk-slice.ts), when the lock has expired.
       { what: 'this bulk job' },
     );
   },

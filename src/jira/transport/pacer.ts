@@ -20,6 +20,14 @@ import { JiraWaitRequired } from '../errors';
 /** Requests per second are paced to this share of the announced limit (arrival jitter stays inside it). */
 export const PACE_HEADROOM = 0.95;
 /**
+ * A family whose burst limit Atlassian publishes (ExecuteOptions.burstPerSecond) is paced to this share of it
+ * until a 429 teaches otherwise: evenly spaced sends keep under a one-second window's limit while arrival
+ * jitter stays under ~30 ms (bench/bulk.ts measures the 429s this leaves).
+ */
+export const PUBLISHED_PACE_SHARE = 0.97;
+/** At most this share of a published limit is sent in any one second, counted as requests leave. */
+export const WINDOW_SHARE = 0.98;
+/**
  * A learned burst limit is forgotten this long after its last burst 429 (Atlassian: the limits are
  * dynamic), so a family is not kept slow for good; relearning costs one 429.
  */
@@ -60,6 +68,8 @@ function parseResetAt(value: string | null, now: number): number | undefined {
 
 export class Pacer {
   private readonly buckets = new Map<string, Bucket>();
+  /** Send times in the last second, per family with a published limit (windowWait). */
+  private readonly sent = new Map<string, number[]>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -77,11 +87,21 @@ export class Pacer {
    * before sending it (0 = now). Throws `JiraWaitRequired` (reserving nothing) when that wait exceeds
    * `maxWaitMs`, the time the caller may still sleep.
    */
-  reserve(installation: string, family: string, operation: string, maxWaitMs: number): number {
+  reserve(
+    installation: string,
+    family: string,
+    operation: string,
+    maxWaitMs: number,
+    publishedPerSecond?: number,
+  ): number {
     const t = this.now();
     const own = this.bucket(`${installation}|${family}`);
     const quota = this.bucket(`${installation}|*`);
     if (own.intervalMs > 0 && t - own.learnedAt > LEARNED_LIMIT_TTL_MS) own.intervalMs = 0;
+    // Before any 429 has taught a limit, a family with a published burst limit is paced to it from its first
+    // request (a burst 429 costs its Retry-After, at least a second, for every request of the family).
+    if (own.intervalMs === 0 && publishedPerSecond !== undefined && publishedPerSecond > 0)
+      own.intervalMs = 1000 / (publishedPerSecond * PUBLISHED_PACE_SHARE);
     const start = Math.max(t, own.nextAt, own.blockedUntil, quota.nextAt, quota.blockedUntil);
     const wait = start - t;
     if (wait > Math.max(maxWaitMs, 0)) {
@@ -94,6 +114,23 @@ export class Pacer {
     own.nextAt = start + own.intervalMs;
     quota.nextAt = start + quota.intervalMs;
     return wait;
+  }
+
+  /**
+   * The last check before a request of a family with a published limit leaves: how long to wait so that no
+   * more than WINDOW_SHARE of that limit are sent in any one second, counted at the moment of sending (0: send
+   * now, recorded as sent). Even spacing (`reserve`) keeps the rate; this keeps requests whose timers fired
+   * late together (a busy event loop) from arriving as a burst over Jira's one-second window.
+   */
+  windowWait(installation: string, family: string, publishedPerSecond: number): number {
+    const t = this.now();
+    const key = `${installation}|${family}`;
+    const sent = (this.sent.get(key) ?? []).filter((x) => t - x < 1000);
+    this.sent.set(key, sent);
+    const cap = Math.max(1, Math.floor(publishedPerSecond * WINDOW_SHARE));
+    if (sent.length >= cap) return (sent[sent.length - cap] as number) + 1000 - t + 1;
+    sent.push(t);
+    return 0;
   }
 
   /**
@@ -135,6 +172,7 @@ export class Pacer {
   /** Forgets everything (tests). */
   reset(): void {
     this.buckets.clear();
+    this.sent.clear();
   }
 }
 
