@@ -7,7 +7,7 @@
  * (its health check found them inactive or deleted) are offered first, each with the accounts they own.
  */
 import React, { useEffect, useState } from 'react';
-import { Button, Heading, Label, SectionMessage, Stack, Text } from '@forge/react';
+import { Button, Heading, Inline, Label, SectionMessage, Stack, Text } from '@forge/react';
 import type { UserRow } from '../../../../contract';
 import { call } from '../../../../frontend/api';
 import { PersonPicker, type SuggestedPerson, personLabel } from '../../../../frontend/components/PersonPicker';
@@ -147,9 +147,11 @@ export function HandOverPanel({ version = 0, onDone }: { version?: number; onDon
           }}
         />
       </Stack>
-      <Button appearance="primary" isDisabled={!from || !to} onClick={() => void handOver()} testId="handover-submit">
-        {busy ? 'Handing over…' : 'Hand over all their accounts'}
-      </Button>
+      <Inline>
+        <Button appearance="primary" isDisabled={!from || !to} onClick={() => void handOver()} testId="handover-submit">
+          {busy ? 'Handing over…' : 'Hand over all their accounts'}
+        </Button>
+      </Inline>
       {result ? (
         <SectionMessage
           appearance={result.ok ? 'success' : 'error'}
