@@ -13,6 +13,7 @@ import type { BulkJobView, Envelope } from '../src/contract';
 import { NAMED_USERS } from '../local/jira-sim/seed';
 import { publishedBurstLimit } from '../local/jira-sim/rate-limit';
 import type { KvsUsage } from '../local/forge-runtime/kvs-store';
+import { benchKvsLimits } from './kvs-limits';
 import { startLocalSite } from '../local/local-site';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
@@ -43,7 +44,8 @@ export interface BulkRun {
 export async function measureBulk(n: number, rate: number): Promise<BulkRun> {
   const site = await startLocalSite({
     seed: { users: Math.ceil(n * 1.25) + 500, groups: 10, serviceDesks: 1 },
-    // Forge's KVS limits as published (the default): the job must fit them.
+    // Forge's KVS limits as published: the job must fit them (BENCH_KVS_LIMITS=0 switches them off).
+    ...benchKvsLimits({ published: true }),
   });
   try {
     const invoke = async <T>(key: string, payload: unknown = {}) => {

@@ -2,8 +2,7 @@
  * Which KVS limits a bench's local site enforces. Forge's (per installation 1,000 requests a second, 4,000
  * read and 4,000 write units a minute; developer.atlassian.com/platform/forge/limits-kvs-ce) are what a real
  * site has, so the benches run under them: `benchKvsLimits({ published: true })`. `BENCH_KVS_LIMITS=1` or `0`
- * forces them on or off for every bench. Without the option the limits stay off (bench/bulk.ts, until its
- * owner switches it). Setup that compresses weeks of use into seconds (registering thousands of accounts)
+ * forces them on or off for every bench. Without the option the limits stay off. Setup that compresses weeks of use into seconds (registering thousands of accounts)
  * runs through `withoutKvsLimits`, so only the measured flow meets the limits.
  */
 import type { LocalSite, LocalSiteOptions } from '../local/local-site';
