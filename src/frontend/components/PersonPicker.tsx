@@ -9,6 +9,7 @@
  * accounts): `activeOnly` says so under the field ('below') or hands the fact to the caller, which says it
  * where its layout has room. `suggested` people (e.g. the registry's owners who have left, whom a search
  * cannot find yet) are offered first, before anything is typed; typing narrows them as it does any option.
+ * The field shows it is loading until the search for what is typed has answered.
  */
 import React, { useEffect, useState } from 'react';
 import { Select, Stack, Text } from '@forge/react';
@@ -45,6 +46,7 @@ export function PersonPicker({
   isRequired,
   activeOnly,
   suggested = [],
+  accept,
 }: {
   onPick: (u: UserRow | undefined) => void;
   testId: string;
@@ -61,10 +63,14 @@ export function PersonPicker({
   activeOnly?: 'below' | ((on: boolean) => void);
   /** People offered first, before anything is typed. */
   suggested?: SuggestedPerson[];
+  /** Only people this accepts are offered from a search (e.g. active people for a new owner). */
+  accept?: (u: UserRow) => boolean;
 }) {
   const [input, setInput] = useState('');
   const query = useDebounced(input);
   const [people, setPeople] = useState<UserRow[]>([]);
+  /** The search text the options answer (the field shows it is loading until they answer what is typed). */
+  const [answered, setAnswered] = useState('');
   const [limited, setLimited] = useState(false);
   const [picked, setPicked] = useState<{ label: string; value: string } | null>(
     initial ? { label: initial.name, value: initial.accountId } : null,
@@ -73,11 +79,14 @@ export function PersonPicker({
   useEffect(() => {
     if (!query.trim()) {
       setPeople([]);
+      setAnswered(query);
       return;
     }
     let live = true;
     void call('listUsers', { query, filters: {} }).then((res) => {
-      if (!live || !res.ok) return;
+      if (!live) return;
+      setAnswered(query);
+      if (!res.ok) return;
       setPeople(res.data.users);
       setLimited(!!res.data.activeOnly);
       tell?.(!!res.data.activeOnly);
@@ -90,7 +99,9 @@ export function PersonPicker({
   const offered = new Set(suggested.map((s) => s.user.accountId));
   const options = [
     ...suggested.map((s) => ({ label: s.label, value: s.user.accountId })),
-    ...people.filter((u) => !offered.has(u.accountId)).map((u) => ({ label: personLabel(u), value: u.accountId })),
+    ...people
+      .filter((u) => !offered.has(u.accountId) && (!accept || accept(u)))
+      .map((u) => ({ label: personLabel(u), value: u.accountId })),
   ];
   const select = (
     <Select
@@ -98,6 +109,7 @@ export function PersonPicker({
       inputId={inputId}
       placeholder={placeholder ?? 'Search by name or email'}
       isClearable
+      isLoading={input.trim() !== '' && input !== answered}
       options={options}
       {...(isRequired ? { isRequired } : {})}
       value={picked}

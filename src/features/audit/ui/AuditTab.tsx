@@ -11,6 +11,7 @@
  */
 import React, { useEffect, useState } from 'react';
 import {
+  Box,
   Button,
   DynamicTable,
   Inline,
@@ -22,6 +23,7 @@ import {
   Text,
   TextArea,
   Textfield,
+  xcss,
 } from '@forge/react';
 import { AUDIT_ACTIONS, AUDIT_RESULT_LABELS, auditActionLabel } from '../../../contract';
 import type { AppError, AuditEntryView, AuditQueryPayload } from '../../../contract';
@@ -35,6 +37,9 @@ import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
 import { formatDateTime } from '../../../frontend/dates';
 import { useViewer } from '../../../frontend/hooks/useViewer';
+
+/** The log is as wide as the page (a DynamicTable alone is only as wide as its content). */
+const fullWidth = xcss({ width: '100%' });
 
 type PagerButton = 'prev' | 'next';
 
@@ -227,39 +232,44 @@ export function AuditTab() {
       {csv ? <CsvResult csv={csv} onClose={() => setCsv(undefined)} /> : null}
       {page && page.entries.length === 0 ? <Text testId="audit-table">No changes match.</Text> : null}
       {page && page.entries.length > 0 ? (
-        <DynamicTable
-          testId="audit-table"
-          head={{
-            cells: [
-              { key: 'when', content: 'When', width: 12 },
-              { key: 'who', content: 'Who', width: 14 },
-              { key: 'action', content: 'Action', width: 16 },
-              { key: 'target', content: 'Target', width: 16 },
-              { key: 'object', content: 'Group or desk', width: 14 },
-              { key: 'result', content: 'Result', width: 8 },
-              { key: 'detail', content: 'Detail', width: 20 },
-            ],
-          }}
-          rows={page.entries.map((e) => ({
-            key: e.id,
-            cells: [
-              { key: 'when', content: formatDateTime(e.at, viewer) },
-              { key: 'who', content: who(e) },
-              { key: 'action', content: auditActionLabel(e.action) },
-              { key: 'target', content: target(e) },
-              { key: 'object', content: e.objectLabel ?? e.objectId ?? '' },
-              {
-                key: 'result',
-                content: (
-                  <Lozenge appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}>
-                    {RESULT_WORDS[e.result]}
-                  </Lozenge>
-                ),
-              },
-              { key: 'detail', content: e.detail ?? '' },
-            ],
-          }))}
-        />
+        <Box xcss={fullWidth}>
+          <DynamicTable
+            testId="audit-table"
+            head={{
+              cells: [
+                // "Dec 3, 2026, 10:46 PM UTC" on one line at 1440 px (17 % of the page is about 200 px).
+                { key: 'when', content: 'When', width: 17 },
+                { key: 'who', content: 'Who', width: 13 },
+                { key: 'action', content: 'Action', width: 14 },
+                { key: 'target', content: 'Target', width: 15 },
+                { key: 'object', content: 'Group or desk', width: 13 },
+                { key: 'result', content: 'Result', width: 8 },
+                { key: 'detail', content: 'Detail', width: 20 },
+              ],
+            }}
+            rows={page.entries.map((e) => ({
+              key: e.id,
+              cells: [
+                { key: 'when', content: formatDateTime(e.at, viewer) },
+                { key: 'who', content: who(e) },
+                { key: 'action', content: auditActionLabel(e.action) },
+                { key: 'target', content: target(e) },
+                { key: 'object', content: e.objectLabel ?? e.objectId ?? '' },
+                {
+                  key: 'result',
+                  content: (
+                    <Lozenge
+                      appearance={e.result === 'failed' ? 'removed' : e.result === 'done' ? 'success' : 'default'}
+                    >
+                      {RESULT_WORDS[e.result]}
+                    </Lozenge>
+                  ),
+                },
+                { key: 'detail', content: e.detail ?? '' },
+              ],
+            }))}
+          />
+        </Box>
       ) : null}
       {hasNext !== undefined && result.status !== 'error' ? (
         <Inline space="space.150" alignBlock="center">

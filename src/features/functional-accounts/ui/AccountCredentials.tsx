@@ -137,8 +137,9 @@ export function AccountCredentials({
       </Inline>
       {/* Under the row, not under the date field: a taller field would push its label above the others. */}
       {expires ? <Text testId="credential-expires-words">{`Expires ${formatDate(expires, viewer)}.`}</Text> : null}
-      {hint ? <Text testId="credential-hint">{hint}</Text> : null}
+      {/* What was just recorded comes before what the empty form needs next. */}
       {notice ? <Text testId="credential-notice">{notice}</Text> : null}
+      {hint ? <Text testId="credential-hint">{hint}</Text> : null}
       {rotating ? (
         <RotateDialog
           accountId={account.accountId}

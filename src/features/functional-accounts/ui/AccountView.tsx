@@ -6,7 +6,7 @@
  * starts where the view does.
  */
 import React, { useEffect, useState } from 'react';
-import { Button, DynamicTable, Heading, Inline, Lozenge, Stack, Text } from '@forge/react';
+import { Box, Button, DynamicTable, Heading, Inline, Lozenge, Stack, Text, xcss } from '@forge/react';
 import { AUDIT_RESULT_LABELS, FINDING_LABELS, auditActionLabel } from '../../../contract';
 import type { FunctionalAccountView, RegistryFilter, RoleView } from '../../../contract';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
@@ -19,6 +19,8 @@ import { findingAppearance } from './findings';
 
 /** How many of the account's audit entries the view shows. */
 const HISTORY = 20;
+/** The history is as wide as the view (a DynamicTable alone is only as wide as its content). */
+const fullWidth = xcss({ width: '100%' });
 
 function History({ accountId, version }: { accountId: string; version: number }) {
   const viewer = useViewer();
@@ -31,27 +33,29 @@ function History({ accountId, version }: { accountId: string; version: number })
   const entries = history.data.entries.filter((e) => e.targetId === accountId || e.objectId === accountId);
   if (entries.length === 0) return <Text testId="account-history">No recorded changes yet.</Text>;
   return (
-    <DynamicTable
-      testId="account-history"
-      label="History"
-      head={{
-        cells: [
-          { key: 'when', content: 'When', width: 22 },
-          { key: 'who', content: 'By', width: 22 },
-          { key: 'what', content: 'Change', width: 36 },
-          { key: 'result', content: 'Result', width: 20 },
-        ],
-      }}
-      rows={entries.map((e) => ({
-        key: e.id,
-        cells: [
-          { key: 'when', content: formatDateTime(e.at, viewer) },
-          { key: 'who', content: e.actorName ?? 'Unknown account' },
-          { key: 'what', content: auditActionLabel(e.action) },
-          { key: 'result', content: AUDIT_RESULT_LABELS[e.result] },
-        ],
-      }))}
-    />
+    <Box xcss={fullWidth}>
+      <DynamicTable
+        testId="account-history"
+        label="History"
+        head={{
+          cells: [
+            { key: 'when', content: 'When', width: 22 },
+            { key: 'who', content: 'By', width: 22 },
+            { key: 'what', content: 'Change', width: 36 },
+            { key: 'result', content: 'Result', width: 20 },
+          ],
+        }}
+        rows={entries.map((e) => ({
+          key: e.id,
+          cells: [
+            { key: 'when', content: formatDateTime(e.at, viewer) },
+            { key: 'who', content: e.actorName ?? 'Unknown account' },
+            { key: 'what', content: auditActionLabel(e.action) },
+            { key: 'result', content: AUDIT_RESULT_LABELS[e.result] },
+          ],
+        }))}
+      />
+    </Box>
   );
 }
 

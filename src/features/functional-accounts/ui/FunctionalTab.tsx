@@ -7,7 +7,7 @@
  * page. Coming back to the registry puts focus on the control that left it (the row's Open button, "Add a
  * functional account", "Roles"); a message about a change holds focus when the control acted on is gone.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Button, DynamicTable, Inline, Label, Lozenge, SectionMessage, Select, Stack, Text } from '@forge/react';
 import { FINDING_LABELS } from '../../../contract';
 import type {
@@ -52,15 +52,23 @@ function UnregisteredPrompt({
   version,
   roles,
   onChanged,
+  onLoaded,
 }: {
   version: number;
   roles: RoleView[];
   onChanged: (m: string) => void;
+  /** Called each time the list has arrived (again). */
+  onLoaded: () => void;
 }) {
   const [found, reload] = useResolver('listUnregisteredFunctional', {});
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);
+  const loaded = useRef(onLoaded);
+  loaded.current = onLoaded;
+  useEffect(() => {
+    if (found.status === 'ready') loaded.current();
+  }, [found]);
   const [registering, setRegistering] = useState<UnregisteredFunctional | undefined>();
   if (found.status === 'error') return <ErrorBanner error={found.error} />;
   if (found.status !== 'ready' || found.data.length === 0) return null;
@@ -139,6 +147,28 @@ function Registry({
   };
   return (
     <Stack space="space.150">
+      {/* The actions on a row of their own: beside four filters they wrapped one by one ("Roles" alone at 1440 px). */}
+      <Inline space="space.100" shouldWrap>
+        <Button onClick={() => void checkNow()} testId="health-check-now">
+          Check now
+        </Button>
+        <Button
+          key={focus.key('show-add')}
+          autoFocus={focus.auto('show-add')}
+          onClick={() => onShow('add')}
+          testId="functional-show-add"
+        >
+          Add a functional account
+        </Button>
+        <Button
+          key={focus.key('show-roles')}
+          autoFocus={focus.auto('show-roles')}
+          onClick={() => onShow('roles')}
+          testId="functional-show-roles"
+        >
+          Roles
+        </Button>
+      </Inline>
       <Inline space="space.150" alignBlock="end" shouldWrap>
         <Stack space="space.050">
           <Label labelFor="functional-filter-input">Show</Label>
@@ -163,25 +193,6 @@ function Registry({
           />
         </Stack>
         <PeopleFilters onChange={setPeople} onActiveOnly={setActiveOnly} />
-        <Button onClick={() => void checkNow()} testId="health-check-now">
-          Check now
-        </Button>
-        <Button
-          key={focus.key('show-add')}
-          autoFocus={focus.auto('show-add')}
-          onClick={() => onShow('add')}
-          testId="functional-show-add"
-        >
-          Add a functional account
-        </Button>
-        <Button
-          key={focus.key('show-roles')}
-          autoFocus={focus.auto('show-roles')}
-          onClick={() => onShow('roles')}
-          testId="functional-show-roles"
-        >
-          Roles
-        </Button>
       </Inline>
       {activeOnly ? <Text testId="functional-filter-active-only">{ACTIVE_ONLY_NOTICE}</Text> : null}
       {page?.lastCheck ? (
@@ -274,6 +285,8 @@ export function FunctionalTab() {
   const [view, setView] = useState<View>({ kind: 'registry' });
   const [query, setQuery] = useState<RegistryQuery>({ filter: {} });
   const focus = useFocusTarget<Target>();
+  /** Set when a registration from the prompt has put a notice up: see UnregisteredPrompt's onLoaded. */
+  const focusNoticeOnLoad = useRef(false);
   const reload = () => setVersion((v) => v + 1);
   const [roles, reloadRoles] = useResolver('listRoles', {});
   useEffect(() => {
@@ -347,6 +360,7 @@ export function FunctionalTab() {
               appearance="subtle"
               onClick={() => {
                 setNotice(undefined);
+                focusNoticeOnLoad.current = false;
                 focus.focus('show-add');
               }}
               testId="functional-notice-dismiss"
@@ -362,7 +376,16 @@ export function FunctionalTab() {
         onChanged={(m) => {
           setNotice(m);
           focus.focus('notice');
+          focusNoticeOnLoad.current = true;
           reload();
+        }}
+        onLoaded={() => {
+          // The register dialog, as it closes, gives focus back to the "Register…" button it came from (Atlaskit's
+          // focus lock, a moment after the notice took it), and that button goes once the list has arrived
+          // again: the notice takes focus once more then, so it is never left on the page body.
+          if (!focusNoticeOnLoad.current) return;
+          focusNoticeOnLoad.current = false;
+          focus.focus('notice');
         }}
       />
       <Registry

@@ -5,6 +5,8 @@
  * told apart. The current owner is usually someone who has left: a search finds inactive people only once
  * the directory index is built (the picker says so meanwhile), so the registry's owners who have left
  * (its health check found them inactive or deleted) are offered first, each with the accounts they own.
+ * The new owner is chosen among active people (a search offers no one else), and what the app would warn
+ * about as an owner (another functional account) is said before anything moves.
  */
 import React, { useEffect, useState } from 'react';
 import { Button, Heading, Inline, Label, SectionMessage, Stack, Text } from '@forge/react';
@@ -87,6 +89,17 @@ export function HandOverPanel({ version = 0, onDone }: { version?: number; onDon
   const [result, setResult] = useState<{ ok: boolean; message: string } | undefined>();
   const [departed, setDeparted] = useState<SuggestedPerson[]>([]);
   const [loaded, setLoaded] = useState(0);
+  /** What the app warns about the new owner (another functional account, …), before anything moves. */
+  const [toWarnings, setToWarnings] = useState<string[]>([]);
+
+  const pickTo = async (u: UserRow | undefined) => {
+    setTo(u);
+    setResult(undefined);
+    setToWarnings([]);
+    if (!u) return;
+    const res = await call('checkFunctionalOwner', { accountId: u.accountId });
+    setToWarnings(res.ok ? res.data.warnings : [res.error.message]);
+  };
 
   useEffect(() => {
     let live = true;
@@ -141,11 +154,20 @@ export function HandOverPanel({ version = 0, onDone }: { version?: number; onDon
           testId="handover-to"
           inputId="handover-to-input"
           placeholder="Search by name or email"
-          onPick={(u) => {
-            setTo(u);
-            setResult(undefined);
-          }}
+          accept={(u) => u.active && !u.deleted && u.accountType === 'atlassian'}
+          onPick={(u) => void pickTo(u)}
         />
+        {toWarnings.length > 0 ? (
+          <SectionMessage appearance="warning" title="Check the new owner">
+            <Stack space="space.050">
+              {toWarnings.map((w) => (
+                <Text key={w} testId="handover-to-warning">
+                  {w}
+                </Text>
+              ))}
+            </Stack>
+          </SectionMessage>
+        ) : null}
       </Stack>
       <Inline>
         <Button appearance="primary" isDisabled={!from || !to} onClick={() => void handOver()} testId="handover-submit">
