@@ -6,8 +6,11 @@
  * points pool is off, so background work runs as fast as KVS lets it: the worst case for KVS. For each flow:
  * wall time, KVS requests, read and write units, the most units in any minute, requests KVS refused (429,
  * retried by the app), and whether the flow finished. Bulk jobs are measured by bench/bulk.ts.
- * `KVS_FLOWS_SIZES=20000` for one size; `KVS_FLOWS_EVENTS` (default 200) user events.
+ * `KVS_FLOWS_SIZES=20000` for one size; `KVS_FLOWS_EVENTS` (default 200) user events; `-- --write` puts the table
+ * into README.md between `<!-- kvs:begin -->` and `<!-- kvs:end -->`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Envelope, ResolvedIdentifier, UserPage } from '../src/contract';
 import type { CrawlState } from '../src/features/directory-index/directory-store';
 import { NAMED_USERS } from '../local/jira-sim/seed';
@@ -119,22 +122,40 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 async function main(): Promise<void> {
   const all: FlowRow[] = [];
   for (const users of SIZES) all.push(...(await flowsAt(users)));
-  console.info(
-    `\nKVS per flow, limits ${LIMITS ? 'as published (4,000 read and 4,000 write units a minute, 1,000 requests/s)' : 'off'}; Jira's pool off\n`,
-  );
-  console.info(
+  const lines = [
+    `KVS per flow, limits ${LIMITS ? 'as published (4,000 read and 4,000 write units a minute, 1,000 requests/s)' : 'off'}; Jira's pool off; measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:kvs\`.`,
+    '',
     '| users | flow | wall s | KVS requests | read units | write units | most read units in a minute | most write units in a minute | 429s (retried) | finished |',
-  );
-  console.info('|---:|---|---:|---:|---:|---:|---:|---:|---:|---|');
-  for (const r of all)
-    console.info(
-      `| ${fmt(r.users)} | ${r.flow} | ${r.seconds.toFixed(1)} | ${fmt(r.usage.requests)} | ${fmt(r.usage.readUnits)} | ${fmt(r.usage.writeUnits)} | ${fmt(r.usage.peakReadUnitsPerMinute)} | ${fmt(r.usage.peakWriteUnitsPerMinute)} | ${fmt(r.usage.refused)} | ${r.finished} |`,
-    );
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...all.map(
+      (r) =>
+        `| ${fmt(r.users)} | ${r.flow} | ${r.seconds.toFixed(1)} | ${fmt(r.usage.requests)} | ${fmt(r.usage.readUnits)} | ${fmt(r.usage.writeUnits)} | ${fmt(r.usage.peakReadUnitsPerMinute)} | ${fmt(r.usage.peakWriteUnitsPerMinute)} | ${fmt(r.usage.refused)} | ${r.finished} |`,
+    ),
+  ];
+  console.info(`\n${lines.join('\n')}`);
+  if (process.argv.includes('--write')) {
+    const file = join(__dirname, '..', 'README.md');
+    const readme = readFileSync(file, 'utf8');
+    const [begin, end] = ['<!-- kvs:begin -->', '<!-- kvs:end -->'];
+    const a = readme.indexOf(begin);
+    const b = readme.indexOf(end);
+    if (a < 0 || b < a) {
+      console.error('README.md has no kvs markers.');
+      process.exitCode = 1;
+    } else {
+      const next = `${readme.slice(0, a + begin.length)}\n\n${lines.join('\n')}\n\n${readme.slice(b)}`;
+      // Formatted as the repository's prettier check wants it (tables aligned).
+      const prettier = await import('prettier');
+      const options = (await prettier.resolveConfig(file)) ?? {};
+      writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+      console.info('README.md: KVS table updated.');
+    }
+  }
   console.info(JSON.stringify({ limits: LIMITS, flows: all }));
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err) => {
     console.error(err);
     process.exit(1);
