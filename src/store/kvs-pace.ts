@@ -64,7 +64,8 @@ export class UnitPacer {
   async spend(units: number): Promise<void> {
     for (;;) {
       const t = this.now();
-      if (this.spent.length === 0 || this.used(t) + units <= this.unitsPerMinute) {
+      const used = this.used(t);
+      if (this.spent.length === 0 || used + units <= this.unitsPerMinute) {
         this.spent.push([t, units]);
         return;
       }
