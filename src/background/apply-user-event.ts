@@ -18,6 +18,7 @@
  * queue with a delay (apply-user-event-later.ts), which records it then, and again later while the
  * limits last. Recording reads the account afresh each time, so a late record is still the current state.
  */
+import { getAppContext } from '@forge/api';
 import { Queue } from '@forge/events';
 import * as users from '../jira/users';
 import { JiraWaitRequired } from '../jira/errors';
@@ -74,6 +75,28 @@ export async function recordLater(e: PendingUserEvent, seconds: number): Promise
   });
 }
 
+/** Time a trigger keeps in hand before Forge ends it. */
+const TRIGGER_RESERVE_MS = 10_000;
+
+function triggerTimeLeftMs(): number {
+  try {
+    return getAppContext().invocationRemainingTimeInMillis();
+  } catch {
+    return 55_000;
+  }
+}
+
+/** `work`'s outcome, or 'late' once `ms` have passed without one. */
+async function beforeTheEnd<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, ms))));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function applyUserEvent(event: unknown): Promise<void> {
   const e = (event && typeof event === 'object' ? event : {}) as { eventType?: unknown; user?: unknown };
   const user = (e.user && typeof e.user === 'object' ? e.user : {}) as { accountId?: unknown };
@@ -81,9 +104,12 @@ export async function applyUserEvent(event: unknown): Promise<void> {
     eventType: typeof e.eventType === 'string' ? e.eventType : '',
     ...(typeof user.accountId === 'string' ? { accountId: user.accountId } : {}),
   };
-  let outcome: Awaited<ReturnType<typeof record>>;
+  let outcome: Awaited<ReturnType<typeof record>> | 'late';
   try {
-    outcome = await record(pending);
+    // A trigger that runs out of time is ended and not delivered again: one that is still recording
+    // TRIGGER_RESERVE_MS before its end hands the event to the queue (recording twice is harmless).
+    outcome = await beforeTheEnd(record(pending), triggerTimeLeftMs() - TRIGGER_RESERVE_MS);
+    if (outcome === 'late') outcome = 1;
   } catch (err) {
     // A trigger that fails is not delivered again: any other failure is retried from the queue too.
     console.error(`user event not recorded (${(err as Error)?.name ?? 'error'}); retried from the queue`);

@@ -436,7 +436,10 @@ export async function crawlSlice(deps: CrawlDeps, remainingMs: () => number): Pr
     await deps.store.saveCrawl(state);
     return { state, delaySeconds, done: false };
   };
+  // Publishing starts a slice of its own (its paced writes want the whole invocation: FINALIZE_WRITE_UNITS_PER_MINUTE).
+  const startPhase = state.phase;
   for (;;) {
+    if (state.phase === 'finalize' && startPhase !== 'finalize') break;
     if (state.phase === 'finalize' && remainingMs() < finalizeNeedsMs(state.usersSeen)) break;
     if (remainingMs() < SLICE_RESERVE_MS) break;
     if (state.phase === 'users') await crawlUsersUnit(deps, state, hash);
