@@ -127,6 +127,16 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
     if (process.env.SWEEP_TIMING) console.info(`${state}: ${Date.now() - t0} ms`);
   };
 
+  /** Requests the page has under way, and when one last started or ended. */
+  let inFlight = 0;
+  let lastRequestAt = 0;
+  /** Waits (4 s at most) until the page has had no request under way for 400 ms: the app's reloads are done. */
+  const quiet = async () => {
+    const end = Date.now() + 4_000;
+    while (Date.now() < end && (inFlight > 0 || Date.now() - lastRequestAt < 400))
+      await new Promise((r) => setTimeout(r, 100));
+  };
+
   /** Where keyboard focus is: in the app (its frame or a dialog/menu it opened), or lost. */
   const focusPlace = () =>
     page.evaluate(() => {
@@ -150,6 +160,10 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
         { timeout: 3_000 },
       )
       .catch(() => undefined);
+    // Focus can be taken back later (a closing dialog returns it to its opener, which a reload then removes):
+    // look again once the page's requests have quietened and its animations ended.
+    await quiet();
+    await settled();
     const place = await focusPlace();
     if (place !== 'app') problems.push(`keyboard: after ${action} focus is on ${place}`);
   };
@@ -170,6 +184,16 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
     await context.addInitScript({ path: AXE_PATH });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', () => {
+      inFlight += 1;
+      lastRequestAt = Date.now();
+    });
+    const ended = () => {
+      inFlight -= 1;
+      lastRequestAt = Date.now();
+    };
+    page.on('requestfinished', ended);
+    page.on('requestfailed', ended);
   });
   beforeEach(() => {
     problems.length = 0;
@@ -494,8 +518,13 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
     await page.goto(`${web.url}/?as=${encodeURIComponent(NAMED_USERS.regular.accountId)}`);
     await page.getByText('Only Jira administrators can use User Admin.').waitFor({ timeout: 20_000 });
     await sweep('error-not-admin');
+    // A desk's customers are searched in Jira on every search (the desk list may come from the app's cache).
     await page.goto(`${web.url}/?as=${encodeURIComponent(ADMIN)}#/customers`);
-    site.sim.faults.configure({ serverErrorRate: 1, paths: ['/rest/servicedeskapi'] });
+    await page.locator('[id$="desk-picker-input"]').click({ timeout: 20_000 });
+    await page.locator('[role="option"]').first().click();
+    await page.getByTestId('customer-search').waitFor({ timeout: 20_000 });
+    site.sim.faults.configure({ serverErrorRate: 1, paths: ['/rest/servicedeskapi/servicedesk/'] });
+    await page.getByTestId('customer-search').fill('nobody in particular');
     await page
       .getByText(/Jira could not do this|Something went wrong|Jira is busy/)
       .first()
