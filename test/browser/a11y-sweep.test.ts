@@ -28,7 +28,15 @@ const WIDTHS = [
 ] as const;
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SHOTS = process.env.SWEEP_SHOTS;
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+/** axe-core is a devDependency (package.json): a node_modules installed before it was added needs `npm ci`. */
+function axePath(): string {
+  try {
+    return require.resolve('axe-core/axe.min.js');
+  } catch {
+    throw new Error('axe-core is not installed in node_modules: run `npm ci` (package.json lists it).');
+  }
+}
+const AXE_PATH = axePath();
 
 interface AxeViolation {
   id: string;
