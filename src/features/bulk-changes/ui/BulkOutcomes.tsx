@@ -3,7 +3,7 @@
  * team-data", "was already in team-data", or the failure with Jira's reason and whether a retry can help),
  * filtered by outcome and paged 50 at a time. Shown once the job has finished (mount it again for a new job).
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { DynamicTable, Inline, Label, Lozenge, Select, Spinner, Stack, Text } from '@forge/react';
 import type { BulkJobView, BulkOutcomeRow, ItemOutcome } from '../../../contract';
 import { ErrorBanner } from '../../../frontend/components/ErrorBanner';
@@ -49,11 +49,20 @@ export function BulkOutcomes({
     { label: `Failed (${job.counts.failed})`, value: 'failed' },
   ];
   const page = result.status === 'ready' ? result.data : undefined;
+  // A job that ends right after its confirmation dialog closed: the dialog, as it finishes closing, gives focus
+  // back to the button that opened it (Start, disabled by then), after the filter took it. The filter takes
+  // focus once more when the outcomes have arrived (a request later), so it is not left on the page body.
+  const [focusRound, setFocusRound] = useState(0);
+  const loaded = result.status === 'ready';
+  useEffect(() => {
+    if (autoFocus && loaded && focusRound === 0) setFocusRound(1);
+  }, [autoFocus, loaded, focusRound]);
   return (
     <Stack space="space.100">
       <Inline space="space.100" alignBlock="center">
         <Label labelFor={`${testId}-filter-input`}>Show outcomes</Label>
         <Select
+          key={`filter-${focusRound}`}
           testId={`${testId}-filter`}
           autoFocus={autoFocus}
           inputId={`${testId}-filter-input`}
