@@ -16,6 +16,20 @@ export function accountTypeLabel(type: string): string {
   return ACCOUNT_TYPES[type] ?? type;
 }
 
+/**
+ * A person's locale as words: Jira's `ja_JP` reads "Japanese (Japan)" (Intl.DisplayNames in English, the page's
+ * language); a code Intl can't name is shown as it is.
+ */
+export function localeLabel(locale: string | undefined): string {
+  if (!locale) return '—';
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(locale.replace('_', '-'));
+    return name && name !== locale ? name : locale;
+  } catch {
+    return locale;
+  }
+}
+
 /** "1 user", "2 users"; irregular plurals passed explicitly. */
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -31,7 +31,7 @@ import { useAction } from '../../../frontend/hooks/useAction';
 import { useLicenceConfirmation } from '../../../frontend/hooks/useLicenceConfirmation';
 import { ConfirmModal } from '../../../frontend/components/ConfirmModal';
 import { copyText } from '../../../frontend/copyText';
-import { accountTypeLabel } from '../../../frontend/words';
+import { accountTypeLabel, localeLabel } from '../../../frontend/words';
 import { GroupPicker } from '../../../frontend/components/GroupPicker';
 
 export function UserPanel({ accountId, onClose }: { accountId: string; onClose: () => void }) {
@@ -114,7 +114,7 @@ export function UserPanel({ accountId, onClose }: { accountId: string; onClose: 
             ) : null}
             {action.error ? <ErrorBanner error={action.error} /> : null}
             <Text>{`Email: ${user.email ?? (user.emailHidden ? 'hidden by the person’s profile visibility' : '—')}`}</Text>
-            <Text>{`Account: ${accountTypeLabel(user.accountType)}, ${user.active ? 'active' : 'inactive'} · Time zone: ${user.timeZone ?? '—'} · Locale: ${user.locale ?? '—'}`}</Text>
+            <Text>{`Account: ${accountTypeLabel(user.accountType)}, ${user.active ? 'active' : 'inactive'} · Time zone: ${user.timeZone ?? '—'} · Language: ${localeLabel(user.locale)}`}</Text>
             <Label labelFor="user-account-id">Account ID</Label>
             <Inline space="space.100" alignBlock="center">
               <Textfield id="user-account-id" testId="user-account-id" value={user.accountId} isReadOnly isMonospaced />
