@@ -440,6 +440,13 @@ describe('every tab and state at 1440 and 1024 px: axe-core, layout and keyboard
     await sweep('functional-account-credential');
     await page.getByTestId('rotate-Importer token').click();
     await page.getByTestId('rotate-confirm').waitFor({ timeout: 20_000 });
+    // It opens with focus on Cancel: a date picker focused first would open its calendar over the dialog's
+    // explanation and buttons.
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'rotate-confirm-cancel',
+      null,
+      { timeout: 10_000 },
+    );
     await sweep('functional-rotate-dialog');
     await page.getByTestId('rotate-confirm-confirm').click();
     await page

@@ -28,6 +28,11 @@ export function ConfirmModal(props: {
   onCancel: () => void;
   testId: string;
   children?: React.ReactNode;
+  /**
+   * Focus Cancel when the dialog opens instead of its first field: a date picker that takes focus first opens
+   * its calendar over the dialog's explanation and buttons.
+   */
+  focusCancel?: boolean;
 }) {
   return (
     <ModalTransition>
@@ -48,7 +53,12 @@ export function ConfirmModal(props: {
             </Stack>
           </ModalBody>
           <ModalFooter>
-            <Button appearance="subtle" onClick={props.onCancel} testId={`${props.testId}-cancel`}>
+            <Button
+              appearance="subtle"
+              onClick={props.onCancel}
+              testId={`${props.testId}-cancel`}
+              {...(props.focusCancel ? { autoFocus: true } : {})}
+            >
               Cancel
             </Button>
             <Button

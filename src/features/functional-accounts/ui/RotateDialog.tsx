@@ -47,15 +47,20 @@ export function RotateDialog({
     );
     if (res.ok) onDone(res.data);
   };
-  const kind = CREDENTIAL_TYPE_LABELS[credential.type as CredentialType] ?? 'credential';
+  // "A new API token", "A new OAuth client" (their capitals kept), else "A new credential".
+  const kind =
+    credential.type === 'other'
+      ? 'credential'
+      : (CREDENTIAL_TYPE_LABELS[credential.type as CredentialType] ?? 'credential');
   return (
     <ConfirmModal
       isOpen
       testId="rotate-confirm"
       title={`Record a rotation of “${credential.label}”?`}
-      body={`A new ${kind.toLowerCase()} replaces “${credential.label}”, which is marked retired now. Record this only once the new one is in use.`}
+      body={`A new ${kind} replaces “${credential.label}”, which is marked retired now. Record this only once the new one is in use.`}
       confirmLabel="Record rotation"
       appearance="warning"
+      focusCancel
       isBusy={action.busy || (isToken && !expires)}
       onConfirm={() => void confirm()}
       onCancel={onClose}
