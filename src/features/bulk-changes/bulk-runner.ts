@@ -385,6 +385,8 @@ export async function processSlice(
     // The fence: the lease is held before the cancel flag is read (cancelJob sets the flag, then waits for leases).
     if (await isCancelled(e.jobId)) return { kind: 'finished' };
     const result = await runActingAs(first.createdBy, () => work(deps, e, remainingMs, chainNext));
+    // A redelivery that had nothing left to send still owes the chain a dead delivery of this event started.
+    if (d.retryCount > 0 && result.kind === 'finished') chainNext();
     return result;
   } finally {
     // Given back even when KVS is busy (its 429s waited out); a lease left behind ends with its TTL.
