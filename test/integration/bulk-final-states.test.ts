@@ -1,7 +1,8 @@
 import type { BulkJobView, Envelope, HealthCheckProgress } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
 import { registerFunctionalLoad } from '../../local/functional-load';
-import { NAMED_USERS, invokeAs, jobAuditEntries, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { jobAuditEntries } from '../support/audit';
 import { WORKERS } from '../../src/features/bulk-changes/bulk-runner';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;

@@ -4,7 +4,8 @@ import { KVS_RATE_LIMITS, type KvsAnswer } from '../../local/forge-runtime/kvs-s
 import { RATE_LIMITS_OFF } from '../../local/jira-sim/rate-limit';
 import { currentInvocation } from '../../local/forge-runtime/runtime';
 import { setKvsRetrySleep } from '../../src/store/kvs-retry';
-import { NAMED_USERS, invokeAs, jobAuditEntries, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { jobAuditEntries } from '../support/audit';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 

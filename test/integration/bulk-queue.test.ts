@@ -1,6 +1,7 @@
 import type { BulkJobView, Envelope } from '../../src/contract';
 import type { LocalSite } from '../../local/local-site';
-import { NAMED_USERS, invokeAs, jobAuditEntries, ok, startTestSite } from '../support/site';
+import { NAMED_USERS, invokeAs, ok, startTestSite } from '../support/site';
+import { jobAuditEntries } from '../support/audit';
 
 const ADMIN = NAMED_USERS.siteAdmin.accountId;
 const JIRA_ADMIN = NAMED_USERS.jiraAdmin.accountId;

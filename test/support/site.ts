@@ -2,8 +2,7 @@
  * Test harness: starts the local Forge site in-process (simulator on an ephemeral port, runtime hooks,
  * in-memory KVS, resolver host) and gives the seeded named users.
  */
-import type { AuditEntryView, Envelope } from '../../src/contract';
-import { entriesOf } from '../../src/features/audit/audit-store';
+import type { Envelope } from '../../src/contract';
 import { NAMED_USERS } from '../../local/jira-sim/seed';
 import { startLocalSite, type LocalSite, type LocalSiteOptions } from '../../local/local-site';
 
@@ -44,16 +43,4 @@ export async function ok<T>(p: Promise<Envelope<T>>): Promise<T> {
   const res = await p;
   if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
   return res.data;
-}
-
-/**
- * A bulk job's audit entries as stored in KVS (a job's entries are stored in packs, several to a value:
- * audit-store.ts), unpacked: one per item recorded.
- */
-export function jobAuditEntries<T = AuditEntryView>(site: LocalSite, jobId: string): T[] {
-  return site.kvs
-    .keys()
-    .filter((k) => k.startsWith('audit:') && k.includes(`:${jobId}-`))
-    .flatMap((k) => entriesOf(site.kvs.peek(k)))
-    .filter((e) => e.jobId === jobId) as T[];
 }
