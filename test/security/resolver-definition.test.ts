@@ -2,6 +2,7 @@ import type { Envelope } from '../../src/contract';
 import { JiraApiError, JiraOutcomeUnknownError, JiraWaitRequired } from '../../src/jira/errors';
 import { defineResolver, installationOf, toEnvelopeError, type ResolverRequest } from '../../src/invocation/define';
 import { AppFailure } from '../../src/invocation/app-error';
+import { KvsRateLimited } from '../../src/store/kvs-retry';
 import { createAuthorizer, type AuthorizationMode, type Caller } from '../../src/invocation/authorization';
 import type { LocalSite } from '../../local/local-site';
 import { NAMED_USERS, startTestSite } from '../support/site';
@@ -72,6 +73,15 @@ describe('a Jira answer becomes an envelope error', () => {
     expect(toEnvelopeError(jiraError(429))).toEqual(failed(RATE_LIMITED));
     expect(toEnvelopeError(new JiraWaitRequired('Adding the user', 90_000, 'retry-after'))).toEqual(
       failed(RATE_LIMITED),
+    );
+  });
+
+  it('Forge storage refusing past its retries (KvsRateLimited) asks to try again later, naming the app’s storage', () => {
+    expect(toEnvelopeError(new KvsRateLimited('set audit entry'))).toEqual(
+      failed({
+        code: 'RATE_LIMITED',
+        message: "The app's storage is busy for this site right now; try again in a minute.",
+      }),
     );
   });
 
