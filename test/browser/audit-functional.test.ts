@@ -81,7 +81,7 @@ describe('Audit and Functional accounts tabs in Chromium', () => {
     const copied = await page.getByText('CSV copied').isVisible();
     const clip = copied
       ? await page.evaluate(() => navigator.clipboard.readText())
-      : await page.getByTestId('audit-csv-text').inputValue();
+      : await page.locator('textarea[id$="audit-csv-text"]').inputValue();
     expect(clip.split('\n').length).toBeGreaterThan(1);
     expect(clip).toContain(group.name);
     expect(clip).toContain(`"${person.displayName}"`);
