@@ -56,3 +56,14 @@ function zoneName(d: Date, viewer: Viewer): string {
     .find((p) => p.type === 'timeZoneName');
   return part?.value ?? viewer.timeZone;
 }
+
+/**
+ * Calendar days (`YYYY-MM-DD`) inside a stored sentence, such as an audit entry's detail written before
+ * anyone's locale was known ("expires 2026-12-10"), in the viewer's one date format ("expires Dec 10, 2026").
+ */
+export function datesInWords(text: string, viewer: Viewer): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})\b(?!T)/g, (day) => {
+    const shown = formatDate(day, viewer);
+    return shown === '—' ? day : shown;
+  });
+}

@@ -2,7 +2,7 @@
  * One date format across the page, from the viewer's locale and time zone: a calendar day (an expiry) is
  * never shifted by the time zone, a moment shows its zone, and a locale or zone Intl refuses falls back.
  */
-import { formatDate, formatDateTime, viewerOf } from '../../src/frontend/dates';
+import { datesInWords, formatDate, formatDateTime, viewerOf } from '../../src/frontend/dates';
 
 /** ICU versions differ in the space they put before AM/PM (U+0020 or U+202F): compare words, not spaces. */
 const words = (s: string) => s.replace(/\s/gu, ' ');
@@ -37,5 +37,22 @@ describe('dates as the viewer reads them', () => {
       timeZone: 'UTC',
     });
     expect(viewerOf(undefined)).toEqual({ locale: 'en-US', timeZone: 'UTC' });
+  });
+});
+
+describe('datesInWords: calendar days inside a stored sentence, in the viewer’s format', () => {
+  const us = { locale: 'en-US', timeZone: 'UTC' };
+  it('rewrites each YYYY-MM-DD day of an audit detail and leaves the rest as written', () => {
+    expect(datesInWords('API token "Importer", expires 2026-12-10.', us)).toBe(
+      'API token "Importer", expires Dec 10, 2026.',
+    );
+    expect(datesInWords('from 2026-01-02 to 2026-03-04', { locale: 'de-DE', timeZone: 'UTC' })).toBe(
+      'from 02.01.2026 to 04.03.2026',
+    );
+  });
+  it('leaves text without a day, an impossible day and a timestamp alone', () => {
+    expect(datesInWords('5 Jira requests', us)).toBe('5 Jira requests');
+    expect(datesInWords('on 2026-13-45', us)).toBe('on 2026-13-45');
+    expect(datesInWords('at 2026-12-10T10:00:00Z', us)).toBe('at 2026-12-10T10:00:00Z');
   });
 });

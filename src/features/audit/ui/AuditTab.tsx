@@ -35,7 +35,7 @@ import { ACTIVE_ONLY_NOTICE, PersonPicker } from '../../../frontend/components/P
 import { useCursorPages } from '../../../frontend/hooks/useCursorPages';
 import { useDebounced } from '../../../frontend/hooks/useDebounced';
 import { useResolver } from '../../../frontend/hooks/useResolver';
-import { formatDateTime } from '../../../frontend/dates';
+import { datesInWords, formatDateTime } from '../../../frontend/dates';
 import { useViewer } from '../../../frontend/hooks/useViewer';
 
 /** The log is as wide as the page (a DynamicTable alone is only as wide as its content). */
@@ -265,7 +265,7 @@ export function AuditTab() {
                     </Lozenge>
                   ),
                 },
-                { key: 'detail', content: e.detail ?? '' },
+                { key: 'detail', content: datesInWords(e.detail ?? '', viewer) },
               ],
             }))}
           />
